@@ -1,0 +1,218 @@
+//! `casefile-admin`: the command line an MSP admin scripts to set up Casefile on many desktops.
+//!
+//! Exit codes (stable; scripts rely on them):
+//!   0  success
+//!   1  unexpected internal error (see the log file)
+//!   2  invalid usage or input
+//!   3  the named item does not exist
+//!   4  the OS keychain is unreachable or refused access
+//!   5  the workspace folder cannot be used
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use casefile_core::paths::{DATA_DIR_ENV, Locations};
+use casefile_core::secrets::{Secret, SecretName, off_thread};
+use casefile_core::workspace::{KeychainStatus, Workspace};
+use casefile_core::{Error, ErrorCode, logging};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "casefile-admin",
+    version,
+    about = "Set up and inspect Casefile on this desktop"
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 internal error, 2 invalid usage or input, \
+    3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable."
+)]
+struct Cli {
+    /// Workspace folder (default: the OS per-user data folder).
+    #[arg(long, global = true, value_name = "DIR", env = DATA_DIR_ENV)]
+    data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the version, the workspace and log folders, and whether the keychain is reachable.
+    Status,
+    /// Manage credentials in the OS keychain. Values are never printed.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+}
+
+#[derive(Subcommand)]
+enum SecretCommand {
+    /// Store a secret. The value is read from standard input (one trailing newline removed),
+    /// or asked for without echo when standard input is a terminal.
+    Set { name: String },
+    /// Exit 0 if the secret is set, 3 if it is not. Never prints the value.
+    Check { name: String },
+    /// Remove a secret. Exit 3 if there was none.
+    Delete { name: String },
+}
+
+/// What a command prints on success: a text line and its JSON form.
+struct Report {
+    text: String,
+    json: serde_json::Value,
+    exit: ExitCode,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let locations = match Locations::resolve(cli.data_dir.clone()) {
+        Ok(loc) => loc,
+        Err(e) => return fail(&e, cli.json),
+    };
+    let _log = logging::init(&locations.log_dir, "casefile-admin", &locations.log_filter)
+        .inspect_err(|e| eprintln!("warning: running without a log file: {e}"))
+        .ok();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&Error::Internal(format!("cannot start: {e}")), cli.json),
+    };
+    match runtime.block_on(run(cli.command, locations)) {
+        Ok(report) => {
+            if cli.json {
+                println!("{}", report.json);
+            } else {
+                println!("{}", report.text);
+            }
+            report.exit
+        }
+        Err(e) => fail(&e, cli.json),
+    }
+}
+
+async fn run(command: Command, locations: Locations) -> casefile_core::Result<Report> {
+    let workspace = Workspace::open(locations)?;
+    match command {
+        Command::Status => Ok(status(&workspace).await),
+        Command::Secret(command) => secret(&workspace, command).await,
+    }
+}
+
+async fn status(workspace: &Workspace) -> Report {
+    let status = workspace.status().await;
+    let (keychain_line, exit) = match &status.keychain {
+        KeychainStatus::Reachable { service } => {
+            (format!("reachable (service {service})"), ExitCode::SUCCESS)
+        }
+        KeychainStatus::Unreachable { code, message } => {
+            (format!("UNREACHABLE: {message}"), exit_code(*code))
+        }
+    };
+    Report {
+        text: format!(
+            "Casefile {}\nWorkspace: {}\nLogs:      {}\nKeychain:  {keychain_line}",
+            status.app_version, status.data_dir, status.log_dir
+        ),
+        json: serde_json::to_value(&status).unwrap_or_default(),
+        exit,
+    }
+}
+
+async fn secret(workspace: &Workspace, command: SecretCommand) -> casefile_core::Result<Report> {
+    let service = workspace.locations().keychain_service.clone();
+    let store = workspace.secrets();
+    match command {
+        SecretCommand::Set { name } => {
+            let name = SecretName::new(&name)?;
+            let value = read_secret_value(&name)?;
+            let stored = name.clone();
+            off_thread(store, move |s| s.set(&stored, &value)).await?;
+            Ok(Report {
+                text: format!("Stored {name} in the OS keychain (service {service})."),
+                json: json!({ "name": name.as_str(), "stored": true }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        SecretCommand::Check { name } => {
+            let name = SecretName::new(&name)?;
+            let looked_up = name.clone();
+            let set = off_thread(store, move |s| s.get(&looked_up))
+                .await?
+                .is_some();
+            Ok(Report {
+                text: format!("{name} is {}.", if set { "set" } else { "not set" }),
+                json: json!({ "name": name.as_str(), "set": set }),
+                exit: if set {
+                    ExitCode::SUCCESS
+                } else {
+                    exit_code(ErrorCode::NotFound)
+                },
+            })
+        }
+        SecretCommand::Delete { name } => {
+            let name = SecretName::new(&name)?;
+            let removed = name.clone();
+            if !off_thread(store, move |s| s.delete(&removed)).await? {
+                return Err(Error::NotFound(format!(
+                    "No secret named {name} is stored."
+                )));
+            }
+            Ok(Report {
+                text: format!("Removed {name} from the OS keychain."),
+                json: json!({ "name": name.as_str(), "deleted": true }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+    }
+}
+
+fn read_secret_value(name: &SecretName) -> casefile_core::Result<Secret> {
+    let value = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Value for {name} (not shown): "))
+            .map_err(|e| Error::InvalidInput(format!("could not read the value: {e}")))?
+    } else {
+        let mut value = String::new();
+        std::io::stdin()
+            .read_to_string(&mut value)
+            .map_err(|e| Error::InvalidInput(format!("standard input is not UTF-8 text: {e}")))?;
+        let trimmed = value.strip_suffix('\n').unwrap_or(&value);
+        trimmed.strip_suffix('\r').unwrap_or(trimmed).to_owned()
+    };
+    if value.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "The value for {name} is empty; nothing was stored."
+        )));
+    }
+    Ok(Secret::new(value))
+}
+
+fn exit_code(code: ErrorCode) -> ExitCode {
+    ExitCode::from(match code {
+        ErrorCode::Internal => 1,
+        ErrorCode::InvalidInput => 2,
+        ErrorCode::NotFound => 3,
+        ErrorCode::KeychainUnavailable | ErrorCode::KeychainAccessDenied => 4,
+        ErrorCode::Storage => 5,
+    })
+}
+
+fn fail(error: &Error, as_json: bool) -> ExitCode {
+    tracing::warn!(code = ?error.code(), %error, "command failed");
+    if as_json {
+        eprintln!(
+            "{}",
+            json!({ "error": { "code": error.code(), "message": error.to_string() } })
+        );
+    } else {
+        eprintln!("error: {error}");
+    }
+    exit_code(error.code())
+}

@@ -1,0 +1,75 @@
+//! The one error type of the core layer. Callers branch on [`ErrorCode`], never on message text;
+//! every message says what happened and what the user can do about it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
+/// names: add new ones, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    KeychainUnavailable,
+    KeychainAccessDenied,
+    InvalidInput,
+    NotFound,
+    Storage,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "No OS keychain is reachable, so Casefile cannot read or store credentials. \
+         {hint} (details: {detail})"
+    )]
+    KeychainUnavailable { hint: &'static str, detail: String },
+
+    #[error(
+        "The OS keychain refused access. Unlock your keychain (or approve the access \
+         prompt) and try again. (details: {detail})"
+    )]
+    KeychainAccessDenied { detail: String },
+
+    #[error("{0}")]
+    InvalidInput(String),
+
+    #[error("{0}")]
+    NotFound(String),
+
+    #[error(
+        "Could not use {path}: {source}. Check that the folder exists and that you may write to it."
+    )]
+    Storage {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("Internal error: {0}. Please report this to your IT provider with the log file.")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
+            Error::KeychainAccessDenied { .. } => ErrorCode::KeychainAccessDenied,
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Storage { .. } => ErrorCode::Storage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub(crate) fn storage(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Storage {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Casefile's logic. Everything an attorney or an MSP admin relies on lives here, behind plain
+//! Rust APIs that the desktop shell and the admin CLI both call. This crate never depends on
+//! Tauri, a webview or a display, so every behaviour can be tested headless.
+
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod secrets;
+pub mod workspace;
+
+pub use error::{Error, ErrorCode, Result};
+
+/// The version shared by the app, the admin CLI and this crate.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

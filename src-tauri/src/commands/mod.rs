@@ -1,0 +1,14 @@
+//! The commands the UI may call. Each one only forwards to casefile-core; no logic lives here.
+
+use casefile_core::workspace::WorkspaceStatus;
+use tauri::State;
+
+use crate::ipc_error::IpcError;
+use crate::state::AppState;
+
+/// Version, workspace folder, log folder and keychain reachability.
+#[tauri::command]
+#[specta::specta]
+pub async fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceStatus, IpcError> {
+    Ok(state.workspace()?.status().await)
+}

@@ -1,0 +1,136 @@
+//! The Casefile desktop shell: wires casefile-core to the webview. Holds no business logic.
+
+mod commands;
+mod ipc_error;
+mod state;
+
+use casefile_core::logging;
+use casefile_core::paths::Locations;
+use tauri_specta::{Builder, collect_commands};
+
+use crate::state::AppState;
+
+/// The command set, shared by the running app and the TypeScript bindings generator.
+fn command_builder<R: tauri::Runtime>() -> Builder<R> {
+    Builder::new().commands(collect_commands![commands::workspace_status])
+}
+
+pub fn run() {
+    let locations = Locations::resolve(None);
+    let _log_guard = match &locations {
+        Ok(loc) => logging::init(&loc.log_dir, "casefile", &loc.log_filter)
+            .inspect_err(|e| eprintln!("Casefile is running without a log file: {e}"))
+            .ok(),
+        Err(_) => None,
+    };
+    let commands = command_builder::<tauri::Wry>();
+    tauri::Builder::default()
+        .manage(AppState::open(locations))
+        .invoke_handler(commands.invoke_handler())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the app failed to start");
+            eprintln!("Casefile could not start: {e}");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bindings.ts");
+
+    fn export_bindings(path: &std::path::Path) {
+        command_builder::<tauri::Wry>()
+            .export(
+                specta_typescript::Typescript::default()
+                    .header("// Generated from the Rust command signatures by `make bindings`. Do not edit.\n"),
+                path,
+            )
+            .expect("exporting TypeScript bindings");
+    }
+
+    /// The UI's bindings must match the Rust signatures. `make bindings` rewrites them.
+    #[test]
+    fn typescript_bindings_match_the_commands() {
+        if std::env::var_os("CASEFILE_WRITE_BINDINGS").is_some() {
+            export_bindings(&PathBuf::from(BINDINGS));
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("bindings.ts");
+        export_bindings(&fresh);
+        let committed = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+        assert!(
+            committed == std::fs::read_to_string(&fresh).unwrap(),
+            "ui/src/bindings.ts is out of date with the Rust commands: run `make bindings`"
+        );
+    }
+
+    /// A command called through Tauri's IPC layer (mock runtime, no display) reaches core and
+    /// answers in the shape the UI expects.
+    #[test]
+    fn workspace_status_answers_over_ipc() {
+        use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+        use tauri::webview::InvokeRequest;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let locations = Locations {
+            data_dir: tmp.path().join("workspace"),
+            log_dir: tmp.path().join("logs"),
+            keychain_service: "Casefile-ipc-test".into(),
+            log_filter: "info".into(),
+        };
+        let app = mock_builder()
+            .manage(AppState::open(Ok(locations)))
+            .invoke_handler(command_builder().invoke_handler())
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        let response = get_ipc_response(
+            &webview,
+            InvokeRequest {
+                cmd: "workspace_status".into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::default(),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .expect("workspace_status should succeed");
+        let status: serde_json::Value = response.deserialize().unwrap();
+        assert_eq!(status["appVersion"], casefile_core::VERSION);
+        assert_eq!(
+            status["dataDir"],
+            tmp.path().join("workspace").display().to_string()
+        );
+        assert!(tmp.path().join("workspace").is_dir());
+        assert!(matches!(
+            status["keychain"]["state"].as_str(),
+            Some("reachable" | "unreachable")
+        ));
+    }
+
+    #[test]
+    fn a_workspace_that_cannot_open_becomes_a_coded_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("not-a-folder");
+        std::fs::write(&file, "x").unwrap();
+        let state = AppState::open(Ok(Locations {
+            data_dir: file,
+            log_dir: tmp.path().join("logs"),
+            keychain_service: "Casefile-ipc-test".into(),
+            log_filter: "info".into(),
+        }));
+        let err = state.workspace().err().unwrap();
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "storage");
+        assert!(json["message"].as_str().unwrap().contains("not-a-folder"));
+    }
+}

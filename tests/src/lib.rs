@@ -1,0 +1,306 @@
+//! Harness for end-to-end tests on the real Casefile app.
+//!
+//! Each [`App`] is the real `casefile` binary in a real WebKit webview, started through
+//! `tauri-driver` and `WebKitWebDriver` and driven over WebDriver. Every app gets its own
+//! temporary workspace, log folder and keychain namespace, so no test touches a user's data. The
+//! tests expect a display and a Secret Service (`make test` runs them in a private session).
+
+mod process;
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+pub use fantoccini::key::Key;
+
+/// The workspace root (where `target/` and `ui/` live).
+pub fn workspace_root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// Builds the app binary once per test process (a no-op when it is up to date).
+fn app_binary() -> Result<PathBuf> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "casefile-app",
+                    "--bin",
+                    "casefile",
+                ])
+                .current_dir(workspace_root())
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err("building the app failed".into());
+            }
+            Ok(target_dir().join("debug/casefile"))
+        })
+        .clone()
+        .map_err(anyhow::Error::msg)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Options for one app launch.
+#[derive(Default, Clone)]
+pub struct Launch {
+    /// Extra environment for the app (e.g. to make the keychain unreachable).
+    pub env: Vec<(String, String)>,
+}
+
+/// One running app under WebDriver.
+pub struct App {
+    client: Client,
+    driver: Child,
+    sandbox: tempfile::TempDir,
+    name: String,
+}
+
+impl App {
+    /// Starts the app, runs `test` against it, saves a screenshot and the app log under
+    /// `target/e2e-artifacts/<name>/` when the test fails, and always shuts everything down.
+    pub async fn run(
+        name: &str,
+        launch: Launch,
+        test: impl AsyncFnOnce(&App) -> Result<()>,
+    ) -> Result<()> {
+        let app = App::start(name, &launch).await?;
+        let outcome = test(&app).await;
+        if let Err(error) = &outcome {
+            match app.save_artifacts().await {
+                Ok(dir) => eprintln!("{name} failed: {error:#}\nartifacts: {}", dir.display()),
+                Err(e) => eprintln!("{name} failed, and saving artifacts failed too: {e:#}"),
+            }
+        }
+        let shutdown = app.shut_down().await;
+        outcome.and(shutdown)
+    }
+
+    async fn start(name: &str, launch: &Launch) -> Result<App> {
+        let binary = app_binary()?;
+        let sandbox = tempfile::Builder::new().prefix("casefile-e2e-").tempdir()?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("CASEFILE_DATA_DIR", sandbox.path().join("workspace"))
+            .env("CASEFILE_LOG_DIR", sandbox.path().join("logs"))
+            .env("CASEFILE_LOG", "debug")
+            .env(
+                "CASEFILE_KEYCHAIN_SERVICE",
+                format!(
+                    "Casefile-e2e-{}",
+                    sandbox.path().file_name().unwrap().to_string_lossy()
+                ),
+            )
+            .envs(launch.env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(
+                sandbox.path().join("tauri-driver.log"),
+            )?)
+            .spawn()
+            .context("cannot start tauri-driver (is it installed? `make test` installs it)")?;
+        let client = match connect(port, &binary).await {
+            Ok(client) => client,
+            Err(e) => {
+                process::terminate(&mut driver);
+                process::stop_apps_of(sandbox.path());
+                return Err(e);
+            }
+        };
+        let app = App {
+            client,
+            driver,
+            sandbox,
+            name: name.to_owned(),
+        };
+        app.wait_for_css("[data-ready='true']").await?;
+        Ok(app)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The app's own workspace folder for this test.
+    pub fn data_dir(&self) -> PathBuf {
+        self.sandbox.path().join("workspace")
+    }
+
+    pub async fn wait_for_css(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    pub async fn by_test_id(&self, id: &str) -> Result<fantoccini::elements::Element> {
+        self.wait_for_css(&format!("[data-testid='{id}']")).await
+    }
+
+    /// Waits until `probe` returns `Some`, polling every 100 ms for up to 10 s.
+    pub async fn eventually<T, Fut>(&self, what: &str, mut probe: impl FnMut() -> Fut) -> Result<T>
+    where
+        Fut: Future<Output = Result<Option<T>>>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(value) = probe().await? {
+                return Ok(value);
+            }
+            ensure!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs axe-core on the current screen; fails on serious or critical violations.
+    pub async fn check_accessibility(&self, screen: &str) -> Result<()> {
+        static AXE: OnceLock<Result<String, String>> = OnceLock::new();
+        let axe = AXE
+            .get_or_init(|| {
+                let path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+                std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e} (run `npm ci` in ui/)", path.display()))
+            })
+            .clone()
+            .map_err(anyhow::Error::msg)?;
+        self.client
+            .execute(&axe, vec![])
+            .await
+            .context("injecting axe-core")?;
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => ({
+                        id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                    .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .context("running axe-core")?;
+        let blocking: Vec<&Value> = violations
+            .as_array()
+            .context("axe returned no list")?
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        ensure!(
+            blocking.is_empty(),
+            "accessibility violations on {screen}: {}",
+            serde_json::to_string_pretty(&blocking)?
+        );
+        Ok(())
+    }
+
+    /// Saves a screenshot, the page source and every log of this app.
+    async fn save_artifacts(&self) -> Result<PathBuf> {
+        let dir = target_dir().join("e2e-artifacts").join(&self.name);
+        std::fs::create_dir_all(&dir)?;
+        let screenshot = self.client.screenshot().await;
+        if let Ok(png) = &screenshot {
+            std::fs::write(dir.join("screenshot.png"), png)?;
+        }
+        if let Ok(html) = self.client.source().await {
+            std::fs::write(dir.join("page.html"), html)?;
+        }
+        for entry in std::fs::read_dir(self.sandbox.path().join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            std::fs::copy(entry.path(), dir.join(entry.file_name()))?;
+        }
+        std::fs::copy(
+            self.sandbox.path().join("tauri-driver.log"),
+            dir.join("tauri-driver.log"),
+        )?;
+        screenshot.context("taking a screenshot")?;
+        Ok(dir)
+    }
+
+    /// Ends the WebDriver session and makes sure no process of this app is left running.
+    async fn shut_down(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        // The app may exit a moment after the session closes; give it that moment before
+        // stopping tauri-driver, then stop whatever is left.
+        let exited = process::wait_for_apps_to_exit(self.sandbox.path(), Duration::from_secs(5));
+        process::terminate(&mut self.driver);
+        let leftovers = process::stop_apps_of(self.sandbox.path());
+        closed.context("closing the WebDriver session")?;
+        if !exited {
+            eprintln!(
+                "{}: the app did not exit on its own; stopped {leftovers} process(es)",
+                self.name
+            );
+        }
+        ensure!(
+            process::apps_of(self.sandbox.path()).is_empty(),
+            "an app process outlived its test"
+        );
+        Ok(())
+    }
+}
+
+async fn connect(port: u16, binary: &Path) -> Result<Client> {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": binary, "args": [] }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await;
+        match attempt {
+            Ok(client) => return Ok(client),
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => bail!("no WebDriver session on {url}: {e}"),
+        }
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    let installed = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    match installed {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}

@@ -1,0 +1,67 @@
+import { useId, type ReactNode } from "react";
+import type { WorkspaceStatus } from "../bindings";
+import type { WorkspaceState } from "../workspace/useWorkspaceStatus";
+
+function Detail({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="details__row">
+      <dt className="details__term">{term}</dt>
+      <dd className="details__value">{children}</dd>
+    </div>
+  );
+}
+
+function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
+  const { keychain } = status;
+  return (
+    <dl className="details">
+      <Detail term="Version">{status.appVersion}</Detail>
+      <Detail term="Workspace folder">
+        <span className="path">{status.dataDir}</span>
+      </Detail>
+      <Detail term="Log folder">
+        <span className="path">{status.logDir}</span>
+      </Detail>
+      <Detail term="Keychain">
+        {keychain.state === "reachable" ? (
+          <>Ready — entries are saved under “{keychain.service}”</>
+        ) : (
+          <span className="notice notice--warning">{keychain.message}</span>
+        )}
+      </Detail>
+    </dl>
+  );
+}
+
+export function SettingsScreen({ workspace }: { workspace: WorkspaceState }) {
+  const workspaceHeading = useId();
+  const providerHeading = useId();
+
+  return (
+    <>
+      <section className="settings-group" aria-labelledby={workspaceHeading}>
+        <h2 id={workspaceHeading}>Workspace</h2>
+        {workspace.state === "loading" && <p>Connecting…</p>}
+        {workspace.state === "failed" && (
+          <p>
+            Casefile could not open this workspace, so its details are not available. The message
+            at the top of this window says what went wrong.
+          </p>
+        )}
+        {workspace.state === "ready" && <WorkspaceDetails status={workspace.status} />}
+      </section>
+
+      <section className="settings-group" aria-labelledby={providerHeading}>
+        <h2 id={providerHeading}>AI provider</h2>
+        <p>
+          No AI provider is set up yet. Your firm&rsquo;s IT provider sets it up for this computer;
+          there is nothing you need to do here.
+        </p>
+        <p>
+          Until then, everything that works on this computer alone is ready to use: clients,
+          encrypted case notes and search.
+        </p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import type { ErrorCode, IpcError } from "../bindings";
+
+const HEADLINES: Record<ErrorCode, string> = {
+  keychainUnavailable: "Casefile can't reach the system keychain",
+  keychainAccessDenied: "The system keychain refused access",
+  invalidInput: "Casefile's settings need attention",
+  notFound: "Casefile couldn't find its workspace",
+  storage: "Casefile can't use its workspace folder",
+  internal: "Casefile ran into a problem while starting",
+};
+
+/** A start-up failure: a plain headline chosen by code, then the app's own explanation. */
+export function ErrorBanner({ error }: { error: IpcError }) {
+  return (
+    <div className="banner banner--error" role="alert" data-testid="error-banner">
+      <p className="banner__title">{HEADLINES[error.code]}</p>
+      <p className="banner__message">{error.message}</p>
+    </div>
+  );
+}

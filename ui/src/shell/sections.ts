@@ -1,0 +1,21 @@
+export const SECTIONS = [
+  { id: "clients", label: "Clients", key: "1" },
+  { id: "drafts", label: "Drafts & history", key: "2" },
+  { id: "search", label: "Search", key: "3" },
+  { id: "settings", label: "Settings", key: "4" },
+] as const;
+
+export type Section = (typeof SECTIONS)[number];
+export type SectionId = Section["id"];
+
+const isMac = typeof navigator !== "undefined" && /Mac/i.test(navigator.userAgent);
+
+/** How the section's shortcut is written on this computer, e.g. "Ctrl+2" or "⌘2". */
+export function shortcutLabel(section: Section): string {
+  return isMac ? `⌘${section.key}` : `Ctrl+${section.key}`;
+}
+
+/** The same shortcut in the `aria-keyshortcuts` syntax. */
+export function shortcutAria(section: Section): string {
+  return `Control+${section.key} Meta+${section.key}`;
+}

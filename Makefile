@@ -2,7 +2,7 @@
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: run test bench package ui ui-check app bindings icons clean
+.PHONY: run test bench package deb ui ui-check app bindings icons clean
 
 TAURI := ui/node_modules/.bin/tauri
 
@@ -24,6 +24,7 @@ test:
 	@$(MAKE) --no-print-directory ui-check
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	@$(MAKE) --no-print-directory deb PROFILE=debug
 	.ci/with-test-session cargo test --workspace --locked -- --include-ignored
 
 ## bench: performance reports (never fails on numbers)
@@ -36,8 +37,15 @@ bench:
 package:
 	@.ci/ensure-deps test
 	@$(MAKE) --no-print-directory ui
-	$(TAURI) build --bundles deb
+	@$(MAKE) --no-print-directory deb PROFILE=release
 	CASEFILE_DEB_PROFILE=release cargo test --locked -p casefile-tests --test package -- --include-ignored
+
+# The .deb carries the admin CLI next to the app, built with the same profile.
+PROFILE ?= release
+deb:
+	cargo build --locked -p casefile-admin $(if $(filter release,$(PROFILE)),--release)
+	$(TAURI) build $(if $(filter debug,$(PROFILE)),--debug) --bundles deb \
+	  --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/casefile-admin":"../target/$(PROFILE)/casefile-admin"}}}}}'
 
 # The UI is embedded in the app binary, so it is built first.
 ui:

@@ -81,7 +81,10 @@ impl App {
         test: impl AsyncFnOnce(&App) -> Result<()>,
     ) -> Result<()> {
         let app = App::start(name, &launch).await?;
-        let outcome = test(&app).await;
+        let outcome = match app.wait_for_css("[data-ready='true']").await {
+            Ok(_) => test(&app).await,
+            Err(e) => Err(e.context("the app did not finish loading")),
+        };
         if let Err(error) = &outcome {
             match app.save_artifacts().await {
                 Ok(dir) => eprintln!("{name} failed: {error:#}\nartifacts: {}", dir.display()),
@@ -128,14 +131,12 @@ impl App {
                 return Err(e);
             }
         };
-        let app = App {
+        Ok(App {
             client,
             driver,
             sandbox,
             name: name.to_owned(),
-        };
-        app.wait_for_css("[data-ready='true']").await?;
-        Ok(app)
+        })
     }
 
     pub fn client(&self) -> &Client {
@@ -158,6 +159,20 @@ impl App {
 
     pub async fn by_test_id(&self, id: &str) -> Result<fantoccini::elements::Element> {
         self.wait_for_css(&format!("[data-testid='{id}']")).await
+    }
+
+    /// The rendered text (`innerText`) of the element with `data-testid="id"`. WebDriver's own
+    /// text command is unreliable in WebKit for elements that clip their overflow.
+    pub async fn text_of(&self, id: &str) -> Result<String> {
+        let element = self.by_test_id(id).await?;
+        let text = self
+            .client
+            .execute(
+                "return arguments[0].innerText;",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
     }
 
     /// Waits until `probe` returns `Some`, polling every 100 ms for up to 10 s.

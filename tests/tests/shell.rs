@@ -13,7 +13,7 @@ const SCREENS: [(&str, &str); 4] = [
 ];
 
 async fn heading(app: &App) -> Result<String> {
-    Ok(app.by_test_id("screen-heading").await?.text().await?)
+    app.text_of("screen-heading").await
 }
 
 async fn wait_for_heading(app: &App, expected: &str) -> Result<()> {
@@ -46,12 +46,12 @@ async fn main_window_opens_with_navigation_and_a_status_line() -> Result<()> {
 #[ignore = "drives the real app: needs a display, a Secret Service and tauri-driver (make test)"]
 async fn status_line_shows_what_core_reports() -> Result<()> {
     App::run("status_line_from_core", Launch::default(), async |app| {
-        let version = app.by_test_id("status-version").await?.text().await?;
+        let version = app.text_of("status-version").await?;
         ensure!(
             version.contains(env!("CARGO_PKG_VERSION")),
             "version: {version}"
         );
-        let data_dir = app.by_test_id("status-data-dir").await?.text().await?;
+        let data_dir = app.text_of("status-data-dir").await?;
         ensure!(
             data_dir == app.data_dir().display().to_string(),
             "status shows {data_dir}, the app was given {}",

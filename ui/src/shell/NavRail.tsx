@@ -1,5 +1,6 @@
 import { useRef, type KeyboardEvent } from "react";
-import logoUrl from "../assets/casefile.svg";
+// The one source image every app icon is generated from.
+import logoUrl from "../../../icons/casefile.svg";
 import { SECTIONS, shortcutAria, shortcutLabel, type SectionId } from "./sections";
 
 interface NavRailProps {

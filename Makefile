@@ -30,8 +30,7 @@ test:
 ## bench: performance reports (never fails on numbers)
 bench:
 	@.ci/ensure-deps test
-	@$(MAKE) --no-print-directory ui
-	.ci/with-test-session cargo run --release --locked -p casefile-tests --bin bench
+	.ci/with-test-session cargo bench --locked -p casefile-core --bench keychain
 
 ## package: build the release .deb and check its contents
 package:

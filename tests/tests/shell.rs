@@ -156,6 +156,38 @@ async fn the_webview_can_reach_nothing_but_the_app() -> Result<()> {
             )
             .await?;
         ensure!(inline == false, "an inline script ran despite the CSP");
+
+        // Only the app's own commands are granted; anything else is refused by Tauri.
+        let invoke = "const [cmd, args, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke(cmd, args)
+               .then(() => done('allowed'), e => done('refused: ' + e));";
+        for (cmd, args) in [
+            (
+                "plugin:fs|read_text_file",
+                serde_json::json!({ "path": "/etc/hostname" }),
+            ),
+            (
+                "plugin:shell|execute",
+                serde_json::json!({ "program": "id" }),
+            ),
+        ] {
+            let outcome = app
+                .client()
+                .execute_async(invoke, vec![cmd.into(), args])
+                .await?;
+            ensure!(
+                outcome.as_str().is_some_and(|s| s.starts_with("refused")),
+                "{cmd}: {outcome}"
+            );
+        }
+        let own = app
+            .client()
+            .execute_async(
+                invoke,
+                vec!["workspace_status".into(), serde_json::json!({})],
+            )
+            .await?;
+        ensure!(own == "allowed", "the app's own command was refused: {own}");
         Ok(())
     })
     .await

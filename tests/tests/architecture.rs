@@ -1,0 +1,50 @@
+//! Structural invariants from ARCHITECTURE.md that a build alone would not catch.
+
+use std::process::Command;
+
+use anyhow::{Result, ensure};
+use casefile_tests::workspace_root;
+
+/// Invariant 1: core must stay testable headless, so no Tauri crate may enter its graph, not
+/// even through the feature that derives UI type descriptions.
+#[test]
+fn core_depends_on_no_tauri_crate() -> Result<()> {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--locked",
+            "-p",
+            "casefile-core",
+            "--all-features",
+            "-e",
+            "normal,build",
+        ])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .current_dir(workspace_root())
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8(out.stdout)?;
+    ensure!(
+        tree.lines().count() > 10,
+        "unexpectedly small tree:\n{tree}"
+    );
+    // Each line is "name version [(path)]"; only the crate name matters.
+    let offending: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| {
+            ["tauri", "wry", "webkit", "gtk"]
+                .iter()
+                .any(|n| name.contains(n))
+        })
+        .collect();
+    ensure!(
+        offending.is_empty(),
+        "casefile-core depends on: {offending:?}"
+    );
+    Ok(())
+}

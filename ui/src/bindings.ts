@@ -15,7 +15,7 @@ export const commands = {
  *  Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
  *  names: add new ones, never rename.
  */
-export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "internal";
+export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "database" | "newerVersion" | "internal";
 
 export type IpcError = {
 	code: ErrorCode,

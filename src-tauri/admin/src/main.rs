@@ -7,6 +7,8 @@
 //!   3  the named item does not exist
 //!   4  the OS keychain is unreachable or refused access
 //!   5  the workspace folder cannot be used
+//!   6  the case database cannot be used (damaged, or its key does not open it)
+//!   7  the workspace was written by a newer version of Casefile
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -201,6 +203,8 @@ fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::NotFound => 3,
         ErrorCode::KeychainUnavailable | ErrorCode::KeychainAccessDenied => 4,
         ErrorCode::Storage => 5,
+        ErrorCode::Database => 6,
+        ErrorCode::NewerVersion => 7,
     })
 }
 

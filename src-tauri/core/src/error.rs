@@ -18,6 +18,8 @@ pub enum ErrorCode {
     InvalidInput,
     NotFound,
     Storage,
+    Database,
+    NewerVersion,
     Internal,
 }
 
@@ -50,6 +52,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("The case database could not be used: {0}")]
+    Database(String),
+
+    #[error("{0}")]
+    NewerVersion(String),
+
     #[error("Internal error: {0}. Please report this to your IT provider with the log file.")]
     Internal(String),
 }
@@ -62,6 +70,8 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Storage { .. } => ErrorCode::Storage,
+            Error::Database(_) => ErrorCode::Database,
+            Error::NewerVersion(_) => ErrorCode::NewerVersion,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

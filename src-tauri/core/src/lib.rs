@@ -6,6 +6,7 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod secrets;
+pub mod store;
 pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};

@@ -6,8 +6,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::paths::Locations;
-use crate::secrets::{KeychainStore, SecretStore, off_thread};
+use crate::secrets::{KeychainStore, SecretName, SecretStore, off_thread};
+use crate::store::{DATABASE_FILE, DatabaseKey, Store};
 use crate::{Error, ErrorCode, Result};
+
+/// Names this workspace's database key in the keychain, so that several workspaces can share
+/// one keychain namespace. Plain text: it is an identifier, not a secret.
+const WORKSPACE_ID_FILE: &str = "workspace-id";
 
 pub struct Workspace {
     locations: Locations,
@@ -56,6 +61,65 @@ impl Workspace {
         Arc::clone(&self.secrets)
     }
 
+    /// Opens the case database, creating it and its key on first use. Blocks (keychain and
+    /// disk). With no keychain nothing is written: the key must be safely stored before any
+    /// case data can exist.
+    pub fn open_store(&self) -> Result<Store> {
+        let dir = &self.locations.data_dir;
+        let db = dir.join(DATABASE_FILE);
+        let id_file = dir.join(WORKSPACE_ID_FILE);
+        let id = match std::fs::read_to_string(&id_file) {
+            Ok(id) => Some(id.trim().to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::storage(&id_file, e)),
+        };
+        match id {
+            Some(id) => {
+                let name = key_name(&id)?;
+                match self.secrets.get(&name)? {
+                    Some(secret) => {
+                        Store::open(&db, &DatabaseKey::from_secret(secret)?, !db.exists())
+                    }
+                    None if !db.exists() => self.create_store(&db, &name, None),
+                    None => Err(Error::NotFound(format!(
+                        "The key to this workspace's case database ({name}) is not in the OS \
+                         keychain (service {}). Restore the keychain entry, or restore the \
+                         workspace from a Casefile backup. The database was not changed.",
+                        self.locations.keychain_service
+                    ))),
+                }
+            }
+            None if db.exists() => Err(Error::NotFound(format!(
+                "{} is missing, so the key to {} cannot be found in the keychain. Restore the \
+                 file from a backup; the database was not changed.",
+                id_file.display(),
+                db.display()
+            ))),
+            None => {
+                let id = random_id()?;
+                let name = key_name(&id)?;
+                self.create_store(&db, &name, Some((&id_file, &id)))
+            }
+        }
+    }
+
+    /// Stores a new key in the keychain first, then records the workspace id, then creates the
+    /// database: a failure at any step leaves no database that nobody can open.
+    fn create_store(
+        &self,
+        db: &std::path::Path,
+        name: &SecretName,
+        new_id: Option<(&std::path::Path, &str)>,
+    ) -> Result<Store> {
+        let key = DatabaseKey::generate()?;
+        self.secrets.set(name, key.secret())?;
+        if let Some((file, id)) = new_id {
+            std::fs::write(file, format!("{id}\n")).map_err(|e| Error::storage(file, e))?;
+        }
+        tracing::info!(key = %name, "created the case database and its key");
+        Store::open(db, &key, true)
+    }
+
     /// Reports the workspace; probes the keychain off the calling thread.
     pub async fn status(&self) -> WorkspaceStatus {
         let keychain = match off_thread(self.secrets(), |s| s.probe()).await {
@@ -79,6 +143,22 @@ impl Workspace {
     }
 }
 
+fn key_name(workspace_id: &str) -> Result<SecretName> {
+    if workspace_id.len() != 32 || !workspace_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::InvalidInput(format!(
+            "The workspace id file holds {workspace_id:?}, not a workspace id."
+        )));
+    }
+    SecretName::new(&format!("database-key.{workspace_id}"))
+}
+
+fn random_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Internal(format!("no secure random numbers: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 fn create_private_dir(dir: &std::path::Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -97,24 +177,30 @@ fn create_private_dir(dir: &std::path::Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{MemoryStore, Secret, SecretName};
+    use crate::secrets::{MemoryStore, Secret};
 
+    /// A keychain that cannot be reached: every call fails as the real one does.
     struct UnreachableStore;
-    impl SecretStore for UnreachableStore {
-        fn get(&self, _: &SecretName) -> Result<Option<Secret>> {
-            unreachable!()
-        }
-        fn set(&self, _: &SecretName, _: &Secret) -> Result<()> {
-            unreachable!()
-        }
-        fn delete(&self, _: &SecretName) -> Result<bool> {
-            unreachable!()
-        }
-        fn probe(&self) -> Result<()> {
-            Err(Error::KeychainUnavailable {
+    impl UnreachableStore {
+        fn error() -> Error {
+            Error::KeychainUnavailable {
                 hint: "Start a keyring.",
                 detail: "org.freedesktop.secrets was not provided".into(),
-            })
+            }
+        }
+    }
+    impl SecretStore for UnreachableStore {
+        fn get(&self, _: &SecretName) -> Result<Option<Secret>> {
+            Err(Self::error())
+        }
+        fn set(&self, _: &SecretName, _: &Secret) -> Result<()> {
+            Err(Self::error())
+        }
+        fn delete(&self, _: &SecretName) -> Result<bool> {
+            Err(Self::error())
+        }
+        fn probe(&self) -> Result<()> {
+            Err(Self::error())
         }
     }
 
@@ -159,6 +245,55 @@ mod tests {
         assert_eq!(json["keychain"]["code"], "keychainUnavailable");
         let message = json["keychain"]["message"].as_str().unwrap();
         assert!(message.contains("Start a keyring."), "{message}");
+    }
+
+    #[test]
+    fn the_store_is_created_once_and_reopened_with_the_same_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), secrets.clone()).unwrap();
+        let mut store = ws.open_store().unwrap();
+        store
+            .create_contact(&crate::store::NewContact::person("Ana", "Ruiz"))
+            .unwrap();
+        drop(store);
+        let store = ws.open_store().unwrap();
+        assert_eq!(store.check().unwrap().contacts, 1);
+        let id = std::fs::read_to_string(tmp.path().join("nested/workspace/workspace-id")).unwrap();
+        let name = SecretName::new(&format!("database-key.{}", id.trim())).unwrap();
+        assert!(secrets.get(&name).unwrap().is_some());
+    }
+
+    #[test]
+    fn no_keychain_means_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), Arc::new(UnreachableStore))
+            .unwrap();
+        let err = ws.open_store().err().unwrap();
+        assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+        let files: Vec<_> = std::fs::read_dir(tmp.path().join("nested/workspace"))
+            .unwrap()
+            .collect();
+        assert!(files.is_empty(), "{files:?}");
+    }
+
+    #[test]
+    fn a_lost_key_is_explained_and_the_database_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        drop(ws.open_store().unwrap());
+        let db = tmp.path().join("nested/workspace").join(DATABASE_FILE);
+        let before = std::fs::read(&db).unwrap();
+        // Same folder, a keychain that never held the key.
+        let ws =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        let err = ws.open_store().err().unwrap();
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        assert!(err.to_string().contains("not in the OS keychain"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
     }
 
     #[test]

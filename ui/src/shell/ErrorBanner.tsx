@@ -6,6 +6,8 @@ const HEADLINES: Record<ErrorCode, string> = {
   invalidInput: "Casefile's settings need attention",
   notFound: "Casefile couldn't find its workspace",
   storage: "Casefile can't use its workspace folder",
+  database: "Casefile can't open its case database",
+  newerVersion: "This workspace needs a newer version of Casefile",
   internal: "Casefile ran into a problem while starting",
 };
 

@@ -9,6 +9,7 @@
 //!   5  the workspace folder cannot be used
 //!   6  the case database cannot be used (damaged, or its key does not open it)
 //!   7  the workspace was written by a newer version of Casefile
+//!   8  an import finished, but some lines failed (each is reported)
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 use casefile_core::paths::{DATA_DIR_ENV, Locations};
 use casefile_core::secrets::{Secret, SecretName, off_thread};
+use casefile_core::store::SearchFilter;
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -29,7 +31,9 @@ use serde_json::json;
 )]
 #[command(
     after_help = "Exit codes: 0 success, 1 internal error, 2 invalid usage or input, \
-    3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable."
+    3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable, \
+    6 case database unusable, 7 workspace from a newer Casefile, \
+    8 import finished with failed lines."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -51,6 +55,34 @@ enum Command {
     /// Manage credentials in the OS keychain. Values are never printed.
     #[command(subcommand)]
     Secret(SecretCommand),
+    #[command(flatten)]
+    Store(StoreCommand),
+}
+
+/// Commands on the case database.
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Import contacts, matters and notes from a JSON Lines file (one record per line).
+    ///
+    /// Records carry their own `id`: importing again updates them, never duplicates them, so an
+    /// interrupted import is completed by running it again. Bad lines are reported with their
+    /// line number and skipped; the rest is imported.
+    #[command(after_help = "Record shapes (fields beyond these are ignored):\n  \
+        {\"type\":\"contact\",\"id\":\"C-1\",\"kind\":\"person|institution\",\"given_name\":…,\"middle_name\":…,\"family_name\":…,\n   \
+         \"institution_name\":…,\"other_names\":[…],\"a_number\":…,\"date_of_birth\":…,\"country_of_birth\":…,\n   \
+         \"preferred_language\":…,\"jurisdiction\":\"US|EU|UK|CA|other\"}\n  \
+        {\"type\":\"matter\",\"id\":\"M-1\",\"client_id\":\"C-1\",\"title\":…,\"number\":…,\"description\":…}\n  \
+        {\"type\":\"note\",\"id\":\"N-1\",\"matter_id\":\"M-1\",\"body\":…,\"title\":…,\"created_at\":\"RFC 3339\"}")]
+    Import { file: PathBuf },
+    /// Search notes, matters and contacts as the app's search box does.
+    Search {
+        query: String,
+        /// Most hits to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Check the case database's integrity and count its records. Exit 6 if it is damaged.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -105,6 +137,111 @@ async fn run(command: Command, locations: Locations) -> casefile_core::Result<Re
     match command {
         Command::Status => Ok(status(&workspace).await),
         Command::Secret(command) => secret(&workspace, command).await,
+        // The store blocks on disk and keychain: keep it off the async workers.
+        Command::Store(store_command) => {
+            tokio::task::spawn_blocking(move || case_store(&workspace, store_command))
+                .await
+                .map_err(|e| Error::Internal(format!("command failed: {e}")))?
+        }
+    }
+}
+
+fn case_store(workspace: &Workspace, command: StoreCommand) -> casefile_core::Result<Report> {
+    let mut store = workspace.open_store()?;
+    match command {
+        StoreCommand::Import { file } => {
+            let input = std::fs::File::open(&file)
+                .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?;
+            let show_progress = std::io::stderr().is_terminal();
+            let report =
+                store.import_jsonl(
+                    std::io::BufReader::new(input),
+                    |done, failure| match failure {
+                        Some(f) => eprintln!("line {}: {}", f.line, f.reason),
+                        None if show_progress => eprint!("\r{done} lines read"),
+                        None => {}
+                    },
+                )?;
+            if show_progress {
+                eprintln!();
+            }
+            Ok(Report {
+                text: format!(
+                    "{} lines: {} created, {} updated, {} unchanged, {} failed.",
+                    report.lines,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.failed.len()
+                ),
+                exit: if report.failed.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(8)
+                },
+                json: serde_json::to_value(&report).unwrap_or_default(),
+            })
+        }
+        StoreCommand::Search { query, limit } => {
+            let filter = SearchFilter {
+                limit,
+                ..SearchFilter::default()
+            };
+            let hits = store.search(&query, &filter)?;
+            let text = if hits.is_empty() {
+                "No matches.".to_owned()
+            } else {
+                hits.iter()
+                    .map(|h| {
+                        let snippet: String = h
+                            .snippet
+                            .iter()
+                            .map(|s| {
+                                if s.highlight {
+                                    format!("[{}]", s.text)
+                                } else {
+                                    s.text.clone()
+                                }
+                            })
+                            .collect();
+                        format!(
+                            "{:?} {}  {}\n    {}",
+                            h.kind,
+                            h.id,
+                            h.title,
+                            snippet.replace('\n', " ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Ok(Report {
+                text,
+                json: serde_json::to_value(&hits).unwrap_or_default(),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        StoreCommand::Check => {
+            let health = store.check()?;
+            let sound = health.integrity == "ok";
+            Ok(Report {
+                text: format!(
+                    "Integrity: {}\nData format: {}\nContacts: {}\nMatters: {}\nNotes: {}\nRevisions: {}",
+                    health.integrity,
+                    health.schema_version,
+                    health.contacts,
+                    health.matters,
+                    health.notes,
+                    health.revisions
+                ),
+                json: serde_json::to_value(&health).unwrap_or_default(),
+                exit: if sound {
+                    ExitCode::SUCCESS
+                } else {
+                    exit_code(ErrorCode::Database)
+                },
+            })
+        }
     }
 }
 

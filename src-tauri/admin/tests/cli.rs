@@ -202,7 +202,7 @@ fn a_second_process_reads_what_the_cli_stored_and_logs_hold_no_secret() {
     assert_eq!(store.get(&name).unwrap().unwrap().expose(), secret);
 
     let check = sb.run(&["--json", "secret", "check", "profile.eu:api-key"]);
-    assert!(check.status.success());
+    assert!(check.status.success(), "{}", stderr(&check));
     assert_eq!(stdout_json(&check)["set"], true);
 
     let delete = sb.run(&["secret", "delete", "profile.eu:api-key"]);
@@ -230,5 +230,65 @@ fn a_second_process_reads_what_the_cli_stored_and_logs_hold_no_secret() {
     assert!(
         !logs.contains(secret),
         "the secret reached the log:\n{logs}"
+    );
+}
+
+const IMPORT: &str = r#"{"type":"contact","id":"C-1","given_name":"José","family_name":"Peña","a_number":"A012345678"}
+{"type":"matter","id":"M-1","client_id":"C-1","title":"Asylum application"}
+{"type":"note","id":"N-1","matter_id":"M-1","body":"Receipt EAC-23-901-23456 arrived."}
+{"type":"note","id":"N-2","matter_id":"M-404","body":"orphan"}
+"#;
+
+#[test]
+fn import_without_a_keychain_writes_nothing() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("records.jsonl");
+    std::fs::write(&file, IMPORT).unwrap();
+    let out = without_keychain(sb.command(&["import", file.to_str().unwrap()]))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let written: Vec<_> = std::fs::read_dir(sb.dir.path().join("workspace"))
+        .unwrap()
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+}
+
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn import_search_and_check_as_a_script_would() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("records.jsonl");
+    std::fs::write(&file, IMPORT).unwrap();
+
+    let out = sb.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(8),
+        "a failed line must show in the exit code"
+    );
+    assert!(stderr(&out).contains("line 4:"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("M-404"));
+
+    let again = sb.run(&["--json", "import", file.to_str().unwrap()]);
+    let report = stdout_json(&again);
+    assert_eq!(report["created"], 0);
+    assert_eq!(report["unchanged"], 3);
+
+    let hits = stdout_json(&sb.run(&["--json", "search", "EAC-23-901-23456"]));
+    let first = &hits[0];
+    assert_eq!(first["kind"], "note");
+    assert_eq!(first["externalId"], "N-1");
+    assert!(first["id"].is_i64() && first["title"].is_string() && first["snippet"].is_array());
+    let pena = stdout_json(&sb.run(&["--json", "search", "pena"]));
+    assert_eq!(pena[0]["kind"], "contact");
+
+    let check = sb.run(&["--json", "check"]);
+    assert!(check.status.success());
+    let health = stdout_json(&check);
+    assert_eq!(health["integrity"], "ok");
+    assert_eq!(
+        (health["contacts"].as_i64(), health["notes"].as_i64()),
+        (Some(1), Some(1))
     );
 }

@@ -5,6 +5,7 @@
 //! migrations. There is no way to open the store unencrypted.
 
 mod identifiers;
+mod import;
 mod key;
 mod migrations;
 mod notes;
@@ -15,6 +16,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
+pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};
 pub use records::{ContactKind, NewContact, NewMatter};

@@ -2,7 +2,7 @@
 //! revision appends it again, so history is never rewritten. Deleting moves a note to the trash;
 //! only purging the trash removes it for good.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, now};
@@ -77,22 +77,7 @@ pub struct TrashedNote {
 impl Store {
     pub fn create_note(&mut self, note: &NewNote) -> Result<Note> {
         let tx = self.conn.transaction()?;
-        let at = now();
-        let created = note.created_at.clone().unwrap_or_else(|| at.clone());
-        tx.execute(
-            "INSERT INTO notes (external_id, matter_id, title, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![
-                note.external_id,
-                note.matter_id,
-                note.title,
-                note.body,
-                created
-            ],
-        )
-        .map_err(|e| missing_matter(e, note.matter_id))?;
-        let id = tx.last_insert_rowid();
-        append_revision(&tx, id, &note.title, &note.body, &created)?;
+        let id = insert_note(&tx, note)?;
         tx.commit()?;
         self.note(id)
     }
@@ -100,22 +85,7 @@ impl Store {
     /// Saves new content. Saving what is already stored (an autosave with no edit) adds nothing.
     pub fn save_note(&mut self, id: i64, title: &str, body: &str) -> Result<Note> {
         let tx = self.conn.transaction()?;
-        let (old_title, old_body): (String, String) = tx
-            .query_row(
-                "SELECT title, body FROM notes WHERE id = ?1 AND deleted_at IS NULL",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| no_note(id))?;
-        if old_title != title || old_body != body {
-            let at = now();
-            tx.execute(
-                "UPDATE notes SET title = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, title, body, at],
-            )?;
-            append_revision(&tx, id, title, body, &at)?;
-        }
+        update_note(&tx, id, title, body)?;
         tx.commit()?;
         self.note(id)
     }
@@ -249,7 +219,49 @@ impl Store {
     }
 }
 
-fn append_revision(tx: &Transaction<'_>, id: i64, title: &str, body: &str, at: &str) -> Result<()> {
+/// Inserts a note and its first revision; returns its id.
+pub(super) fn insert_note(tx: &Connection, note: &NewNote) -> Result<i64> {
+    let created = note.created_at.clone().unwrap_or_else(now);
+    tx.execute(
+        "INSERT INTO notes (external_id, matter_id, title, body, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![
+            note.external_id,
+            note.matter_id,
+            note.title,
+            note.body,
+            created
+        ],
+    )
+    .map_err(|e| missing_matter(e, note.matter_id))?;
+    let id = tx.last_insert_rowid();
+    append_revision(tx, id, &note.title, &note.body, &created)?;
+    Ok(id)
+}
+
+/// Replaces a live note's content, appending a revision; `false` when nothing changed.
+pub(super) fn update_note(tx: &Connection, id: i64, title: &str, body: &str) -> Result<bool> {
+    let (old_title, old_body): (String, String) = tx
+        .query_row(
+            "SELECT title, body FROM notes WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| no_note(id))?;
+    if old_title == title && old_body == body {
+        return Ok(false);
+    }
+    let at = now();
+    tx.execute(
+        "UPDATE notes SET title = ?2, body = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, title, body, at],
+    )?;
+    append_revision(tx, id, title, body, &at)?;
+    Ok(true)
+}
+
+fn append_revision(tx: &Connection, id: i64, title: &str, body: &str, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO note_revisions (note_id, number, title, body, saved_at)
          VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM note_revisions WHERE note_id = ?1),

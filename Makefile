@@ -31,6 +31,7 @@ test:
 bench:
 	@.ci/ensure-deps test
 	.ci/with-test-session cargo bench --locked -p casefile-core --bench keychain
+	cargo bench --locked -p casefile-core --bench store
 
 ## package: build the release .deb and check its contents
 package:

@@ -107,8 +107,7 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
     title,
     body,
     identifiers,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER notes_indexed_on_insert AFTER INSERT ON notes WHEN NEW.deleted_at IS NULL BEGIN

@@ -1,7 +1,27 @@
 fn main() {
     // Declaring the app's commands makes each one a permission, so the capability file decides
     // exactly which commands the main window may call.
-    let manifest = tauri_build::AppManifest::new().commands(&["workspace_status"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "workspace_status",
+        "clients",
+        "create_client",
+        "client",
+        "matters",
+        "create_matter",
+        "matter",
+        "notes",
+        "create_note",
+        "note",
+        "save_note",
+        "note_revisions",
+        "note_revision",
+        "restore_note_revision",
+        "trash_note",
+        "restore_note",
+        "purge_note",
+        "trash",
+        "search",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");
 }

@@ -12,7 +12,31 @@ use crate::state::AppState;
 
 /// The command set, shared by the running app and the TypeScript bindings generator.
 fn command_builder<R: tauri::Runtime>() -> Builder<R> {
-    Builder::new().commands(collect_commands![commands::workspace_status])
+    use commands::*;
+    Builder::new()
+        .commands(collect_commands![
+            workspace_status,
+            clients,
+            create_client,
+            client,
+            matters,
+            create_matter,
+            matter,
+            notes,
+            create_note,
+            note,
+            save_note,
+            note_revisions,
+            note_revision,
+            restore_note_revision,
+            trash_note,
+            restore_note,
+            purge_note,
+            trash,
+            search,
+        ])
+        // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
+        .dangerously_cast_bigints_to_number()
 }
 
 pub fn run() {

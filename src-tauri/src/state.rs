@@ -1,23 +1,38 @@
 //! What the shell holds between commands.
 
+use std::sync::Arc;
+
 use casefile_core::paths::Locations;
-use casefile_core::workspace::Workspace;
+use casefile_core::workspace::{SharedStore, Workspace};
 
 use crate::ipc_error::IpcError;
 
 pub struct AppState {
     /// A workspace that failed to open is kept as its error, so that the UI can show why
     /// instead of the app refusing to start.
-    workspace: Result<Workspace, IpcError>,
+    opened: Result<(Arc<Workspace>, SharedStore), IpcError>,
 }
 
 impl AppState {
     pub fn open(locations: casefile_core::Result<Locations>) -> Self {
-        let workspace = locations.and_then(Workspace::open).map_err(IpcError::from);
-        Self { workspace }
+        let opened = locations
+            .and_then(Workspace::open)
+            .map(|workspace| {
+                let workspace = Arc::new(workspace);
+                (Arc::clone(&workspace), SharedStore::new(workspace))
+            })
+            .map_err(IpcError::from);
+        Self { opened }
     }
 
     pub fn workspace(&self) -> Result<&Workspace, IpcError> {
-        self.workspace.as_ref().map_err(Clone::clone)
+        self.opened
+            .as_ref()
+            .map(|(w, _)| w.as_ref())
+            .map_err(Clone::clone)
+    }
+
+    pub fn store(&self) -> Result<&SharedStore, IpcError> {
+        self.opened.as_ref().map(|(_, s)| s).map_err(Clone::clone)
     }
 }

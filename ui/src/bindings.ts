@@ -8,9 +8,48 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Version, workspace folder, log folder and keychain reachability. */
 	workspaceStatus: () => typedError<WorkspaceStatus, IpcError>(__TAURI_INVOKE("workspace_status")),
+	clients: () => typedError<ClientSummary_Serialize[], IpcError>(__TAURI_INVOKE("clients")),
+	createClient: (givenName: string, familyName: string, aNumber: string | null) => typedError<ClientSummary_Serialize, IpcError>(__TAURI_INVOKE("create_client", { givenName, familyName, aNumber })),
+	client: (id: number) => typedError<ClientSummary_Serialize, IpcError>(__TAURI_INVOKE("client", { id })),
+	matters: (clientId: number) => typedError<MatterSummary_Serialize[], IpcError>(__TAURI_INVOKE("matters", { clientId })),
+	createMatter: (clientId: number, title: string, number: string | null) => typedError<MatterSummary_Serialize, IpcError>(__TAURI_INVOKE("create_matter", { clientId, title, number })),
+	matter: (id: number) => typedError<MatterSummary_Serialize, IpcError>(__TAURI_INVOKE("matter", { id })),
+	notes: (matterId: number) => typedError<NoteSummary[], IpcError>(__TAURI_INVOKE("notes", { matterId })),
+	createNote: (matterId: number, title: string, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("create_note", { matterId, title, body })),
+	note: (id: number) => typedError<Note, IpcError>(__TAURI_INVOKE("note", { id })),
+	saveNote: (id: number, title: string, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("save_note", { id, title, body })),
+	noteRevisions: (id: number) => typedError<RevisionSummary[], IpcError>(__TAURI_INVOKE("note_revisions", { id })),
+	noteRevision: (id: number, number: number) => typedError<Revision, IpcError>(__TAURI_INVOKE("note_revision", { id, number })),
+	restoreNoteRevision: (id: number, number: number) => typedError<Note, IpcError>(__TAURI_INVOKE("restore_note_revision", { id, number })),
+	trashNote: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("trash_note", { id })),
+	restoreNote: (id: number) => typedError<Note, IpcError>(__TAURI_INVOKE("restore_note", { id })),
+	purgeNote: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("purge_note", { id })),
+	trash: () => typedError<TrashedNote[], IpcError>(__TAURI_INVOKE("trash")),
+	search: (query: string, limit: number) => typedError<SearchHit_Serialize[], IpcError>(__TAURI_INVOKE("search", { query, limit })),
 };
 
 /* Types */
+/**  A client as listed: enough to find and open them. */
+export type ClientSummary = ClientSummary_Serialize | ClientSummary_Deserialize;
+
+/**  A client as listed: enough to find and open them. */
+export type ClientSummary_Deserialize = {
+	id: number,
+	name: string,
+	aNumber?: string | null,
+	matters: number,
+	updatedAt: string,
+};
+
+/**  A client as listed: enough to find and open them. */
+export type ClientSummary_Serialize = {
+	id: number,
+	name: string,
+	aNumber: string | null,
+	matters: number,
+	updatedAt: string,
+};
+
 /**
  *  Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
  *  names: add new ones, never rename.
@@ -27,6 +66,100 @@ export type KeychainStatus =
 { state: "reachable"; service: string } | 
 /**  The keychain cannot be used; `message` says what the user can do. */
 { state: "unreachable"; code: ErrorCode; message: string };
+
+export type Kind = "note" | "matter" | "contact";
+
+export type MatterSummary = MatterSummary_Serialize | MatterSummary_Deserialize;
+
+export type MatterSummary_Deserialize = {
+	id: number,
+	clientId: number,
+	number?: string | null,
+	title: string,
+	description: string,
+	notes: number,
+	updatedAt: string,
+};
+
+export type MatterSummary_Serialize = {
+	id: number,
+	clientId: number,
+	number: string | null,
+	title: string,
+	description: string,
+	notes: number,
+	updatedAt: string,
+};
+
+export type Note = {
+	id: number,
+	matterId: number,
+	title: string,
+	body: string,
+	createdAt: string,
+	updatedAt: string,
+	/**  Number of the revision this content is (1 for a new note). */
+	revision: number,
+};
+
+export type NoteSummary = {
+	id: number,
+	title: string,
+	/**  The first words of the note. */
+	preview: string,
+	updatedAt: string,
+};
+
+export type Revision = {
+	number: number,
+	title: string,
+	body: string,
+	savedAt: string,
+};
+
+export type RevisionSummary = {
+	number: number,
+	title: string,
+	savedAt: string,
+	chars: number,
+};
+
+export type SearchHit = SearchHit_Serialize | SearchHit_Deserialize;
+
+export type SearchHit_Deserialize = {
+	kind: Kind,
+	id: number,
+	externalId?: string | null,
+	title: string,
+	snippet: Segment[],
+	matterId?: number | null,
+	clientId?: number | null,
+	updatedAt: string,
+};
+
+export type SearchHit_Serialize = {
+	kind: Kind,
+	id: number,
+	externalId: string | null,
+	title: string,
+	snippet: Segment[],
+	matterId: number | null,
+	clientId: number | null,
+	updatedAt: string,
+};
+
+/**  A piece of a snippet; `highlight` marks the words that matched. */
+export type Segment = {
+	text: string,
+	highlight: boolean,
+};
+
+export type TrashedNote = {
+	id: number,
+	matterId: number,
+	title: string,
+	deletedAt: string,
+};
 
 /**  What the app and the CLI report about a workspace. */
 export type WorkspaceStatus = {

@@ -1,7 +1,7 @@
 //! A workspace: the folder that holds one desktop's Casefile data, plus the keychain namespace
 //! that holds its secrets.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 
@@ -17,6 +17,42 @@ const WORKSPACE_ID_FILE: &str = "workspace-id";
 pub struct Workspace {
     locations: Locations,
     secrets: Arc<dyn SecretStore>,
+}
+
+/// The case store as the app's commands use it: opened on first use (and retried after a
+/// failure, e.g. once the keychain is unlocked), one call at a time, never on an async thread.
+#[derive(Clone)]
+pub struct SharedStore {
+    workspace: Arc<Workspace>,
+    store: Arc<Mutex<Option<Store>>>,
+}
+
+impl SharedStore {
+    pub fn new(workspace: Arc<Workspace>) -> Self {
+        Self {
+            workspace,
+            store: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    pub async fn call<T, F>(&self, call: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    {
+        let (workspace, store) = (Arc::clone(&self.workspace), Arc::clone(&self.store));
+        tokio::task::spawn_blocking(move || {
+            // A panic in an earlier call leaves the store usable: SQLite rolled its work back.
+            let mut guard = store.lock().unwrap_or_else(PoisonError::into_inner);
+            let store = match guard.as_mut() {
+                Some(store) => store,
+                None => guard.insert(workspace.open_store()?),
+            };
+            call(store)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("case store task failed: {e}")))?
+    }
 }
 
 /// What the app and the CLI report about a workspace.
@@ -294,6 +330,27 @@ mod tests {
         assert_eq!(err.code(), ErrorCode::NotFound);
         assert!(err.to_string().contains("not in the OS keychain"), "{err}");
         assert_eq!(std::fs::read(&db).unwrap(), before);
+    }
+
+    #[tokio::test]
+    async fn the_shared_store_opens_on_first_use_and_retries_after_a_failure() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), Arc::new(UnreachableStore))
+            .unwrap();
+        let shared = SharedStore::new(Arc::new(ws));
+        let err = shared.call(|s| s.clients()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+
+        let ws =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        let shared = SharedStore::new(Arc::new(ws));
+        let id = shared
+            .call(|s| s.create_contact(&crate::store::NewContact::person("Ana", "Ruiz")))
+            .await
+            .unwrap();
+        let name = shared.call(move |s| Ok(s.client(id)?.name)).await.unwrap();
+        assert_eq!(name, "Ana Ruiz");
     }
 
     #[test]

@@ -1,4 +1,10 @@
 //! The commands the UI may call. Each one only forwards to casefile-core; no logic lives here.
+//! Every command must also be listed in `build.rs` (which makes it a permission) and granted in
+//! `capabilities/main.json`.
+
+mod case_store;
+
+pub use case_store::*;
 
 use casefile_core::workspace::WorkspaceStatus;
 use tauri::State;

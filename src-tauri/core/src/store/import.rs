@@ -18,7 +18,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::notes::{insert_note, update_note};
-use super::{NewNote, Store, identifiers, now};
+use super::records::canonical_a_number;
+use super::{NewNote, Store, now};
 use crate::{Error, Result};
 
 /// Lines committed together: large enough to make import fast, small enough that an
@@ -251,18 +252,6 @@ fn import_contact(conn: &Connection, c: ContactRecord) -> Result<Outcome> {
     } else {
         Outcome::Updated
     })
-}
-
-fn canonical_a_number(raw: &str) -> Result<String> {
-    let found = identifiers::find(raw);
-    match found.as_slice() {
-        [one] if one.canonical.starts_with('A') && one.range.len() == raw.trim().len() => {
-            Ok(one.canonical.clone())
-        }
-        _ => Err(Error::InvalidInput(format!(
-            "a_number {raw:?} is not an A-number (A followed by 7 to 9 digits, e.g. A012345678)"
-        ))),
-    }
 }
 
 fn import_matter(conn: &Connection, m: MatterRecord) -> Result<Outcome> {

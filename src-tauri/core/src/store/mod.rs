@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};
-pub use records::{ContactKind, NewContact, NewMatter};
+pub use records::{ClientSummary, ContactKind, MatterSummary, NewContact, NewMatter, NoteSummary};
 pub use search::{Kind, SearchFilter, SearchHit, Segment};
 
 use crate::{Error, Result};

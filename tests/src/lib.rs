@@ -11,7 +11,7 @@ use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -62,13 +62,31 @@ fn target_dir() -> PathBuf {
 pub struct Launch {
     /// Extra environment for the app (e.g. to make the keychain unreachable).
     pub env: Vec<(String, String)>,
+    /// Launch on this sandbox (workspace, logs, keychain namespace) instead of a fresh one, to
+    /// see what survives a restart.
+    pub sandbox: Option<Arc<Sandbox>>,
+}
+
+/// A test's private world: workspace, log folder and keychain namespace, removed at the end.
+pub struct Sandbox(tempfile::TempDir);
+
+impl Sandbox {
+    pub fn new() -> Result<Arc<Self>> {
+        Ok(Arc::new(Self(
+            tempfile::Builder::new().prefix("casefile-e2e-").tempdir()?,
+        )))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
 }
 
 /// One running app under WebDriver.
 pub struct App {
     client: Client,
     driver: Child,
-    sandbox: tempfile::TempDir,
+    sandbox: Arc<Sandbox>,
     name: String,
 }
 
@@ -97,7 +115,10 @@ impl App {
 
     async fn start(name: &str, launch: &Launch) -> Result<App> {
         let binary = app_binary()?;
-        let sandbox = tempfile::Builder::new().prefix("casefile-e2e-").tempdir()?;
+        let sandbox = match &launch.sandbox {
+            Some(sandbox) => Arc::clone(sandbox),
+            None => Sandbox::new()?,
+        };
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new(tauri_driver())
             .args([
@@ -173,6 +194,47 @@ impl App {
             )
             .await?;
         Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub async fn click(&self, id: &str) -> Result<()> {
+        self.by_test_id(id).await?.click().await?;
+        Ok(())
+    }
+
+    /// Replaces the text of the input with `data-testid="id"`, as typing would.
+    pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
+        let field = self.by_test_id(id).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// The current value of the input or text area with `data-testid="id"`.
+    pub async fn value_of(&self, id: &str) -> Result<String> {
+        Ok(self
+            .by_test_id(id)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Waits for the element with `data-testid="id"` to have `attribute` = `value`.
+    pub async fn wait_for_attr(&self, id: &str, attribute: &str, value: &str) -> Result<()> {
+        self.eventually(&format!("{id} {attribute}={value}"), async || {
+            let element = self.by_test_id(id).await?;
+            Ok((element.attr(attribute).await?.as_deref() == Some(value)).then_some(()))
+        })
+        .await
+    }
+
+    /// Number of elements with `data-testid="id"` on screen now.
+    pub async fn count(&self, id: &str) -> Result<usize> {
+        Ok(self
+            .client
+            .find_all(Locator::Css(&format!("[data-testid='{id}']")))
+            .await?
+            .len())
     }
 
     /// Waits until `probe` returns `Some`, polling every 100 ms for up to 10 s.

@@ -73,6 +73,7 @@ async fn unreachable_keychain_is_explained_not_hidden() -> Result<()> {
             "DBUS_SESSION_BUS_ADDRESS".into(),
             "unix:path=/nonexistent/casefile-e2e-bus".into(),
         )],
+        ..Launch::default()
     };
     App::run("unreachable_keychain", launch, async |app| {
         let keychain = app.by_test_id("status-keychain").await?;

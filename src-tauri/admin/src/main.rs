@@ -57,6 +57,18 @@ enum Command {
     Secret(SecretCommand),
     #[command(flatten)]
     Store(StoreCommand),
+    /// Encrypted backups of the case database, keyed by a passphrase the firm keeps (read from
+    /// standard input, or asked for without echo on a terminal).
+    #[command(subcommand)]
+    Backup(BackupCommand),
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Write an encrypted backup to FILE (which must not exist).
+    Create { file: PathBuf },
+    /// Restore FILE into an empty workspace folder (see --data-dir). A wrong passphrase writes nothing.
+    Restore { file: PathBuf },
 }
 
 /// Commands on the case database.
@@ -138,10 +150,45 @@ async fn run(command: Command, locations: Locations) -> casefile_core::Result<Re
         Command::Status => Ok(status(&workspace).await),
         Command::Secret(command) => secret(&workspace, command).await,
         // The store blocks on disk and keychain: keep it off the async workers.
-        Command::Store(store_command) => {
-            tokio::task::spawn_blocking(move || case_store(&workspace, store_command))
-                .await
-                .map_err(|e| Error::Internal(format!("command failed: {e}")))?
+        Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
+        Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
+    }
+}
+
+async fn off_async<F>(call: F) -> casefile_core::Result<Report>
+where
+    F: FnOnce() -> casefile_core::Result<Report> + Send + 'static,
+{
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(|e| Error::Internal(format!("command failed: {e}")))?
+}
+
+fn backup(workspace: &Workspace, command: BackupCommand) -> casefile_core::Result<Report> {
+    let passphrase = read_secret_value("The backup passphrase")?;
+    match command {
+        BackupCommand::Create { file } => {
+            workspace.open_store()?.backup_to(&file, &passphrase)?;
+            Ok(Report {
+                text: format!("Backup written to {}.", file.display()),
+                json: json!({ "file": file, "created": true }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        BackupCommand::Restore { file } => {
+            let health = workspace.restore_backup(&file, &passphrase)?.check()?;
+            Ok(Report {
+                text: format!(
+                    "Restored {} into {}: {} contacts, {} matters, {} notes.",
+                    file.display(),
+                    workspace.locations().data_dir.display(),
+                    health.contacts,
+                    health.matters,
+                    health.notes
+                ),
+                json: serde_json::to_value(&health).unwrap_or_default(),
+                exit: ExitCode::SUCCESS,
+            })
         }
     }
 }
@@ -271,7 +318,7 @@ async fn secret(workspace: &Workspace, command: SecretCommand) -> casefile_core:
     match command {
         SecretCommand::Set { name } => {
             let name = SecretName::new(&name)?;
-            let value = read_secret_value(&name)?;
+            let value = read_secret_value(&format!("The value for {name}"))?;
             let stored = name.clone();
             off_thread(store, move |s| s.set(&stored, &value)).await?;
             Ok(Report {
@@ -313,9 +360,11 @@ async fn secret(workspace: &Workspace, command: SecretCommand) -> casefile_core:
     }
 }
 
-fn read_secret_value(name: &SecretName) -> casefile_core::Result<Secret> {
+/// Reads a secret from standard input (one trailing newline removed), or asks for it without
+/// echo on a terminal. `what` names it in the prompt and in errors.
+fn read_secret_value(what: &str) -> casefile_core::Result<Secret> {
     let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Value for {name} (not shown): "))
+        rpassword::prompt_password(format!("{what} (not shown): "))
             .map_err(|e| Error::InvalidInput(format!("could not read the value: {e}")))?
     } else {
         let mut value = String::new();
@@ -327,7 +376,7 @@ fn read_secret_value(name: &SecretName) -> casefile_core::Result<Secret> {
     };
     if value.is_empty() {
         return Err(Error::InvalidInput(format!(
-            "The value for {name} is empty; nothing was stored."
+            "{what} is empty; nothing was done."
         )));
     }
     Ok(Secret::new(value))

@@ -292,3 +292,50 @@ fn import_search_and_check_as_a_script_would() {
         (Some(1), Some(1))
     );
 }
+
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn backup_restores_on_another_workspace_and_a_wrong_passphrase_writes_nothing() {
+    let source = Sandbox::new();
+    let file = source.dir.path().join("records.jsonl");
+    std::fs::write(&file, IMPORT).unwrap();
+    source.run(&["import", file.to_str().unwrap()]);
+    let backup = source.dir.path().join("firm.backup");
+    let passphrase = "a long firm passphrase\n";
+    let out = source.run_with_stdin(&["backup", "create", backup.to_str().unwrap()], passphrase);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let target = Sandbox::new();
+    let wrong = target.run_with_stdin(
+        &["backup", "restore", backup.to_str().unwrap()],
+        "not the passphrase\n",
+    );
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("passphrase is wrong"),
+        "{}",
+        stderr(&wrong)
+    );
+    let workspace = target.dir.path().join("workspace");
+    assert_eq!(
+        std::fs::read_dir(&workspace).unwrap().count(),
+        0,
+        "nothing written"
+    );
+
+    let restored = target.run_with_stdin(
+        &["--json", "backup", "restore", backup.to_str().unwrap()],
+        passphrase,
+    );
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert_eq!(stdout_json(&restored)["notes"], 1);
+    let hits = stdout_json(&target.run(&["--json", "search", "EAC2390123456"]));
+    assert_eq!(hits[0]["externalId"], "N-1");
+
+    let again = target.run_with_stdin(&["backup", "restore", backup.to_str().unwrap()], passphrase);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a second restore must not overwrite"
+    );
+}

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 
 use crate::paths::Locations;
-use crate::secrets::{KeychainStore, SecretName, SecretStore, off_thread};
+use crate::secrets::{KeychainStore, Secret, SecretName, SecretStore, off_thread};
 use crate::store::{DATABASE_FILE, DatabaseKey, Store};
 use crate::{Error, ErrorCode, Result};
 
@@ -156,6 +156,41 @@ impl Workspace {
         Store::open(db, &key, true)
     }
 
+    /// Restores a backup into this workspace, which must not hold a case database yet. The
+    /// backup is checked before anything is written; a failure later removes what was written.
+    pub fn restore_backup(&self, backup: &std::path::Path, passphrase: &Secret) -> Result<Store> {
+        let dir = &self.locations.data_dir;
+        let db = dir.join(DATABASE_FILE);
+        let id_file = dir.join(WORKSPACE_ID_FILE);
+        if db.exists() || id_file.exists() {
+            return Err(Error::InvalidInput(format!(
+                "{} already holds a workspace; restore into an empty folder (--data-dir).",
+                dir.display()
+            )));
+        }
+        crate::store::backup::check_backup(backup, passphrase)?;
+        let id = random_id()?;
+        let name = key_name(&id)?;
+        let key = DatabaseKey::generate()?;
+        self.secrets.set(&name, key.secret())?;
+        let restored = std::fs::write(&id_file, format!("{id}\n"))
+            .map_err(|e| Error::storage(&id_file, e))
+            .and_then(|()| crate::store::backup::restore(backup, passphrase, &db, &key))
+            .and_then(|()| Store::open(&db, &key, false));
+        if restored.is_err() {
+            for leftover in [
+                db.clone(),
+                db.with_extension("db-wal"),
+                db.with_extension("db-shm"),
+                id_file,
+            ] {
+                let _ = std::fs::remove_file(leftover);
+            }
+            let _ = self.secrets.delete(&name);
+        }
+        restored
+    }
+
     /// Reports the workspace; probes the keychain off the calling thread.
     pub async fn status(&self) -> WorkspaceStatus {
         let keychain = match off_thread(self.secrets(), |s| s.probe()).await {
@@ -213,7 +248,7 @@ fn create_private_dir(dir: &std::path::Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::{MemoryStore, Secret};
+    use crate::secrets::MemoryStore;
 
     /// A keychain that cannot be reached: every call fails as the real one does.
     struct UnreachableStore;
@@ -351,6 +386,47 @@ mod tests {
             .unwrap();
         let name = shared.call(move |s| Ok(s.client(id)?.name)).await.unwrap();
         assert_eq!(name, "Ana Ruiz");
+    }
+
+    #[test]
+    fn a_backup_restores_into_an_empty_workspace_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let source =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        let mut store = source.open_store().unwrap();
+        store
+            .create_contact(&crate::store::NewContact::person("Ana", "Ruiz"))
+            .unwrap();
+        let file = tmp.path().join("backup");
+        let pass = Secret::new("a long firm passphrase");
+        store.backup_to(&file, &pass).unwrap();
+
+        let err = source.restore_backup(&file, &pass).err().unwrap();
+        assert!(
+            err.to_string().contains("already holds a workspace"),
+            "{err}"
+        );
+
+        let mut other = locations(tmp.path());
+        other.data_dir = tmp.path().join("other");
+        let target =
+            Workspace::open_with_secrets(other.clone(), Arc::new(MemoryStore::default())).unwrap();
+        let err = target
+            .restore_backup(&file, &Secret::new("not the passphrase"))
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert_eq!(
+            std::fs::read_dir(&other.data_dir).unwrap().count(),
+            0,
+            "nothing written"
+        );
+
+        let restored = target.restore_backup(&file, &pass).unwrap();
+        assert_eq!(restored.clients().unwrap()[0].name, "Ana Ruiz");
+        drop(restored);
+        assert_eq!(target.open_store().unwrap().check().unwrap().contacts, 1);
     }
 
     #[test]

@@ -36,7 +36,12 @@ impl DatabaseKey {
 
     /// The statement that unlocks the database. Never log it.
     pub(super) fn pragma(&self) -> String {
-        format!("PRAGMA key = \"x'{}'\";", self.0.expose())
+        format!("PRAGMA key = \"{}\";", self.raw_key_literal())
+    }
+
+    /// The key as SQLCipher's raw-key literal (`x'…'`), which skips passphrase derivation.
+    pub(super) fn raw_key_literal(&self) -> String {
+        format!("x'{}'", self.0.expose())
     }
 }
 

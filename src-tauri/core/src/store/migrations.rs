@@ -16,15 +16,25 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
     apply_list(conn, MIGRATIONS)
 }
 
-fn apply_list(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
-    let found = current_version(conn)?;
-    let supported = u32::try_from(migrations.len()).expect("fewer than 2^32 migrations");
+/// Refuses data written by a newer Casefile.
+pub fn check_supported(found: u32) -> Result<()> {
+    check_against(found, MIGRATIONS.len())
+}
+
+fn check_against(found: u32, known: usize) -> Result<()> {
+    let supported = u32::try_from(known).expect("fewer than 2^32 migrations");
     if found > supported {
         return Err(Error::NewerVersion(format!(
             "This workspace was saved by a newer version of Casefile (data format {found}; this \
              version understands up to {supported}). Install the newer version; nothing was changed."
         )));
     }
+    Ok(())
+}
+
+fn apply_list(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
+    let found = current_version(conn)?;
+    check_against(found, migrations.len())?;
     for (index, sql) in migrations.iter().enumerate().skip(found as usize) {
         let version = index + 1;
         let tx = conn.transaction()?;

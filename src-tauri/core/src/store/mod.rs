@@ -4,6 +4,7 @@
 //! encrypts (`PRAGMA cipher_version`), applies the durability and speed settings and runs the
 //! migrations. There is no way to open the store unencrypted.
 
+pub(crate) mod backup;
 mod identifiers;
 mod import;
 mod key;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
+pub use backup::MIN_PASSPHRASE_CHARS;
 pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};
@@ -39,15 +41,17 @@ impl Store {
     /// Opens (creating if `create`) the encrypted database at `path` and brings its schema up to
     /// date. A database written by a newer Casefile is refused and left untouched.
     pub fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Self> {
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        } else if !path.is_file() {
+        if !create && !path.is_file() {
             return Err(Error::NotFound(format!(
                 "There is no Casefile database at {}.",
                 path.display()
             )));
         }
+        // CREATE stays set even for an existing file: databases attached to this connection
+        // (backups) inherit its flags and must be able to create their file.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
         conn.execute_batch(&key.pragma())
             .map_err(|e| db_error(path, e))?;

@@ -15,8 +15,12 @@ async fn saved(app: &App) -> Result<()> {
     app.wait_for_attr("save-state", "data-state", "saved").await
 }
 
+/// Opens the note's history (the button toggles it) and counts its revisions.
 async fn revisions(app: &App) -> Result<usize> {
-    app.click("note-history").await?;
+    let history = app.by_test_id("note-history").await?;
+    if history.attr("aria-expanded").await?.as_deref() != Some("true") {
+        history.click().await?;
+    }
     app.by_test_id("revision-item").await?;
     app.count("revision-item").await
 }

@@ -1,16 +1,21 @@
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import { commands } from "./bindings";
+import { mockedCommands, resetCommands } from "./test/commands";
 import { DATA_DIR, failed, ok, workspaceStatus } from "./test/workspace";
 
-vi.mock("./bindings", () => ({ commands: { workspaceStatus: vi.fn() } }));
-const workspaceStatusCommand = vi.mocked(commands.workspaceStatus);
+vi.mock("./bindings", async () => (await import("./test/commands")).bindingsModule());
+const mocks = mockedCommands(commands);
+const workspaceStatusCommand = mocks.workspaceStatus;
+
+beforeEach(() => {
+  resetCommands(mocks);
+});
 
 afterEach(() => {
   cleanup();
-  workspaceStatusCommand.mockReset();
 });
 
 async function renderLoaded() {
@@ -151,11 +156,11 @@ describe("navigation", () => {
     await user.keyboard("{ArrowDown}");
     expect(document.activeElement).toBe(nav("drafts"));
     await user.keyboard("{End}");
-    expect(document.activeElement).toBe(nav("settings"));
+    expect(document.activeElement).toBe(nav("trash"));
     await user.keyboard("{ArrowDown}");
     expect(document.activeElement).toBe(nav("clients"));
     await user.keyboard("{ArrowUp}");
-    expect(document.activeElement).toBe(nav("settings"));
+    expect(document.activeElement).toBe(nav("trash"));
     await user.keyboard("{Home}");
     expect(document.activeElement).toBe(nav("clients"));
 
@@ -188,16 +193,18 @@ describe("navigation", () => {
 });
 
 describe("search", () => {
-  it("has a labelled search box and says there is nothing to search yet", async () => {
+  it("has a labelled search box that says what it finds, and says plainly when nothing matches", async () => {
     workspaceStatusCommand.mockResolvedValue(ok());
     const { user } = await renderLoaded();
     await user.click(screen.getByTestId("nav-search"));
 
-    const box = screen.getByRole("searchbox", { name: /search clients, notes and drafts/i });
+    const box = screen.getByRole("searchbox", { name: /search clients, matters and notes/i });
     expect(box.getAttribute("type")).toBe("search");
-    expect(screen.getByRole("status").textContent).toMatch(/nothing to search yet/i);
+    expect(screen.getByRole("status").textContent).toMatch(/a client's name, an A-number/i);
 
     await user.type(box, "Okafor");
-    expect(screen.getByRole("status").textContent).toContain("No matches for “Okafor”");
+    await waitFor(() => {
+      expect(screen.getByRole("status").textContent).toContain("No matches for “Okafor”");
+    });
   });
 });

@@ -1,50 +1,62 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { ClientsScreen } from "./screens/ClientsScreen";
+import { useEffect, useRef, useState } from "react";
+import { ClientsSection } from "./screens/clients/ClientsSection";
 import { DraftsScreen } from "./screens/DraftsScreen";
-import { SearchScreen } from "./screens/SearchScreen";
+import { SearchScreen } from "./screens/search/SearchScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
+import { TrashScreen } from "./screens/trash/TrashScreen";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { NavRail } from "./shell/NavRail";
-import { SECTIONS, type SectionId } from "./shell/sections";
+import { SECTIONS } from "./shell/sections";
 import { StatusLine } from "./shell/StatusLine";
+import { useAppView } from "./shell/useAppView";
 import { useSectionShortcuts } from "./shell/useSectionShortcuts";
-import { useWorkspaceStatus, type WorkspaceState } from "./workspace/useWorkspaceStatus";
-
-function SectionScreen({ section, workspace }: { section: SectionId; workspace: WorkspaceState }) {
-  switch (section) {
-    case "clients":
-      return <ClientsScreen />;
-    case "drafts":
-      return <DraftsScreen />;
-    case "search":
-      return <SearchScreen />;
-    case "settings":
-      return <SettingsScreen workspace={workspace} />;
-  }
-}
+import { useWorkspaceStatus } from "./workspace/useWorkspaceStatus";
 
 const HEADING_ID = "screen-heading";
 
 export function App() {
   const workspace = useWorkspaceStatus();
   const headingRef = useRef<HTMLHeadingElement>(null);
-  // Every navigation bumps `focusRequest`, so even re-choosing the current section moves focus.
-  const [view, setView] = useState<{ section: SectionId; focusRequest: number }>({
-    section: "clients",
-    focusRequest: 0,
-  });
-
-  const navigate = useCallback((section: SectionId) => {
-    setView((previous) => ({ section, focusRequest: previous.focusRequest + 1 }));
-  }, []);
-  useSectionShortcuts(navigate);
+  const { view, navigate, openInClients, updateClientsRoute, openSearch } = useAppView();
+  // Kept here so that the last search is still there after opening one of its results.
+  const [searchQuery, setSearchQuery] = useState("");
+  useSectionShortcuts(navigate, openSearch);
 
   useEffect(() => {
     // Not on start-up: focus stays where the window puts it until the user navigates.
-    if (view.focusRequest > 0) headingRef.current?.focus();
-  }, [view.focusRequest]);
+    if (view.headingFocus > 0) headingRef.current?.focus();
+  }, [view.headingFocus]);
 
   const label = SECTIONS.find((s) => s.id === view.section)?.label;
+
+  function sectionScreen() {
+    switch (view.section) {
+      case "clients":
+        return (
+          <ClientsSection
+            route={view.clients}
+            focusOnOpen={view.focusPage}
+            onOpen={openInClients}
+            onUpdateRoute={updateClientsRoute}
+          />
+        );
+      case "drafts":
+        return <DraftsScreen />;
+      case "search":
+        return (
+          <SearchScreen
+            query={searchQuery}
+            onQueryChange={setSearchQuery}
+            focusRequest={view.searchFocus}
+            onOpen={openInClients}
+          />
+        );
+      case "settings":
+        return <SettingsScreen workspace={workspace} />;
+      case "trash":
+        return <TrashScreen />;
+    }
+  }
 
   return (
     <div className="app" data-ready={workspace.state === "loading" ? "false" : "true"}>
@@ -70,7 +82,7 @@ export function App() {
         >
           {label}
         </h1>
-        <SectionScreen section={view.section} workspace={workspace} />
+        {sectionScreen()}
       </main>
       <StatusLine workspace={workspace} />
     </div>

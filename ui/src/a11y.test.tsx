@@ -1,18 +1,34 @@
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import axe from "axe-core";
-import { afterEach, expect, it, vi } from "vitest";
-import { App } from "./App";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "./bindings";
 import { SECTIONS } from "./shell/sections";
-import { failed, ok, workspaceStatus } from "./test/workspace";
+import {
+  aClient,
+  aHit,
+  aMatter,
+  aNote,
+  aNoteSummary,
+  aRevision,
+  aRevisionSummary,
+  aTrashedNote,
+  fail,
+  mockedCommands,
+  ok,
+  resetCommands,
+} from "./test/commands";
+import { nth, renderApp } from "./test/render";
+import { failed, ok as okStatus, workspaceStatus } from "./test/workspace";
 
-vi.mock("./bindings", () => ({ commands: { workspaceStatus: vi.fn() } }));
-const workspaceStatusCommand = vi.mocked(commands.workspaceStatus);
+vi.mock("./bindings", async () => (await import("./test/commands")).bindingsModule());
+const mocks = mockedCommands(commands);
+
+beforeEach(() => {
+  resetCommands(mocks);
+});
 
 afterEach(() => {
   cleanup();
-  workspaceStatusCommand.mockReset();
 });
 
 async function seriousViolations(container: HTMLElement): Promise<string[]> {
@@ -25,18 +41,11 @@ async function seriousViolations(container: HTMLElement): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
-async function renderApp() {
-  const user = userEvent.setup();
-  const { container } = render(<App />);
-  await waitFor(() => {
-    expect(container.firstElementChild).toHaveProperty("dataset.ready", "true");
-  });
-  return { user, container };
-}
-
 it("has no serious accessibility violations on any section", async () => {
-  workspaceStatusCommand.mockResolvedValue(
-    ok(workspaceStatus({ state: "unreachable", code: "keychainAccessDenied", message: "Locked." })),
+  mocks.workspaceStatus.mockResolvedValue(
+    okStatus(
+      workspaceStatus({ state: "unreachable", code: "keychainAccessDenied", message: "Locked." }),
+    ),
   );
   const { user, container } = await renderApp();
 
@@ -47,7 +56,77 @@ it("has no serious accessibility violations on any section", async () => {
 });
 
 it("has no serious accessibility violations with the error banner showing", async () => {
-  workspaceStatusCommand.mockResolvedValue(failed({ code: "internal", message: "Broken." }));
+  mocks.workspaceStatus.mockResolvedValue(failed({ code: "internal", message: "Broken." }));
   const { container } = await renderApp();
   expect(await seriousViolations(container)).toEqual([]);
+});
+
+describe("case screens", () => {
+  const ana = aClient({ id: 1, name: "Ana Peña", aNumber: "A012345678", matters: 1 });
+  const matter = aMatter({ id: 10, title: "I-130 for spouse", number: "2025-014", notes: 1 });
+
+  beforeEach(() => {
+    mocks.clients.mockResolvedValue(ok([ana, aClient({ id: 2, name: "Bo Andersson" })]));
+    mocks.client.mockResolvedValue(ok(ana));
+    mocks.matters.mockResolvedValue(ok([matter]));
+    mocks.matter.mockResolvedValue(ok(matter));
+    mocks.notes.mockResolvedValue(ok([aNoteSummary()]));
+    mocks.note.mockResolvedValue(ok(aNote({ revision: 2 })));
+    mocks.noteRevisions.mockResolvedValue(
+      ok([aRevisionSummary({ number: 2 }), aRevisionSummary({ number: 1 })]),
+    );
+    mocks.noteRevision.mockResolvedValue(ok(aRevision({ number: 1 })));
+  });
+
+  it("client list with the new-client form and its error", async () => {
+    mocks.createClient.mockResolvedValue(fail("invalidInput", "That is not an A-number."));
+    const { user, container } = await renderApp();
+    await screen.findAllByTestId("client-item");
+    await user.click(screen.getByTestId("new-client"));
+    await user.type(screen.getByTestId("client-a-number"), "12");
+    await user.click(screen.getByTestId("client-save"));
+    await screen.findByTestId("form-error");
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+
+  it("client page with the new-matter form, matter page and note editor with history", async () => {
+    const { user, container } = await renderApp();
+    await user.click(nth(await screen.findAllByTestId("client-item"), 0));
+    await screen.findByTestId("matter-item");
+    await user.click(screen.getByTestId("new-matter"));
+    expect(await seriousViolations(container), "client page").toEqual([]);
+
+    await user.click(screen.getByTestId("matter-item"));
+    await screen.findByTestId("note-item");
+    expect(await seriousViolations(container), "matter page").toEqual([]);
+
+    await user.click(screen.getByTestId("note-item"));
+    await user.click(await screen.findByTestId("note-history"));
+    await user.click(nth(await screen.findAllByTestId("revision-item"), 1));
+    await screen.findByTestId("revision-body");
+    expect(await seriousViolations(container), "note editor").toEqual([]);
+  });
+
+  it("search results and the trash with a confirmation open", async () => {
+    mocks.search.mockResolvedValue(
+      ok([
+        aHit({ snippet: [{ text: "passport", highlight: true }] }),
+        aHit({ kind: "contact", id: 1, title: "Ana Peña" }),
+      ]),
+    );
+    mocks.trash.mockResolvedValue(ok([aTrashedNote()]));
+    const { user, container } = await renderApp();
+
+    await user.keyboard("{Control>}k{/Control}");
+    await user.type(screen.getByTestId("search-input"), "passport");
+    await waitFor(() => {
+      expect(screen.getAllByTestId("search-hit")).toHaveLength(2);
+    });
+    expect(await seriousViolations(container), "search").toEqual([]);
+
+    await user.click(screen.getByTestId("nav-trash"));
+    const item = await screen.findByTestId("trash-item");
+    await user.click(within(item).getByTestId("trash-purge"));
+    expect(await seriousViolations(container), "trash").toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import "./styles/tokens.css";
 import "./styles/base.css";
 import "./styles/shell.css";
 import "./styles/screens.css";
+import "./styles/records.css";
 
 const root = document.getElementById("root");
 if (root) {

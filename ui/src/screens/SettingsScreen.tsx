@@ -1,15 +1,7 @@
-import { useId, type ReactNode } from "react";
+import { useId } from "react";
 import type { WorkspaceStatus } from "../bindings";
+import { Detail } from "../components/Detail";
 import type { WorkspaceState } from "../workspace/useWorkspaceStatus";
-
-function Detail({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="details__row">
-      <dt className="details__term">{term}</dt>
-      <dd className="details__value">{children}</dd>
-    </div>
-  );
-}
 
 function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
   const { keychain } = status;

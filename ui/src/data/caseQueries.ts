@@ -1,0 +1,42 @@
+// One hook per thing a screen shows. Each is a `useQuery` keyed by what it asks for.
+import { commands } from "../bindings";
+import { useQuery } from "./useQuery";
+
+export function useClients() {
+  return useQuery("clients", () => commands.clients());
+}
+
+export function useClient(id: number) {
+  return useQuery(`client:${String(id)}`, () => commands.client(id));
+}
+
+export function useMatters(clientId: number) {
+  return useQuery(`matters:${String(clientId)}`, () => commands.matters(clientId));
+}
+
+export function useMatter(id: number) {
+  return useQuery(`matter:${String(id)}`, () => commands.matter(id));
+}
+
+export function useNotes(matterId: number) {
+  return useQuery(`notes:${String(matterId)}`, () => commands.notes(matterId));
+}
+
+export function useNote(id: number) {
+  return useQuery(`note:${String(id)}`, () => commands.note(id));
+}
+
+/** The note's versions, newest first; asked again whenever `revision` (the current one) changes. */
+export function useNoteRevisions(id: number, revision: number) {
+  return useQuery(`revisions:${String(id)}`, () => commands.noteRevisions(id), revision);
+}
+
+export function useNoteRevision(id: number, number: number) {
+  return useQuery(`revision:${String(id)}:${String(number)}`, () =>
+    commands.noteRevision(id, number),
+  );
+}
+
+export function useTrash() {
+  return useQuery("trash", () => commands.trash());
+}

@@ -1,0 +1,66 @@
+import { useRef } from "react";
+import { Detail } from "../../components/Detail";
+import { QueryStatus } from "../../components/QueryStatus";
+import { useFocusOnce } from "../../components/useFocusOnce";
+import { useMatter } from "../../data/caseQueries";
+import { BackToClient } from "./BackToClient";
+import { NoteList } from "./NoteList";
+
+interface MatterPageProps {
+  matterId: number;
+  /** A message about what just happened, e.g. that a note went to the trash. */
+  notice: string | undefined;
+  focusOnOpen: boolean;
+  onOpenClient: (clientId: number) => void;
+  onOpenNote: (noteId: number) => void;
+  onNewNote: () => void;
+}
+
+/** One matter: its number and its notes. */
+export function MatterPage({
+  matterId,
+  notice,
+  focusOnOpen,
+  onOpenClient,
+  onOpenNote,
+  onNewNote,
+}: MatterPageProps) {
+  const matter = useMatter(matterId);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useFocusOnce(headingRef, focusOnOpen && matter.state === "ready");
+
+  if (matter.state !== "ready") return <QueryStatus query={matter} what="matter" />;
+  const { clientId, title, number } = matter.data;
+
+  return (
+    <>
+      <BackToClient
+        clientId={clientId}
+        onBack={() => {
+          onOpenClient(clientId);
+        }}
+      />
+      <div className="page-header">
+        <h2
+          ref={headingRef}
+          className="page-header__title"
+          tabIndex={-1}
+          data-testid="matter-name"
+        >
+          {title}
+        </h2>
+        {number !== null && (
+          <dl className="details">
+            <Detail term="Matter number">{number}</Detail>
+          </dl>
+        )}
+      </div>
+      {notice !== undefined && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
+    </>
+  );
+}

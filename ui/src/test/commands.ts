@@ -1,0 +1,146 @@
+// A stand-in for the generated bindings: every command is a vi.fn with a harmless default answer.
+import { vi, type Mock } from "vitest";
+import type {
+  ClientSummary_Serialize,
+  commands as Commands,
+  IpcError,
+  MatterSummary_Serialize,
+  Note,
+  NoteSummary,
+  Revision,
+  RevisionSummary,
+  SearchHit_Serialize,
+  TrashedNote,
+} from "../bindings";
+import { workspaceStatus } from "./workspace";
+
+type CommandSet = typeof Commands;
+export type MockCommands = { [K in keyof CommandSet]: Mock<CommandSet[K]> };
+
+const NAMES = [
+  "workspaceStatus",
+  "clients",
+  "createClient",
+  "client",
+  "matters",
+  "createMatter",
+  "matter",
+  "notes",
+  "createNote",
+  "note",
+  "saveNote",
+  "noteRevisions",
+  "noteRevision",
+  "restoreNoteRevision",
+  "trashNote",
+  "restoreNote",
+  "purgeNote",
+  "trash",
+  "search",
+] as const satisfies readonly (keyof CommandSet)[];
+
+/** The mocked commands, typed as mocks (pass the `commands` the test imported). */
+export function mockedCommands(commands: CommandSet): MockCommands {
+  return commands as unknown as MockCommands;
+}
+
+/** For `vi.mock("…/bindings", …)`: the module with every command mocked. */
+export function bindingsModule(): { commands: MockCommands } {
+  return {
+    commands: Object.fromEntries(NAMES.map((name) => [name, vi.fn()])) as unknown as MockCommands,
+  };
+}
+
+export function ok<T>(data: T): { status: "ok"; data: T } {
+  return { status: "ok", data };
+}
+
+export function fail(
+  code: IpcError["code"],
+  message: string,
+): { status: "error"; error: IpcError } {
+  return { status: "error", error: { code, message } };
+}
+
+const AT = "2025-03-14T15:09:26Z";
+
+export function aClient(overrides: Partial<ClientSummary_Serialize> = {}): ClientSummary_Serialize {
+  return { id: 1, name: "Ana Peña", aNumber: null, matters: 0, updatedAt: AT, ...overrides };
+}
+
+export function aMatter(overrides: Partial<MatterSummary_Serialize> = {}): MatterSummary_Serialize {
+  return {
+    id: 10,
+    clientId: 1,
+    number: null,
+    title: "I-130 for spouse",
+    description: "",
+    notes: 0,
+    updatedAt: AT,
+    ...overrides,
+  };
+}
+
+export function aNote(overrides: Partial<Note> = {}): Note {
+  return {
+    id: 100,
+    matterId: 10,
+    title: "Intake",
+    body: "Met the client.",
+    createdAt: AT,
+    updatedAt: AT,
+    revision: 1,
+    ...overrides,
+  };
+}
+
+export function aNoteSummary(overrides: Partial<NoteSummary> = {}): NoteSummary {
+  return { id: 100, title: "Intake", preview: "Met the client.", updatedAt: AT, ...overrides };
+}
+
+export function aRevisionSummary(overrides: Partial<RevisionSummary> = {}): RevisionSummary {
+  return { number: 1, title: "Intake", savedAt: AT, chars: 15, ...overrides };
+}
+
+export function aRevision(overrides: Partial<Revision> = {}): Revision {
+  return { number: 1, title: "Intake", body: "Met the client.", savedAt: AT, ...overrides };
+}
+
+export function aTrashedNote(overrides: Partial<TrashedNote> = {}): TrashedNote {
+  return { id: 100, matterId: 10, title: "Intake", deletedAt: AT, ...overrides };
+}
+
+export function aHit(overrides: Partial<SearchHit_Serialize> = {}): SearchHit_Serialize {
+  return {
+    kind: "note",
+    id: 100,
+    externalId: null,
+    title: "Intake",
+    snippet: [{ text: "Met the client.", highlight: false }],
+    matterId: 10,
+    clientId: 1,
+    updatedAt: AT,
+    ...overrides,
+  };
+}
+
+/** Clears every mock and gives each command an answer for an empty, working workspace. */
+export function resetCommands(commands: MockCommands): void {
+  for (const name of NAMES) commands[name].mockReset();
+  commands.workspaceStatus.mockResolvedValue(ok(workspaceStatus()));
+  commands.clients.mockResolvedValue(ok([]));
+  commands.matters.mockResolvedValue(ok([]));
+  commands.notes.mockResolvedValue(ok([]));
+  commands.trash.mockResolvedValue(ok([]));
+  commands.search.mockResolvedValue(ok([]));
+  commands.noteRevisions.mockResolvedValue(ok([aRevisionSummary()]));
+}
+
+/** A promise with its resolve function, to answer a command exactly when a test wants to. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,27 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { expect } from "vitest";
+import { App } from "../App";
+
+/** Renders the app and waits for its start-up status to arrive. */
+export async function renderApp() {
+  const user = userEvent.setup();
+  const view = render(<App />);
+  await waitFor(() => {
+    expect(view.container.firstElementChild).toHaveProperty("dataset.ready", "true");
+  });
+  return { user, ...view };
+}
+
+export function heading(): HTMLElement {
+  return screen.getByTestId("screen-heading");
+}
+
+/** The item at `index`, or a clear failure when there is none. */
+export function nth<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) {
+    throw new Error(`expected an item at ${String(index)}, found ${String(items.length)}`);
+  }
+  return item;
+}

@@ -159,10 +159,14 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Clients (persons and institutions not in the trash) by name.
+    /// Clients (persons and institutions not in the trash) as a firm files them: by family
+    /// name, then given name.
     pub fn clients(&self) -> Result<Vec<ClientSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{CLIENT_SELECT} WHERE c.deleted_at IS NULL ORDER BY name COLLATE NOCASE, c.id"
+            "{CLIENT_SELECT} WHERE c.deleted_at IS NULL
+             ORDER BY CASE c.kind WHEN 'institution' THEN c.institution_name ELSE c.family_name END
+                          COLLATE NOCASE,
+                      c.given_name COLLATE NOCASE, c.id"
         ))?;
         let rows = stmt
             .query_map([], client_summary)?
@@ -294,9 +298,9 @@ mod tests {
 
         let clients = store.clients().unwrap();
         let names: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["Ana Ruiz", "Bo Andersson"]);
-        assert_eq!(clients[0].a_number.as_deref(), Some("A012345678"));
-        assert_eq!((clients[0].matters, clients[1].matters), (1, 0));
+        assert_eq!(names, ["Bo Andersson", "Ana Ruiz"], "filed by family name");
+        assert_eq!(clients[1].a_number.as_deref(), Some("A012345678"));
+        assert_eq!((clients[1].matters, clients[0].matters), (1, 0));
         assert_eq!(store.client(bo).unwrap().name, "Bo Andersson");
         assert_eq!(store.matters_of(ana).unwrap()[0].notes, 1);
         assert_eq!(

@@ -169,6 +169,28 @@ fn import_line(conn: &Connection, line: &str) -> Result<Outcome> {
     }
 }
 
+/// The internal id of the record `table` imported under `external_id`, if any.
+fn imported(conn: &Connection, table: &str, external_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE external_id = ?1"),
+            [external_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+impl Outcome {
+    /// After an UPDATE that only writes when something differs.
+    fn of_update(changed_rows: usize) -> Self {
+        if changed_rows == 0 {
+            Outcome::Unchanged
+        } else {
+            Outcome::Updated
+        }
+    }
+}
+
 fn required_id(id: &str) -> Result<()> {
     if id.trim().is_empty() {
         return Err(Error::InvalidInput("\"id\" is empty".into()));
@@ -220,13 +242,7 @@ fn import_contact(conn: &Connection, c: ContactRecord) -> Result<Outcome> {
         now(),
         c.id,
     ];
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM contacts WHERE external_id = ?1",
-            [&c.id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let existing = imported(conn, "contacts", &c.id)?;
     if existing.is_none() {
         conn.execute(
             "INSERT INTO contacts (kind, given_name, middle_name, family_name, institution_name,
@@ -247,11 +263,7 @@ fn import_contact(conn: &Connection, c: ContactRecord) -> Result<Outcome> {
              AND preferred_language IS ?10 AND jurisdiction IS ?11)",
         values,
     )?;
-    Ok(if changed == 0 {
-        Outcome::Unchanged
-    } else {
-        Outcome::Updated
-    })
+    Ok(Outcome::of_update(changed))
 }
 
 fn import_matter(conn: &Connection, m: MatterRecord) -> Result<Outcome> {
@@ -259,23 +271,14 @@ fn import_matter(conn: &Connection, m: MatterRecord) -> Result<Outcome> {
     if m.title.trim().is_empty() {
         return Err(Error::InvalidInput("\"title\" is empty".into()));
     }
-    let client: i64 = conn
-        .query_row("SELECT id FROM contacts WHERE external_id = ?1", [&m.client_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "client_id {:?} is not an imported contact (contacts must come before their matters)",
-                m.client_id
-            ))
-        })?;
+    let client = imported(conn, "contacts", &m.client_id)?.ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "client_id {:?} is not an imported contact (contacts must come before their matters)",
+            m.client_id
+        ))
+    })?;
     let values = params![client, m.number, m.title, m.description, now(), m.id];
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM matters WHERE external_id = ?1",
-            [&m.id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let existing = imported(conn, "matters", &m.id)?;
     if existing.is_none() {
         conn.execute(
             "INSERT INTO matters (client_id, number, title, description, created_at, updated_at, external_id)
@@ -290,11 +293,7 @@ fn import_matter(conn: &Connection, m: MatterRecord) -> Result<Outcome> {
              AND description IS ?4)",
         values,
     )?;
-    Ok(if changed == 0 {
-        Outcome::Unchanged
-    } else {
-        Outcome::Updated
-    })
+    Ok(Outcome::of_update(changed))
 }
 
 fn import_note(conn: &Connection, n: NoteRecord) -> Result<Outcome> {
@@ -304,26 +303,13 @@ fn import_note(conn: &Connection, n: NoteRecord) -> Result<Outcome> {
             Error::InvalidInput(format!("created_at {at:?} is not an RFC 3339 time: {e}"))
         })?;
     }
-    let matter: i64 = conn
-        .query_row(
-            "SELECT id FROM matters WHERE external_id = ?1",
-            [&n.matter_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "matter_id {:?} is not an imported matter (matters must come before their notes)",
-                n.matter_id
-            ))
-        })?;
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM notes WHERE external_id = ?1",
-            [&n.id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let matter = imported(conn, "matters", &n.matter_id)?.ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "matter_id {:?} is not an imported matter (matters must come before their notes)",
+            n.matter_id
+        ))
+    })?;
+    let existing = imported(conn, "notes", &n.id)?;
     match existing {
         None => {
             insert_note(

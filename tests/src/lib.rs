@@ -358,8 +358,8 @@ async fn connect(port: u16, binary: &Path) -> Result<Client> {
             .await;
         match attempt {
             Ok(client) => return Ok(client),
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
+            // tauri-driver takes a moment to listen.
+            Err(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             Err(e) => bail!("no WebDriver session on {url}: {e}"),

@@ -21,6 +21,14 @@ fn main() {
         "purge_note",
         "trash",
         "search",
+        "filings",
+        "add_filing",
+        "add_notice",
+        "add_event_deadline",
+        "deadlines",
+        "upcoming_deadlines",
+        "override_deadline",
+        "complete_deadline",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -34,6 +34,14 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             purge_note,
             trash,
             search,
+            filings,
+            add_filing,
+            add_notice,
+            add_event_deadline,
+            deadlines,
+            upcoming_deadlines,
+            override_deadline,
+            complete_deadline,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()

@@ -26,6 +26,15 @@ export const commands = {
 	purgeNote: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("purge_note", { id })),
 	trash: () => typedError<TrashedNote[], IpcError>(__TAURI_INVOKE("trash")),
 	search: (query: string, limit: number) => typedError<SearchHit_Serialize[], IpcError>(__TAURI_INVOKE("search", { query, limit })),
+	filings: (matterId: number) => typedError<Filing_Serialize[], IpcError>(__TAURI_INVOKE("filings", { matterId })),
+	addFiling: (matterId: number, formType: string, filedOn: string | null, receiptNumber: string | null) => typedError<Filing_Serialize, IpcError>(__TAURI_INVOKE("add_filing", { matterId, formType, filedOn, receiptNumber })),
+	/**  Records a notice; an RFE, NOID or denial also gets its computed deadline. */
+	addNotice: (matterId: number, kind: NoticeKind, noticeDate: string, service: Service, printedDue: string | null, formI539: boolean) => typedError<[Notice_Serialize, DeadlineRecord_Serialize | null], IpcError>(__TAURI_INVOKE("add_notice", { matterId, kind, noticeDate, service, printedDue, formI539 })),
+	addEventDeadline: (matterId: number, event: DeadlineEvent, date: string) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("add_event_deadline", { matterId, event, date })),
+	deadlines: (matterId: number) => typedError<DeadlineRecord_Serialize[], IpcError>(__TAURI_INVOKE("deadlines", { matterId })),
+	upcomingDeadlines: (limit: number) => typedError<UpcomingDeadline_Serialize[], IpcError>(__TAURI_INVOKE("upcoming_deadlines", { limit })),
+	overrideDeadline: (id: number, due: string | null, reason: string) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("override_deadline", { id, due, reason })),
+	completeDeadline: (id: number, done: boolean) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("complete_deadline", { id, done })),
 };
 
 /* Types */
@@ -50,11 +59,76 @@ export type ClientSummary_Serialize = {
 	updatedAt: string,
 };
 
+/**  Events that start a deadline without a USCIS notice. */
+export type DeadlineEvent = 
+/**  An immigration judge's decision (appeal to the BIA). */
+"judgeDecision" | 
+/**  The applicant's last arrival in the United States (asylum one-year deadline). */
+"lastArrival" | 
+/**  The date conditional residence expires (joint I-751 window). */
+"conditionalResidenceExpires";
+
+export type DeadlineRecord = DeadlineRecord_Serialize | DeadlineRecord_Deserialize;
+
+export type DeadlineRecord_Deserialize = {
+	id: number,
+	matterId: number,
+	rule: string,
+	source: string,
+	explanation: string,
+	warnings: string[],
+	triggerDate: string,
+	computedDue: string,
+	opensOn?: string | null,
+	overrideDue?: string | null,
+	overrideReason?: string | null,
+	/**  The date that counts: the override when there is one. */
+	due: string,
+	done: boolean,
+};
+
+export type DeadlineRecord_Serialize = {
+	id: number,
+	matterId: number,
+	rule: string,
+	source: string,
+	explanation: string,
+	warnings: string[],
+	triggerDate: string,
+	computedDue: string,
+	opensOn: string | null,
+	overrideDue: string | null,
+	overrideReason: string | null,
+	/**  The date that counts: the override when there is one. */
+	due: string,
+	done: boolean,
+};
+
 /**
  *  Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
  *  names: add new ones, never rename.
  */
 export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "database" | "newerVersion" | "internal";
+
+export type Filing = Filing_Serialize | Filing_Deserialize;
+
+export type Filing_Deserialize = {
+	id: number,
+	matterId: number,
+	formType: string,
+	formEdition?: string | null,
+	filedOn?: string | null,
+	receiptNumber?: string | null,
+};
+
+export type Filing_Serialize = {
+	id: number,
+	matterId: number,
+	formType: string,
+	formEdition: string | null,
+	filedOn: string | null,
+	receiptNumber: string | null,
+};
 
 export type IpcError = {
 	code: ErrorCode,
@@ -110,6 +184,28 @@ export type NoteSummary = {
 	updatedAt: string,
 };
 
+export type Notice = Notice_Serialize | Notice_Deserialize;
+
+export type NoticeKind = "receipt" | "biometrics" | "rfe" | "noid" | "noir" | "nta" | "interview" | "approval" | "denial" | "transfer";
+
+export type Notice_Deserialize = {
+	id: number,
+	matterId: number,
+	kind: NoticeKind,
+	noticeDate: string,
+	service: Service,
+	printedDue?: string | null,
+};
+
+export type Notice_Serialize = {
+	id: number,
+	matterId: number,
+	kind: NoticeKind,
+	noticeDate: string,
+	service: Service,
+	printedDue: string | null,
+};
+
 export type Revision = {
 	number: number,
 	title: string,
@@ -154,11 +250,33 @@ export type Segment = {
 	highlight: boolean,
 };
 
+/**  How a notice or decision reached the client. */
+export type Service = "personal" | "mail" | "electronic";
+
 export type TrashedNote = {
 	id: number,
 	matterId: number,
 	title: string,
 	deletedAt: string,
+};
+
+/**  An open deadline with the client and matter it belongs to. */
+export type UpcomingDeadline = UpcomingDeadline_Serialize | UpcomingDeadline_Deserialize;
+
+/**  An open deadline with the client and matter it belongs to. */
+export type UpcomingDeadline_Deserialize = {
+	deadline: DeadlineRecord_Deserialize,
+	clientId: number,
+	clientName: string,
+	matterTitle: string,
+};
+
+/**  An open deadline with the client and matter it belongs to. */
+export type UpcomingDeadline_Serialize = {
+	deadline: DeadlineRecord_Serialize,
+	clientId: number,
+	clientName: string,
+	matterTitle: string,
 };
 
 /**  What the app and the CLI report about a workspace. */

@@ -3,8 +3,10 @@
 //! `capabilities/main.json`.
 
 mod case_store;
+mod docket;
 
 pub use case_store::*;
+pub use docket::*;
 
 use casefile_core::workspace::WorkspaceStatus;
 use tauri::State;

@@ -13,11 +13,23 @@ pub use holidays::{federal_holidays, is_business_day, next_business_day};
 use crate::{Error, Result};
 
 /// How a notice or decision reached the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub enum Service {
     Personal,
     Mail,
     Electronic,
+}
+
+impl Service {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Personal => "personal",
+            Service::Mail => "mail",
+            Service::Electronic => "electronic",
+        }
+    }
 }
 
 /// The event a deadline runs from.

@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// Migration N (1-based) is `MIGRATIONS[N - 1]`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_case_records.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_case_records.sql"),
+    include_str!("migrations/0002_docket.sql"),
+];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)

@@ -5,6 +5,7 @@
 //! migrations. There is no way to open the store unencrypted.
 
 pub(crate) mod backup;
+mod docket;
 mod identifiers;
 mod import;
 mod key;
@@ -18,6 +19,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
 pub use backup::MIN_PASSPHRASE_CHARS;
+pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, UpcomingDeadline};
 pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};

@@ -32,6 +32,7 @@ bench:
 	@.ci/ensure-deps test
 	.ci/with-test-session cargo bench --locked -p casefile-core --bench keychain
 	cargo bench --locked -p casefile-core --bench store
+	cargo bench --locked -p casefile-core --bench encryption
 	CASEFILE_CRASH_ITERATIONS=1000 cargo test --release --locked -p casefile-tests --test crash -- --nocapture
 
 ## package: build the release .deb and check its contents

@@ -182,6 +182,26 @@ impl App {
         self.wait_for_css(&format!("[data-testid='{id}']")).await
     }
 
+    /// Runs `op` on the element with `data-testid="id"`, finding it again when the UI replaced it
+    /// in between (React re-renders lists as data arrives; WebDriver then reports it stale).
+    async fn on_element<T>(
+        &self,
+        id: &str,
+        op: impl AsyncFn(fantoccini::elements::Element) -> Result<T, fantoccini::error::CmdError>,
+    ) -> Result<T> {
+        let mut attempts = 0;
+        loop {
+            let element = self.by_test_id(id).await?;
+            match op(element).await {
+                Err(e) if is_stale(&e) && attempts < 20 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                other => return other.with_context(|| format!("on {id}")),
+            }
+        }
+    }
+
     /// The rendered text (`innerText`) of the element with `data-testid="id"`. WebDriver's own
     /// text command is unreliable in WebKit for elements that clip their overflow.
     pub async fn text_of(&self, id: &str) -> Result<String> {
@@ -197,15 +217,67 @@ impl App {
     }
 
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.by_test_id(id).await?.click().await?;
-        Ok(())
+        self.on_element(id, async |element| element.click().await)
+            .await
     }
 
     /// Replaces the text of the input with `data-testid="id"`, as typing would.
     pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
-        let field = self.by_test_id(id).await?;
-        field.clear().await?;
-        field.send_keys(text).await?;
+        self.on_element(id, async |field| {
+            field.clear().await?;
+            field.send_keys(text).await
+        })
+        .await
+    }
+
+    /// Sets an input's value the way a user's edit does (through the native setter, then `input`
+    /// and `change` events), for controls WebDriver cannot type into reliably, like date pickers.
+    pub async fn set_value(&self, id: &str, value: &str) -> Result<()> {
+        let element = self.by_test_id(id).await?;
+        self.client
+            .execute(
+                "const [el, value] = arguments;
+                 const proto = Object.getPrototypeOf(el);
+                 Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+                 el.dispatchEvent(new Event('input', { bubbles: true }));
+                 el.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::to_value(&element)?, value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Chooses the option with `value` in the `<select>` with `data-testid="id"`. WebKit draws
+    /// a select's options in a native popup that WebDriver clicks unreliably, so this sets the
+    /// value as the popup would, then checks that such an option exists.
+    pub async fn choose(&self, id: &str, value: &str) -> Result<()> {
+        self.set_value(id, value).await?;
+        let chosen = self.value_of(id).await?;
+        ensure!(chosen == value, "{id} has no option {value:?}");
+        Ok(())
+    }
+
+    /// Creates a client with one matter through the screens and leaves the matter page open.
+    pub async fn new_client_with_matter(
+        &self,
+        given: &str,
+        family: &str,
+        matter: &str,
+    ) -> Result<()> {
+        self.click("nav-clients").await?;
+        self.click("new-client").await?;
+        self.fill("client-given-name", given).await?;
+        self.fill("client-family-name", family).await?;
+        self.click("client-save").await?;
+        self.click("client-item").await?;
+        self.click("new-matter").await?;
+        self.fill("matter-title", matter).await?;
+        self.click("matter-save").await?;
+        self.click("matter-item").await?;
+        ensure!(
+            self.text_of("matter-name").await? == matter,
+            "the matter page did not open"
+        );
         Ok(())
     }
 
@@ -222,8 +294,10 @@ impl App {
     /// Waits for the element with `data-testid="id"` to have `attribute` = `value`.
     pub async fn wait_for_attr(&self, id: &str, attribute: &str, value: &str) -> Result<()> {
         self.eventually(&format!("{id} {attribute}={value}"), async || {
-            let element = self.by_test_id(id).await?;
-            Ok((element.attr(attribute).await?.as_deref() == Some(value)).then_some(()))
+            let found = self
+                .on_element(id, async |e| e.attr(attribute).await)
+                .await?;
+            Ok((found.as_deref() == Some(value)).then_some(()))
         })
         .await
     }
@@ -365,6 +439,10 @@ async fn connect(port: u16, binary: &Path) -> Result<Client> {
             Err(e) => bail!("no WebDriver session on {url}: {e}"),
         }
     }
+}
+
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    error.is_stale_element_reference() || error.to_string().contains("tale element")
 }
 
 fn tauri_driver() -> PathBuf {

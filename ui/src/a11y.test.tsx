@@ -3,8 +3,11 @@ import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "./bindings";
 import { SECTIONS } from "./shell/sections";
+import { todayLocal } from "./format/dates";
 import {
   aClient,
+  aDeadline,
+  aFiling,
   aHit,
   aMatter,
   aNote,
@@ -12,12 +15,13 @@ import {
   aRevision,
   aRevisionSummary,
   aTrashedNote,
+  anUpcoming,
   fail,
   mockedCommands,
   ok,
   resetCommands,
 } from "./test/commands";
-import { nth, renderApp } from "./test/render";
+import { nth, openFirstMatter, renderApp } from "./test/render";
 import { failed, ok as okStatus, workspaceStatus } from "./test/workspace";
 
 vi.mock("./bindings", async () => (await import("./test/commands")).bindingsModule());
@@ -128,5 +132,81 @@ describe("case screens", () => {
     const item = await screen.findByTestId("trash-item");
     await user.click(within(item).getByTestId("trash-purge"));
     expect(await seriousViolations(container), "trash").toEqual([]);
+  });
+});
+
+describe("filings and deadlines", () => {
+  const ana = aClient({ id: 1, name: "Ana Peña", matters: 1 });
+  const matter = aMatter({ id: 10, title: "I-130 for spouse" });
+
+  beforeEach(() => {
+    mocks.clients.mockResolvedValue(ok([ana]));
+    mocks.client.mockResolvedValue(ok(ana));
+    mocks.matters.mockResolvedValue(ok([matter]));
+    mocks.matter.mockResolvedValue(ok(matter));
+  });
+
+  it("landing page with overdue, due-soon and later deadlines", async () => {
+    mocks.upcomingDeadlines.mockResolvedValue(
+      ok([
+        anUpcoming({ id: 1, due: "2020-01-06" }),
+        anUpcoming({ id: 2, due: todayLocal() }),
+        anUpcoming({ id: 3, due: "2099-01-05" }, { clientName: "Bo Andersson" }),
+      ]),
+    );
+    const { container } = await renderApp();
+    await waitFor(() => {
+      expect(screen.getAllByTestId("upcoming-deadline")).toHaveLength(3);
+    });
+    await screen.findAllByTestId("client-item");
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+
+  it("matter page with filings, deadlines, an open explanation and the forms with errors", async () => {
+    mocks.filings.mockResolvedValue(
+      ok([aFiling(), aFiling({ id: 201, formType: "I-485", filedOn: null, receiptNumber: null })]),
+    );
+    mocks.deadlines.mockResolvedValue(
+      ok([
+        aDeadline({ id: 1, due: "2020-01-06", computedDue: "2020-01-06" }),
+        aDeadline({
+          id: 2,
+          overrideDue: "2099-01-05",
+          overrideReason: "The notice prints another date",
+          due: "2099-01-05",
+          warnings: ["The printed due date is later than the rule allows; confirm it."],
+        }),
+        aDeadline({ id: 3, due: "2099-09-01", opensOn: "2099-06-03", done: true }),
+      ]),
+    );
+    mocks.addFiling.mockResolvedValue(fail("invalidInput", "That is not a receipt number."));
+    mocks.overrideDeadline.mockResolvedValue(fail("invalidInput", "Say why."));
+    const { user, container } = await renderApp();
+    await openFirstMatter(user);
+    await waitFor(() => {
+      expect(screen.getAllByTestId("deadline-item")).toHaveLength(3);
+    });
+    await screen.findAllByTestId("filing-item");
+    expect(await seriousViolations(container), "lists").toEqual([]);
+
+    const second = nth(screen.getAllByTestId("deadline-item"), 1);
+    await user.click(within(second).getByText("How this date was worked out"));
+    await user.click(within(second).getByTestId("deadline-override"));
+    await user.type(within(second).getByTestId("override-reason"), "x");
+    await user.click(within(second).getByTestId("override-save"));
+    await within(second).findByTestId("form-error");
+    await user.click(screen.getByTestId("add-filing"));
+    await user.click(screen.getByTestId("filing-save"));
+    await screen.findAllByTestId("form-error");
+    expect(await seriousViolations(container), "override and filing forms").toEqual([]);
+
+    await user.click(screen.getByTestId("add-notice"));
+    await user.selectOptions(screen.getByTestId("notice-kind"), "rfe");
+    await user.click(screen.getByTestId("notice-save"));
+    expect(await seriousViolations(container), "notice form").toEqual([]);
+
+    await user.click(screen.getByTestId("add-event-deadline"));
+    await user.click(screen.getByTestId("event-save"));
+    expect(await seriousViolations(container), "event form").toEqual([]);
   });
 });

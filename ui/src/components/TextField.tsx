@@ -5,17 +5,20 @@ interface TextFieldProps {
   value: string;
   onChange: (value: string) => void;
   testId: string;
+  /** "date" gives the system date picker; its value is YYYY-MM-DD (or "" when empty). */
+  type?: "text" | "date";
   hint?: string;
   required?: boolean;
   inputRef?: Ref<HTMLInputElement>;
 }
 
-/** A labelled one-line input; `hint` is read out with it. */
+/** A labelled one-line input (text or date); `hint` is read out with it. */
 export function TextField({
   label,
   value,
   onChange,
   testId,
+  type = "text",
   hint,
   required,
   inputRef,
@@ -32,7 +35,7 @@ export function TextField({
         id={id}
         ref={inputRef}
         className="field__input"
-        type="text"
+        type={type}
         autoComplete="off"
         spellCheck={false}
         aria-required={required}

@@ -40,3 +40,16 @@ export function useNoteRevision(id: number, number: number) {
 export function useTrash() {
   return useQuery("trash", () => commands.trash());
 }
+
+export function useFilings(matterId: number) {
+  return useQuery(`filings:${String(matterId)}`, () => commands.filings(matterId));
+}
+
+export function useDeadlines(matterId: number) {
+  return useQuery(`deadlines:${String(matterId)}`, () => commands.deadlines(matterId));
+}
+
+/** Open deadlines across every matter, soonest (and overdue) first. */
+export function useUpcomingDeadlines(limit: number) {
+  return useQuery(`upcoming-deadlines:${String(limit)}`, () => commands.upcomingDeadlines(limit));
+}

@@ -9,6 +9,8 @@ export interface Action {
   pending: boolean;
   error: IpcError | null;
   clearError: () => void;
+  /** Shows a problem found before asking the app, e.g. a required choice not made. */
+  fail: (message: string) => void;
 }
 
 /** One user action that writes (save, restore, delete…), with its pending state and error. */
@@ -29,5 +31,9 @@ export function useAction(): Action {
     setError(null);
   }, []);
 
-  return { run, pending, error, clearError };
+  const fail = useCallback((message: string) => {
+    setError({ code: "invalidInput", message });
+  }, []);
+
+  return { run, pending, error, clearError, fail };
 }

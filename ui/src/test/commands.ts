@@ -3,14 +3,18 @@ import { vi, type Mock } from "vitest";
 import type {
   ClientSummary_Serialize,
   commands as Commands,
+  DeadlineRecord_Serialize,
+  Filing_Serialize,
   IpcError,
   MatterSummary_Serialize,
   Note,
   NoteSummary,
+  Notice_Serialize,
   Revision,
   RevisionSummary,
   SearchHit_Serialize,
   TrashedNote,
+  UpcomingDeadline_Serialize,
 } from "../bindings";
 import { workspaceStatus } from "./workspace";
 
@@ -37,6 +41,14 @@ const NAMES = [
   "purgeNote",
   "trash",
   "search",
+  "filings",
+  "addFiling",
+  "addNotice",
+  "addEventDeadline",
+  "deadlines",
+  "upcomingDeadlines",
+  "overrideDeadline",
+  "completeDeadline",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -124,6 +136,66 @@ export function aHit(overrides: Partial<SearchHit_Serialize> = {}): SearchHit_Se
   };
 }
 
+export function aFiling(overrides: Partial<Filing_Serialize> = {}): Filing_Serialize {
+  return {
+    id: 200,
+    matterId: 10,
+    formType: "I-130",
+    formEdition: null,
+    filedOn: "2026-01-12",
+    receiptNumber: "IOE0912345678",
+    ...overrides,
+  };
+}
+
+export function aNotice(overrides: Partial<Notice_Serialize> = {}): Notice_Serialize {
+  return {
+    id: 300,
+    matterId: 10,
+    kind: "rfe",
+    noticeDate: "2026-03-02",
+    service: "mail",
+    printedDue: null,
+    ...overrides,
+  };
+}
+
+/** An RFE response deadline: notice of 2026-03-02 served by mail, due 2026-05-28. */
+export function aDeadline(
+  overrides: Partial<DeadlineRecord_Serialize> = {},
+): DeadlineRecord_Serialize {
+  return {
+    id: 400,
+    matterId: 10,
+    rule: "Response to a Request for Evidence (12 weeks)",
+    source: "8 CFR 103.2(b)(8)(iv)",
+    explanation:
+      "84 days from the notice date 2026-03-02, plus 3 days for service by mail (8 CFR 103.8(b))",
+    warnings: [],
+    triggerDate: "2026-03-02",
+    computedDue: "2026-05-28",
+    opensOn: null,
+    overrideDue: null,
+    overrideReason: null,
+    due: "2026-05-28",
+    done: false,
+    ...overrides,
+  };
+}
+
+export function anUpcoming(
+  deadline: Partial<DeadlineRecord_Serialize> = {},
+  overrides: Partial<Omit<UpcomingDeadline_Serialize, "deadline">> = {},
+): UpcomingDeadline_Serialize {
+  return {
+    deadline: aDeadline(deadline),
+    clientId: 1,
+    clientName: "Ana Peña",
+    matterTitle: "I-130 for spouse",
+    ...overrides,
+  };
+}
+
 /** Clears every mock and gives each command an answer for an empty, working workspace. */
 export function resetCommands(commands: MockCommands): void {
   for (const name of NAMES) commands[name].mockReset();
@@ -133,6 +205,9 @@ export function resetCommands(commands: MockCommands): void {
   commands.notes.mockResolvedValue(ok([]));
   commands.trash.mockResolvedValue(ok([]));
   commands.search.mockResolvedValue(ok([]));
+  commands.filings.mockResolvedValue(ok([]));
+  commands.deadlines.mockResolvedValue(ok([]));
+  commands.upcomingDeadlines.mockResolvedValue(ok([]));
   commands.noteRevisions.mockResolvedValue(ok([aRevisionSummary()]));
 }
 

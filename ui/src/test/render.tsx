@@ -25,3 +25,10 @@ export function nth<T>(items: readonly T[], index: number): T {
   }
   return item;
 }
+
+/** From the client list, opens the first client and then its first matter. */
+export async function openFirstMatter(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(nth(await screen.findAllByTestId("client-item"), 0));
+  await user.click(nth(await screen.findAllByTestId("matter-item"), 0));
+  return screen.findByTestId("matter-name");
+}

@@ -5,6 +5,7 @@ import { DateTime } from "../../components/DateTime";
 import { focusFirstItem, focusItemById, moveInList } from "../../components/listNavigation";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useClients } from "../../data/caseQueries";
+import { UpcomingDeadlines } from "../deadlines/UpcomingDeadlines";
 import { EmptyState } from "../EmptyState";
 import { NewClientForm } from "./NewClientForm";
 
@@ -12,10 +13,14 @@ interface ClientListPageProps {
   /** The client to focus once the list is in, e.g. the one the user just came back from. */
   focusClientId: number | undefined;
   onOpenClient: (clientId: number) => void;
+  onOpenMatter: (matterId: number) => void;
 }
 
-/** Every client, a filter box that narrows them by name as you type, and "New client". */
-export function ClientListPage({ focusClientId, onOpenClient }: ClientListPageProps) {
+/**
+ * The landing page: the next open deadlines, then every client with a filter box that narrows
+ * them by name as you type, and "New client".
+ */
+export function ClientListPage({ focusClientId, onOpenClient, onOpenMatter }: ClientListPageProps) {
   const clients = useClients();
   const filterId = useId();
   const [filter, setFilter] = useState("");
@@ -39,6 +44,8 @@ export function ClientListPage({ focusClientId, onOpenClient }: ClientListPagePr
 
   return (
     <>
+      <UpcomingDeadlines onOpenMatter={onOpenMatter} />
+      <h2 className="visually-hidden">All clients</h2>
       <div className="toolbar">
         <div className="field toolbar__grow">
           <label className="field__label" htmlFor={filterId}>

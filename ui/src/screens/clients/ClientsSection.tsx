@@ -23,6 +23,9 @@ export function ClientsSection({ route, focusOnOpen, onOpen, onUpdateRoute }: Cl
           onOpenClient={(clientId) => {
             onOpen({ page: "client", clientId });
           }}
+          onOpenMatter={(matterId) => {
+            onOpen({ page: "matter", matterId });
+          }}
         />
       );
     case "client":

@@ -3,6 +3,8 @@ import { Detail } from "../../components/Detail";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useFocusOnce } from "../../components/useFocusOnce";
 import { useMatter } from "../../data/caseQueries";
+import { DeadlineList } from "../deadlines/DeadlineList";
+import { FilingList } from "../filings/FilingList";
 import { BackToClient } from "./BackToClient";
 import { NoteList } from "./NoteList";
 
@@ -16,7 +18,7 @@ interface MatterPageProps {
   onNewNote: () => void;
 }
 
-/** One matter: its number and its notes. */
+/** One matter: its number, notes, filings and deadlines. */
 export function MatterPage({
   matterId,
   notice,
@@ -61,6 +63,8 @@ export function MatterPage({
         </p>
       )}
       <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
+      <FilingList matterId={matterId} />
+      <DeadlineList matterId={matterId} />
     </>
   );
 }

@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { commands, type ClientSummary } from "../../bindings";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 
 interface NewClientFormProps {
   onSaved: (client: ClientSummary) => void;
@@ -11,25 +11,19 @@ interface NewClientFormProps {
 
 /** Given name, family name and an optional A-number; the app checks them and says what is wrong. */
 export function NewClientForm({ onSaved, onCancel }: NewClientFormProps) {
-  const headingId = useId();
   const [givenName, setGivenName] = useState("");
   const [familyName, setFamilyName] = useState("");
   const [aNumber, setANumber] = useState("");
-  const save = useAction();
-  const firstField = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLInputElement>();
 
   return (
-    <form
-      className="panel form"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="New client"
+      heading="h2"
+      saveLabel="Save client"
+      saveTestId="client-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         const trimmedANumber = aNumber.trim();
         void save
           .run(() =>
@@ -44,9 +38,6 @@ export function NewClientForm({ onSaved, onCancel }: NewClientFormProps) {
           });
       }}
     >
-      <h2 id={headingId} className="panel__title">
-        New client
-      </h2>
       <div className="form__row">
         <TextField
           label="Given name"
@@ -69,15 +60,6 @@ export function NewClientForm({ onSaved, onCancel }: NewClientFormProps) {
         value={aNumber}
         onChange={setANumber}
       />
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="client-save">
-          {save.pending ? "Saving…" : "Save client"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { commands, type DeadlineEvent } from "../../bindings";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { SelectField } from "../../components/SelectField";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 import { EVENTS, EVENT_DATE_LABEL, type Deadline } from "./deadlineText";
 
 interface EventDeadlineFormProps {
@@ -14,24 +14,18 @@ interface EventDeadlineFormProps {
 
 /** A deadline that runs from an event rather than a notice: a decision, an arrival, an expiry. */
 export function EventDeadlineForm({ matterId, onSaved, onCancel }: EventDeadlineFormProps) {
-  const headingId = useId();
   const [event, setEvent] = useState<DeadlineEvent | "">("");
   const [date, setDate] = useState("");
-  const save = useAction();
-  const firstField = useRef<HTMLSelectElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLSelectElement>();
 
   return (
-    <form
-      className="panel form"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(submit) => {
-        submit.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="Add a deadline from an event"
+      heading="h4"
+      saveLabel="Add deadline"
+      saveTestId="event-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         if (event === "") {
           save.fail("Choose the event the deadline runs from.");
           return;
@@ -47,9 +41,6 @@ export function EventDeadlineForm({ matterId, onSaved, onCancel }: EventDeadline
           });
       }}
     >
-      <h4 id={headingId} className="panel__title">
-        Add a deadline from an event
-      </h4>
       <SelectField
         label="Event"
         required
@@ -68,15 +59,6 @@ export function EventDeadlineForm({ matterId, onSaved, onCancel }: EventDeadline
         value={date}
         onChange={setDate}
       />
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="event-save">
-          {save.pending ? "Saving…" : "Add deadline"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { commands, type NoticeKind, type Service } from "../../bindings";
 import { CheckboxField } from "../../components/CheckboxField";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { SelectField } from "../../components/SelectField";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 import { NOTICE_KINDS, SERVICES, type Deadline } from "./deadlineText";
 
 interface NoticeFormProps {
@@ -19,27 +19,21 @@ interface NoticeFormProps {
  * denial gets its deadline computed by the app.
  */
 export function NoticeForm({ matterId, onSaved, onCancel }: NoticeFormProps) {
-  const headingId = useId();
   const [kind, setKind] = useState<NoticeKind | "">("");
   const [noticeDate, setNoticeDate] = useState("");
   const [service, setService] = useState<Service | "">("");
   const [printedDue, setPrintedDue] = useState("");
   const [formI539, setFormI539] = useState(false);
-  const save = useAction();
-  const firstField = useRef<HTMLSelectElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLSelectElement>();
 
   return (
-    <form
-      className="panel form"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="Record a notice"
+      heading="h4"
+      saveLabel="Save notice"
+      saveTestId="notice-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         if (kind === "") {
           save.fail("Choose what kind of notice this is.");
           return;
@@ -68,9 +62,6 @@ export function NoticeForm({ matterId, onSaved, onCancel }: NoticeFormProps) {
           });
       }}
     >
-      <h4 id={headingId} className="panel__title">
-        Record a notice
-      </h4>
       <SelectField
         label="Kind of notice"
         hint="A Request for Evidence, a Notice of Intent to Deny or a denial starts a deadline."
@@ -119,15 +110,6 @@ export function NoticeForm({ matterId, onSaved, onCancel }: NoticeFormProps) {
           onChange={setFormI539}
         />
       )}
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="notice-save">
-          {save.pending ? "Saving…" : "Save notice"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { commands } from "../../bindings";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 import type { Deadline } from "./deadlineText";
 import { formatDate } from "../../format/dates";
 
@@ -16,21 +16,16 @@ interface OverrideFormProps {
 export function OverrideForm({ deadline, onSaved, onCancel }: OverrideFormProps) {
   const [due, setDue] = useState(deadline.due);
   const [reason, setReason] = useState(deadline.overrideReason ?? "");
-  const save = useAction();
-  const firstField = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLInputElement>();
 
   return (
-    <form
-      className="panel form deadline__override-form"
-      aria-label="Change the due date"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="Change the due date"
+      className="deadline__override-form"
+      saveLabel="Save date"
+      saveTestId="override-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         // An empty date would clear the override: that is "Use computed date", not this form.
         if (due === "") {
           save.fail("Enter the date that should count.");
@@ -69,15 +64,6 @@ export function OverrideForm({ deadline, onSaved, onCancel }: OverrideFormProps)
           onChange={setReason}
         />
       </div>
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="override-save">
-          {save.pending ? "Saving…" : "Save date"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

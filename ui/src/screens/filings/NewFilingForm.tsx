@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { commands, type Filing } from "../../bindings";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 
 interface NewFilingFormProps {
   matterId: number;
@@ -12,25 +12,19 @@ interface NewFilingFormProps {
 
 /** A form filed (or to be filed) in the matter; the app checks the receipt number's shape. */
 export function NewFilingForm({ matterId, onSaved, onCancel }: NewFilingFormProps) {
-  const headingId = useId();
   const [formType, setFormType] = useState("");
   const [filedOn, setFiledOn] = useState("");
   const [receipt, setReceipt] = useState("");
-  const save = useAction();
-  const firstField = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLInputElement>();
 
   return (
-    <form
-      className="panel form"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="Add filing"
+      heading="h4"
+      saveLabel="Save filing"
+      saveTestId="filing-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         const trimmedReceipt = receipt.trim();
         void save
           .run(() =>
@@ -46,9 +40,6 @@ export function NewFilingForm({ matterId, onSaved, onCancel }: NewFilingFormProp
           });
       }}
     >
-      <h4 id={headingId} className="panel__title">
-        Add filing
-      </h4>
       <TextField
         label="Form"
         hint="The form filed, e.g. I-130."
@@ -75,15 +66,6 @@ export function NewFilingForm({ matterId, onSaved, onCancel }: NewFilingFormProp
           onChange={setReceipt}
         />
       </div>
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="filing-save">
-          {save.pending ? "Saving…" : "Save filing"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

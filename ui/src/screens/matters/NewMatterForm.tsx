@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { commands, type MatterSummary } from "../../bindings";
-import { InlineError } from "../../components/InlineError";
+import { RecordForm } from "../../components/RecordForm";
 import { TextField } from "../../components/TextField";
-import { useAction } from "../../data/useAction";
+import { useFocusOnMount } from "../../components/useFocusOnMount";
 
 interface NewMatterFormProps {
   clientId: number;
@@ -12,24 +12,18 @@ interface NewMatterFormProps {
 
 /** A matter (one case) for the client: a title, and the firm's matter number if it uses them. */
 export function NewMatterForm({ clientId, onSaved, onCancel }: NewMatterFormProps) {
-  const headingId = useId();
   const [title, setTitle] = useState("");
   const [number, setNumber] = useState("");
-  const save = useAction();
-  const firstField = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    firstField.current?.focus();
-  }, []);
+  const firstField = useFocusOnMount<HTMLInputElement>();
 
   return (
-    <form
-      className="panel form"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (save.pending) return;
+    <RecordForm
+      title="New matter"
+      heading="h4"
+      saveLabel="Save matter"
+      saveTestId="matter-save"
+      onCancel={onCancel}
+      onSubmit={(save) => {
         const trimmedNumber = number.trim();
         void save
           .run(() =>
@@ -44,9 +38,6 @@ export function NewMatterForm({ clientId, onSaved, onCancel }: NewMatterFormProp
           });
       }}
     >
-      <h4 id={headingId} className="panel__title">
-        New matter
-      </h4>
       <TextField
         label="Title"
         hint="What the case is about, e.g. “I-130 for spouse”."
@@ -63,15 +54,6 @@ export function NewMatterForm({ clientId, onSaved, onCancel }: NewMatterFormProp
         value={number}
         onChange={setNumber}
       />
-      {save.error && <InlineError error={save.error} testId="form-error" />}
-      <div className="form__actions">
-        <button type="submit" className="button button--primary" data-testid="matter-save">
-          {save.pending ? "Saving…" : "Save matter"}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -101,6 +101,58 @@ mod tests {
         );
     }
 
+    /// A command the UI can call must be declared as a permission (build.rs) and granted to the
+    /// main window (capabilities/main.json); otherwise Tauri refuses it at run time.
+    #[test]
+    fn every_command_is_declared_and_granted() {
+        use std::collections::BTreeSet;
+        let root = env!("CARGO_MANIFEST_DIR");
+        let quoted_after = |text: &str, marker: &str| -> BTreeSet<String> {
+            text.split(marker)
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .map(str::to_owned)
+                .collect()
+        };
+        let bindings = std::fs::read_to_string(BINDINGS).unwrap();
+        let called = quoted_after(&bindings, "__TAURI_INVOKE(\"");
+        assert!(called.contains("workspace_status"), "{called:?}");
+
+        let build = std::fs::read_to_string(format!("{root}/build.rs")).unwrap();
+        let list = build
+            .split(".commands(&[")
+            .nth(1)
+            .unwrap()
+            .split(']')
+            .next()
+            .unwrap();
+        let declared: BTreeSet<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{root}/capabilities/main.json")).unwrap(),
+        )
+        .unwrap();
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .unwrap()
+                    .trim_start_matches("allow-")
+                    .replace('-', "_")
+            })
+            .collect();
+
+        assert_eq!(called, declared, "commands vs build.rs");
+        assert_eq!(called, granted, "commands vs capabilities/main.json");
+    }
+
     /// A command called through Tauri's IPC layer (mock runtime, no display) reaches core and
     /// answers in the shape the UI expects.
     #[test]

@@ -2,8 +2,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import { countOf } from "../../format/counts";
 import { matchesFilter } from "../../format/matchText";
 import { DateTime } from "../../components/DateTime";
-import { focusFirstItem, focusItemById, moveInList } from "../../components/listNavigation";
+import { focusFirstItem, focusItemById } from "../../components/listNavigation";
 import { QueryStatus } from "../../components/QueryStatus";
+import { RecordList } from "../../components/RecordList";
 import { useClients } from "../../data/caseQueries";
 import { UpcomingDeadlines } from "../deadlines/UpcomingDeadlines";
 import { EmptyState } from "../EmptyState";
@@ -119,35 +120,31 @@ export function ClientListPage({ focusClientId, onOpenClient, onOpenMatter }: Cl
       )}
 
       {shown !== undefined && (
-        <ul className="record-list" aria-label="Clients" data-testid="client-list" ref={listRef}>
-          {shown.map((client, index) => (
-            <li key={client.id}>
-              <button
-                type="button"
-                className="record"
-                data-testid="client-item"
-                data-list-item
-                data-id={client.id}
-                tabIndex={index === 0 ? 0 : -1}
-                onClick={() => {
-                  onOpenClient(client.id);
-                }}
-                onKeyDown={(event) => {
-                  moveInList(event, () => filterRef.current?.focus());
-                }}
-              >
-                <span className="record__title">{client.name}</span>
-                <span className="record__meta">
-                  {client.aNumber !== null && <span>{client.aNumber}</span>}
-                  <span>{countOf(client.matters, "matter")}</span>
-                  <span>
-                    Updated <DateTime iso={client.updatedAt} />
-                  </span>
+        <RecordList
+          ref={listRef}
+          aria-label="Clients"
+          data-testid="client-list"
+          items={shown}
+          itemKey={(client) => client.id}
+          itemTestId="client-item"
+          itemAttributes={(client) => ({ "data-id": client.id })}
+          onOpen={(client) => {
+            onOpenClient(client.id);
+          }}
+          onExitTop={() => filterRef.current?.focus()}
+          renderItem={(client) => (
+            <>
+              <span className="record__title">{client.name}</span>
+              <span className="record__meta">
+                {client.aNumber !== null && <span>{client.aNumber}</span>}
+                <span>{countOf(client.matters, "matter")}</span>
+                <span>
+                  Updated <DateTime iso={client.updatedAt} />
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+              </span>
+            </>
+          )}
+        />
       )}
     </>
   );

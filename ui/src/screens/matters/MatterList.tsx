@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { DateTime } from "../../components/DateTime";
-import { focusItemById, moveInList } from "../../components/listNavigation";
+import { focusItemById } from "../../components/listNavigation";
 import { QueryStatus } from "../../components/QueryStatus";
+import { RecordList } from "../../components/RecordList";
 import { useMatters } from "../../data/caseQueries";
 import { countOf } from "../../format/counts";
 import { NewMatterForm } from "./NewMatterForm";
@@ -62,42 +63,36 @@ export function MatterList({ clientId, onOpenMatter }: MatterListProps) {
       )}
 
       {all === null && <QueryStatus query={matters} what="matters" />}
-      {all?.length === 0 && (
-        <p className="quiet">
-          No matters yet. Add one for each case you handle for this client, for example “I-130 for
-          spouse”.
-        </p>
-      )}
-      {all !== null && all.length > 0 && (
-        <ul className="record-list" aria-labelledby={headingId} ref={listRef}>
-          {all.map((matter, index) => (
-            <li key={matter.id}>
-              <button
-                type="button"
-                className="record"
-                data-testid="matter-item"
-                data-list-item
-                data-id={matter.id}
-                tabIndex={index === 0 ? 0 : -1}
-                onClick={() => {
-                  onOpenMatter(matter.id);
-                }}
-                onKeyDown={(event) => {
-                  moveInList(event);
-                }}
-              >
-                <span className="record__title">{matter.title}</span>
-                <span className="record__meta">
-                  {matter.number !== null && <span>No. {matter.number}</span>}
-                  <span>{countOf(matter.notes, "note")}</span>
-                  <span>
-                    Updated <DateTime iso={matter.updatedAt} />
-                  </span>
+      {all !== null && (
+        <RecordList
+          ref={listRef}
+          aria-labelledby={headingId}
+          items={all}
+          itemKey={(matter) => matter.id}
+          itemTestId="matter-item"
+          itemAttributes={(matter) => ({ "data-id": matter.id })}
+          onOpen={(matter) => {
+            onOpenMatter(matter.id);
+          }}
+          empty={
+            <p className="quiet">
+              No matters yet. Add one for each case you handle for this client, for example “I-130
+              for spouse”.
+            </p>
+          }
+          renderItem={(matter) => (
+            <>
+              <span className="record__title">{matter.title}</span>
+              <span className="record__meta">
+                {matter.number !== null && <span>No. {matter.number}</span>}
+                <span>{countOf(matter.notes, "note")}</span>
+                <span>
+                  Updated <DateTime iso={matter.updatedAt} />
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+              </span>
+            </>
+          )}
+        />
       )}
     </section>
   );

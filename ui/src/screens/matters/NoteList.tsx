@@ -1,7 +1,7 @@
 import { useId } from "react";
 import { DateTime } from "../../components/DateTime";
-import { moveInList } from "../../components/listNavigation";
 import { QueryStatus } from "../../components/QueryStatus";
+import { RecordList } from "../../components/RecordList";
 import { useNotes } from "../../data/caseQueries";
 import { noteTitle } from "../../format/noteTitle";
 
@@ -31,43 +31,36 @@ export function NoteList({ matterId, onOpenNote, onNewNote }: NoteListProps) {
       </div>
 
       {notes.state !== "ready" && <QueryStatus query={notes} what="notes" />}
-      {notes.state === "ready" && notes.data.length === 0 && (
-        <p className="quiet">
-          No notes yet. Notes you write here are encrypted on this computer, and every saved
-          version is kept.
-        </p>
-      )}
-      {notes.state === "ready" && notes.data.length > 0 && (
-        <ul className="record-list" aria-labelledby={headingId}>
-          {notes.data.map((note, index) => (
-            <li key={note.id}>
-              <button
-                type="button"
-                className="record"
-                data-testid="note-item"
-                data-list-item
-                data-id={note.id}
-                tabIndex={index === 0 ? 0 : -1}
-                onClick={() => {
-                  onOpenNote(note.id);
-                }}
-                onKeyDown={(event) => {
-                  moveInList(event);
-                }}
-              >
-                <span className="record__title">{noteTitle(note.title)}</span>
-                {note.preview.trim() !== "" && (
-                  <span className="record__preview">{note.preview}</span>
-                )}
-                <span className="record__meta">
-                  <span>
-                    Updated <DateTime iso={note.updatedAt} />
-                  </span>
+      {notes.state === "ready" && (
+        <RecordList
+          aria-labelledby={headingId}
+          items={notes.data}
+          itemKey={(note) => note.id}
+          itemTestId="note-item"
+          itemAttributes={(note) => ({ "data-id": note.id })}
+          onOpen={(note) => {
+            onOpenNote(note.id);
+          }}
+          empty={
+            <p className="quiet">
+              No notes yet. Notes you write here are encrypted on this computer, and every saved
+              version is kept.
+            </p>
+          }
+          renderItem={(note) => (
+            <>
+              <span className="record__title">{noteTitle(note.title)}</span>
+              {note.preview.trim() !== "" && (
+                <span className="record__preview">{note.preview}</span>
+              )}
+              <span className="record__meta">
+                <span>
+                  Updated <DateTime iso={note.updatedAt} />
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+              </span>
+            </>
+          )}
+        />
       )}
     </section>
   );

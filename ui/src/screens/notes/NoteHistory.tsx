@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { commands, type Note } from "../../bindings";
 import { DateTime } from "../../components/DateTime";
-import { moveInList } from "../../components/listNavigation";
 import { QueryStatus } from "../../components/QueryStatus";
+import { RecordList } from "../../components/RecordList";
 import { useNoteRevisions } from "../../data/caseQueries";
 import { useAction } from "../../data/useAction";
 import { countOf } from "../../format/counts";
@@ -61,37 +61,33 @@ export function NoteHistory({ id, noteId, revision, beforeRestore, onRestored }:
         <QueryStatus query={revisions} what="versions" />
       ) : (
         <div className="history__layout">
-          <ul className="record-list record-list--compact" aria-labelledby={headingId}>
-            {revisions.data.map((item, index) => (
-              <li key={item.number}>
-                <button
-                  type="button"
-                  className="record"
-                  data-testid="revision-item"
-                  data-list-item
-                  data-number={item.number}
-                  aria-pressed={selected === item.number}
-                  tabIndex={index === 0 ? 0 : -1}
-                  onClick={() => {
-                    restore.clearError();
-                    setSelected(item.number);
-                  }}
-                  onKeyDown={(event) => {
-                    moveInList(event);
-                  }}
-                >
-                  <span className="record__title">
-                    Version {item.number}
-                    {index === 0 && " (current)"}
-                  </span>
-                  <span className="record__meta">
-                    <DateTime iso={item.savedAt} />
-                    <span>{countOf(item.chars, "character")}</span>
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <RecordList
+            compact
+            aria-labelledby={headingId}
+            items={revisions.data}
+            itemKey={(item) => item.number}
+            itemTestId="revision-item"
+            itemAttributes={(item) => ({
+              "data-number": item.number,
+              "aria-pressed": selected === item.number,
+            })}
+            onOpen={(item) => {
+              restore.clearError();
+              setSelected(item.number);
+            }}
+            renderItem={(item, index) => (
+              <>
+                <span className="record__title">
+                  Version {item.number}
+                  {index === 0 && " (current)"}
+                </span>
+                <span className="record__meta">
+                  <DateTime iso={item.savedAt} />
+                  <span>{countOf(item.chars, "character")}</span>
+                </span>
+              </>
+            )}
+          />
           {selected !== null && (
             <RevisionPreview
               key={selected}

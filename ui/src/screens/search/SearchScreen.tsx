@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef } from "react";
 import { DateTime } from "../../components/DateTime";
 import { InlineError } from "../../components/InlineError";
-import { focusFirstItem, moveInList } from "../../components/listNavigation";
+import { focusFirstItem } from "../../components/listNavigation";
+import { RecordList } from "../../components/RecordList";
 import { countOf } from "../../format/counts";
 import { noteTitle } from "../../format/noteTitle";
 import type { ClientsRoute } from "../clients/routes";
@@ -84,47 +85,37 @@ export function SearchScreen({ query, onQueryChange, focusRequest, onOpen }: Sea
       {search.state === "failed" && <InlineError error={search.error} />}
 
       {hits.length > 0 && (
-        <ul
-          className="record-list"
+        <RecordList
+          ref={listRef}
           aria-label="Search results"
           aria-busy={search.state === "searching"}
-          ref={listRef}
-        >
-          {hits.map((hit, index) => (
-            <li key={`${hit.kind}:${String(hit.id)}`}>
-              <button
-                type="button"
-                className="record"
-                data-testid="search-hit"
-                data-list-item
-                data-kind={hit.kind}
-                data-id={hit.id}
-                tabIndex={index === 0 ? 0 : -1}
-                onClick={() => {
-                  onOpen(routeFor(hit));
-                }}
-                onKeyDown={(event) => {
-                  moveInList(event, () => inputRef.current?.focus());
-                }}
-              >
-                <span className="record__kind">{KIND_LABEL[hit.kind]}</span>
-                <span className="record__title">
-                  {hit.kind === "note" ? noteTitle(hit.title) : hit.title}
+          items={hits}
+          itemKey={(hit) => `${hit.kind}:${String(hit.id)}`}
+          itemTestId="search-hit"
+          itemAttributes={(hit) => ({ "data-kind": hit.kind, "data-id": hit.id })}
+          onOpen={(hit) => {
+            onOpen(routeFor(hit));
+          }}
+          onExitTop={() => inputRef.current?.focus()}
+          renderItem={(hit) => (
+            <>
+              <span className="record__kind">{KIND_LABEL[hit.kind]}</span>
+              <span className="record__title">
+                {hit.kind === "note" ? noteTitle(hit.title) : hit.title}
+              </span>
+              {hit.snippet.length > 0 && (
+                <span className="record__preview">
+                  <Snippet segments={hit.snippet} />
                 </span>
-                {hit.snippet.length > 0 && (
-                  <span className="record__preview">
-                    <Snippet segments={hit.snippet} />
-                  </span>
-                )}
-                <span className="record__meta">
-                  <span>
-                    Updated <DateTime iso={hit.updatedAt} />
-                  </span>
+              )}
+              <span className="record__meta">
+                <span>
+                  Updated <DateTime iso={hit.updatedAt} />
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+              </span>
+            </>
+          )}
+        />
       )}
     </>
   );

@@ -1,4 +1,5 @@
-import { useId, type Ref } from "react";
+import type { Ref } from "react";
+import { FieldFrame } from "./FieldFrame";
 
 export interface Choice<T extends string> {
   value: T;
@@ -31,39 +32,30 @@ export function SelectField<T extends string>({
   required,
   selectRef,
 }: SelectFieldProps<T>) {
-  const id = useId();
-  const hintId = `${id}-hint`;
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {label}
-        {required && <span className="field__required"> (required)</span>}
-      </label>
-      <select
-        id={id}
-        ref={selectRef}
-        className="field__input field__select"
-        aria-required={required}
-        aria-describedby={hint === undefined ? undefined : hintId}
-        data-testid={testId}
-        value={value}
-        onChange={(event) => {
-          const chosen = choices.find((choice) => choice.value === event.target.value);
-          onChange(chosen?.value ?? "");
-        }}
-      >
-        <option value="">{placeholder}</option>
-        {choices.map((choice) => (
-          <option key={choice.value} value={choice.value}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-      {hint !== undefined && (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
+    <FieldFrame label={label} hint={hint} required={required}>
+      {({ id, describedBy }) => (
+        <select
+          id={id}
+          ref={selectRef}
+          className="field__input field__select"
+          aria-required={required}
+          aria-describedby={describedBy}
+          data-testid={testId}
+          value={value}
+          onChange={(event) => {
+            const chosen = choices.find((choice) => choice.value === event.target.value);
+            onChange(chosen?.value ?? "");
+          }}
+        >
+          <option value="">{placeholder}</option>
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
       )}
-    </div>
+    </FieldFrame>
   );
 }

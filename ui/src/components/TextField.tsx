@@ -1,4 +1,5 @@
-import { useId, type Ref } from "react";
+import type { Ref } from "react";
+import { FieldFrame } from "./FieldFrame";
 
 interface TextFieldProps {
   label: string;
@@ -23,34 +24,25 @@ export function TextField({
   required,
   inputRef,
 }: TextFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {label}
-        {required && <span className="field__required"> (required)</span>}
-      </label>
-      <input
-        id={id}
-        ref={inputRef}
-        className="field__input"
-        type={type}
-        autoComplete="off"
-        spellCheck={false}
-        aria-required={required}
-        aria-describedby={hint === undefined ? undefined : hintId}
-        data-testid={testId}
-        value={value}
-        onChange={(event) => {
-          onChange(event.target.value);
-        }}
-      />
-      {hint !== undefined && (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
+    <FieldFrame label={label} hint={hint} required={required}>
+      {({ id, describedBy }) => (
+        <input
+          id={id}
+          ref={inputRef}
+          className="field__input"
+          type={type}
+          autoComplete="off"
+          spellCheck={false}
+          aria-required={required}
+          aria-describedby={describedBy}
+          data-testid={testId}
+          value={value}
+          onChange={(event) => {
+            onChange(event.target.value);
+          }}
+        />
       )}
-    </div>
+    </FieldFrame>
   );
 }

@@ -281,6 +281,12 @@ impl App {
         Ok(())
     }
 
+    /// The attribute `name` of the element with `data-testid="id"`.
+    pub async fn attr_of(&self, id: &str, name: &str) -> Result<Option<String>> {
+        self.on_element(id, async |element| element.attr(name).await)
+            .await
+    }
+
     /// The current value of the input or text area with `data-testid="id"`.
     pub async fn value_of(&self, id: &str) -> Result<String> {
         Ok(self
@@ -302,13 +308,18 @@ impl App {
         .await
     }
 
-    /// Number of elements with `data-testid="id"` on screen now.
+    /// Number of elements with `data-testid="id"` on screen now. Counted inside the page in one
+    /// step: WebDriver's find-all makes a handle per element and fails if the UI replaces one
+    /// meanwhile.
     pub async fn count(&self, id: &str) -> Result<usize> {
-        Ok(self
+        let found = self
             .client
-            .find_all(Locator::Css(&format!("[data-testid='{id}']")))
-            .await?
-            .len())
+            .execute(
+                "return document.querySelectorAll(`[data-testid='${arguments[0]}']`).length;",
+                vec![id.into()],
+            )
+            .await?;
+        Ok(usize::try_from(found.as_u64().context("a count")?)?)
     }
 
     /// Waits until `probe` returns `Some`, polling every 100 ms for up to 10 s.

@@ -17,9 +17,13 @@ async fn saved(app: &App) -> Result<()> {
 
 /// Opens the note's history (the button toggles it) and counts its revisions.
 async fn revisions(app: &App) -> Result<usize> {
-    let history = app.by_test_id("note-history").await?;
-    if history.attr("aria-expanded").await?.as_deref() != Some("true") {
-        history.click().await?;
+    if app
+        .attr_of("note-history", "aria-expanded")
+        .await?
+        .as_deref()
+        != Some("true")
+    {
+        app.click("note-history").await?;
     }
     app.by_test_id("revision-item").await?;
     app.count("revision-item").await

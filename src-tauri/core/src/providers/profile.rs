@@ -1,0 +1,300 @@
+//! Provider profiles: the non-secret settings of one configured provider, and the credential
+//! fields that live only in the OS keychain.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::secrets::{Secret, SecretName};
+use crate::{Error, Result};
+
+/// One adapter per (cloud, API surface). The names are stable: MSP scripts and policy files use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderKind {
+    /// OpenAI Chat Completions.
+    #[serde(rename = "openai")]
+    OpenAi,
+    /// OpenAI Responses API.
+    #[serde(rename = "openai-responses")]
+    OpenAiResponses,
+    /// Azure OpenAI: a classic deployment URL with api-version, or the v1 API.
+    #[serde(rename = "azure-openai")]
+    AzureOpenAi,
+    /// AWS Bedrock Converse / ConverseStream.
+    Bedrock,
+    /// Bedrock's OpenAI-compatible Chat Completions endpoint.
+    #[serde(rename = "bedrock-openai")]
+    BedrockOpenAi,
+    /// Vertex AI Gemini (streamGenerateContent).
+    VertexGemini,
+    /// Vertex AI's OpenAI-compatible endpoint.
+    #[serde(rename = "vertex-openai")]
+    VertexOpenAi,
+    /// Anthropic models on Vertex AI (streamRawPredict).
+    VertexAnthropic,
+    /// Anthropic Messages API.
+    Anthropic,
+    /// Any OpenAI-compatible gateway: LiteLLM, Azure API Management, Ollama, vLLM.
+    #[serde(rename = "openai-compatible")]
+    OpenAiCompatible,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 10] = [
+        ProviderKind::OpenAi,
+        ProviderKind::OpenAiResponses,
+        ProviderKind::AzureOpenAi,
+        ProviderKind::Bedrock,
+        ProviderKind::BedrockOpenAi,
+        ProviderKind::VertexGemini,
+        ProviderKind::VertexOpenAi,
+        ProviderKind::VertexAnthropic,
+        ProviderKind::Anthropic,
+        ProviderKind::OpenAiCompatible,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::OpenAiResponses => "openai-responses",
+            ProviderKind::AzureOpenAi => "azure-openai",
+            ProviderKind::Bedrock => "bedrock",
+            ProviderKind::BedrockOpenAi => "bedrock-openai",
+            ProviderKind::VertexGemini => "vertex-gemini",
+            ProviderKind::VertexOpenAi => "vertex-openai",
+            ProviderKind::VertexAnthropic => "vertex-anthropic",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::OpenAiCompatible => "openai-compatible",
+        }
+    }
+
+    /// The credential fields this kind can use (not all are needed at once: Bedrock takes access
+    /// keys or an API key; Azure an API key or an Entra client secret).
+    pub fn credential_fields(self) -> &'static [CredentialField] {
+        use CredentialField::*;
+        match self {
+            ProviderKind::OpenAi
+            | ProviderKind::OpenAiResponses
+            | ProviderKind::Anthropic
+            | ProviderKind::OpenAiCompatible => &[ApiKey],
+            ProviderKind::AzureOpenAi => &[ApiKey, EntraClientSecret],
+            ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => &[
+                AwsAccessKeyId,
+                AwsSecretAccessKey,
+                AwsSessionToken,
+                BedrockApiKey,
+            ],
+            ProviderKind::VertexGemini
+            | ProviderKind::VertexOpenAi
+            | ProviderKind::VertexAnthropic => &[ServiceAccountJson],
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProviderKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|k| k.as_str()).collect();
+                Error::InvalidInput(format!(
+                    "{s:?} is not a provider kind; use one of: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// A credential a profile may need. Values live only in the OS keychain, under
+/// `profile.<profile name>.<field>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialField {
+    ApiKey,
+    AwsAccessKeyId,
+    AwsSecretAccessKey,
+    AwsSessionToken,
+    BedrockApiKey,
+    ServiceAccountJson,
+    EntraClientSecret,
+}
+
+impl CredentialField {
+    pub const ALL: [CredentialField; 7] = [
+        CredentialField::ApiKey,
+        CredentialField::AwsAccessKeyId,
+        CredentialField::AwsSecretAccessKey,
+        CredentialField::AwsSessionToken,
+        CredentialField::BedrockApiKey,
+        CredentialField::ServiceAccountJson,
+        CredentialField::EntraClientSecret,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialField::ApiKey => "api_key",
+            CredentialField::AwsAccessKeyId => "aws_access_key_id",
+            CredentialField::AwsSecretAccessKey => "aws_secret_access_key",
+            CredentialField::AwsSessionToken => "aws_session_token",
+            CredentialField::BedrockApiKey => "bedrock_api_key",
+            CredentialField::ServiceAccountJson => "service_account_json",
+            CredentialField::EntraClientSecret => "entra_client_secret",
+        }
+    }
+
+    /// The keychain entry that holds this field for `profile`.
+    pub fn secret_name(self, profile: &str) -> Result<SecretName> {
+        SecretName::new(&format!("profile.{profile}.{}", self.as_str()))
+    }
+}
+
+impl fmt::Display for CredentialField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CredentialField {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|f| f.as_str()).collect();
+                Error::InvalidInput(format!(
+                    "{s:?} is not a credential field; use one of: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// The credentials of one profile, read from the keychain just before a request.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials(BTreeMap<CredentialField, Secret>);
+
+impl Credentials {
+    pub fn with(mut self, field: CredentialField, value: Secret) -> Self {
+        self.0.insert(field, value);
+        self
+    }
+
+    pub fn insert(&mut self, field: CredentialField, value: Secret) {
+        self.0.insert(field, value);
+    }
+
+    pub fn get(&self, field: CredentialField) -> Option<&Secret> {
+        self.0.get(&field)
+    }
+}
+
+/// How long the provider keeps prompts and answers, as the firm's contract says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetentionMode {
+    /// Nobody recorded it yet; the attorney is told so.
+    #[default]
+    Unknown,
+    /// The provider keeps nothing after answering (zero data retention).
+    ZeroDataRetention,
+    /// The provider keeps data for abuse monitoring for a limited time.
+    AbuseMonitoring,
+    /// The provider's standard retention applies.
+    ProviderDefault,
+}
+
+/// The data-processing facts an attorney must see before the first send from a profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataProcessing {
+    /// Where prompts are processed, e.g. "EU (Frankfurt)".
+    pub processing_region: Option<String>,
+    #[serde(default)]
+    pub retention: RetentionMode,
+    /// Whether the contract excludes training on the firm's data; `None` when unknown.
+    pub no_training: Option<bool>,
+    /// The firm's contract or DPA reference.
+    pub contract_reference: Option<String>,
+}
+
+/// The non-secret settings of one provider. Every endpoint is data, never a code path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderProfile {
+    /// Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`).
+    pub name: String,
+    pub kind: ProviderKind,
+    pub display_name: Option<String>,
+    /// Overrides the provider's default endpoint (private endpoints, gateways, local servers).
+    pub base_url: Option<String>,
+    /// Bedrock region, Vertex location (`global` or a region), or the Azure resource's region.
+    pub region: Option<String>,
+    /// Model id (OpenAI, Anthropic, Bedrock model or inference profile, Vertex model).
+    pub model: Option<String>,
+    /// Azure deployment name.
+    pub deployment: Option<String>,
+    /// Azure classic api-version; none means the v1 API.
+    pub api_version: Option<String>,
+    /// Google Cloud project; none means the service account's own project.
+    pub project: Option<String>,
+    /// Entra ID tenant and application (client) id for Azure token auth.
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    /// Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests.
+    pub token_url: Option<String>,
+    /// Extra headers sent with every request (gateways that need a subscription key header etc.).
+    #[serde(default)]
+    pub extra_headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub data_processing: DataProcessing,
+}
+
+impl ProviderProfile {
+    pub const NAME_MAX_LEN: usize = 64;
+
+    /// A profile with only a name and a kind; everything else unset.
+    pub fn new(name: &str, kind: ProviderKind) -> Result<Self> {
+        validate_profile_name(name)?;
+        Ok(Self {
+            name: name.to_owned(),
+            kind,
+            display_name: None,
+            base_url: None,
+            region: None,
+            model: None,
+            deployment: None,
+            api_version: None,
+            project: None,
+            tenant_id: None,
+            client_id: None,
+            token_url: None,
+            extra_headers: BTreeMap::new(),
+            data_processing: DataProcessing::default(),
+        })
+    }
+}
+
+pub(crate) fn validate_profile_name(name: &str) -> Result<()> {
+    let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    if name.is_empty() || name.len() > ProviderProfile::NAME_MAX_LEN || !name.chars().all(valid) {
+        return Err(Error::InvalidInput(format!(
+            "{name:?} is not a valid profile name: use 1 to {} letters, digits, '-' or '_'",
+            ProviderProfile::NAME_MAX_LEN
+        )));
+    }
+    Ok(())
+}

@@ -12,6 +12,7 @@ mod profile;
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
+    check_endpoint,
 };
 
 use std::pin::Pin;

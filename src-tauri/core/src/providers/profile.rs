@@ -288,6 +288,132 @@ impl ProviderProfile {
     }
 }
 
+impl ProviderProfile {
+    /// Checks that the profile names everything its kind needs, with usable values. Every
+    /// message names the setting (as the CLI spells it) and what to put there.
+    pub fn validate(&self) -> Result<()> {
+        validate_profile_name(&self.name)?;
+        let missing = |field: &str, what: &str| {
+            Error::InvalidInput(format!(
+                "Profile {:?} ({}) needs {field}: {what}.",
+                self.name, self.kind
+            ))
+        };
+        let needs_model = || {
+            self.model
+                .as_deref()
+                .filter(|m| !m.trim().is_empty())
+                .map(|_| ())
+                .ok_or_else(|| missing("model", "the model id to use"))
+        };
+        match self.kind {
+            ProviderKind::OpenAi | ProviderKind::OpenAiResponses | ProviderKind::Anthropic => {
+                needs_model()?
+            }
+            ProviderKind::AzureOpenAi => {
+                if self.base_url.is_none() {
+                    return Err(missing(
+                        "base_url",
+                        "the resource endpoint, e.g. https://NAME.openai.azure.com",
+                    ));
+                }
+                if self.deployment.is_none() {
+                    return Err(missing(
+                        "deployment",
+                        "the deployment name chosen in Azure (not the model name)",
+                    ));
+                }
+                if self.tenant_id.is_some() != self.client_id.is_some() {
+                    return Err(missing(
+                        "tenant_id and client_id",
+                        "both, for Entra ID sign-in, or neither, for an API key",
+                    ));
+                }
+            }
+            ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => {
+                if self.region.is_none() && self.base_url.is_none() {
+                    return Err(missing(
+                        "region",
+                        "the AWS region, e.g. us-east-1 or eu-central-1",
+                    ));
+                }
+                needs_model()?
+            }
+            ProviderKind::VertexGemini
+            | ProviderKind::VertexOpenAi
+            | ProviderKind::VertexAnthropic => {
+                if self.region.is_none() {
+                    return Err(missing(
+                        "region",
+                        "the Vertex AI location: global, or a region such as europe-west4",
+                    ));
+                }
+                needs_model()?
+            }
+            ProviderKind::OpenAiCompatible => {
+                if self.base_url.is_none() {
+                    return Err(missing(
+                        "base_url",
+                        "the gateway's URL including /v1, e.g. http://localhost:11434/v1",
+                    ));
+                }
+                needs_model()?
+            }
+        }
+        if let Some(region) = &self.region {
+            let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+            if region.is_empty() || !region.chars().all(valid) {
+                return Err(Error::InvalidInput(format!(
+                    "{region:?} is not a region name: use lower-case letters, digits and '-',                      e.g. us-east-1, westeurope or global."
+                )));
+            }
+        }
+        for url in [&self.base_url, &self.token_url].into_iter().flatten() {
+            check_endpoint(url)?;
+        }
+        for (name, value) in &self.extra_headers {
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            if name.is_empty() || !name.chars().all(token) {
+                return Err(Error::InvalidInput(format!(
+                    "{name:?} is not a valid HTTP header name."
+                )));
+            }
+            if value.chars().any(|c| c.is_control()) {
+                return Err(Error::InvalidInput(format!(
+                    "The value of header {name} contains a control character."
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An endpoint must be HTTPS, except on this computer (a local model server or a test double),
+/// so that prompts never cross a network in clear text.
+pub fn check_endpoint(url: &str) -> Result<url::Url> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| Error::InvalidInput(format!("{url:?} is not a URL: {e}.")))?;
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if is_loopback(&parsed) => Ok(parsed),
+        "http" => Err(Error::InvalidInput(format!(
+            "{url} is not encrypted: use https:// (plain http:// is allowed only to this computer)."
+        ))),
+        other => Err(Error::InvalidInput(format!(
+            "{url} uses {other}://; use https://."
+        ))),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 pub(crate) fn validate_profile_name(name: &str) -> Result<()> {
     let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
     if name.is_empty() || name.len() > ProviderProfile::NAME_MAX_LEN || !name.chars().all(valid) {
@@ -297,4 +423,111 @@ pub(crate) fn validate_profile_name(name: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn kinds_and_fields_parse_from_their_stable_names() {
+        for kind in ProviderKind::ALL {
+            assert_eq!(kind.as_str().parse::<ProviderKind>().unwrap(), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        for field in CredentialField::ALL {
+            assert_eq!(field.as_str().parse::<CredentialField>().unwrap(), field);
+        }
+        let err = "azure".parse::<ProviderKind>().unwrap_err();
+        assert!(err.to_string().contains("azure-openai"), "{err}");
+        assert_eq!(
+            CredentialField::ApiKey
+                .secret_name("firm-eu")
+                .unwrap()
+                .as_str(),
+            "profile.firm-eu.api_key"
+        );
+    }
+
+    #[test]
+    fn each_kind_names_the_setting_it_misses() {
+        let cases = [
+            (ProviderKind::OpenAi, "model"),
+            (ProviderKind::AzureOpenAi, "base_url"),
+            (ProviderKind::Bedrock, "region"),
+            (ProviderKind::VertexGemini, "region"),
+            (ProviderKind::OpenAiCompatible, "base_url"),
+        ];
+        for (kind, field) in cases {
+            let err = ProviderProfile::new("p", kind)
+                .unwrap()
+                .validate()
+                .unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput);
+            assert!(
+                err.to_string().contains(&format!("needs {field}")),
+                "{kind}: {err}"
+            );
+        }
+        let mut azure = ProviderProfile::new("p", ProviderKind::AzureOpenAi).unwrap();
+        azure.base_url = Some("https://firm.openai.azure.com".into());
+        let err = azure.validate().unwrap_err();
+        assert!(err.to_string().contains("not the model name"), "{err}");
+        azure.deployment = Some("gpt-drafts".into());
+        azure.validate().unwrap();
+        azure.tenant_id = Some("t".into());
+        assert!(
+            azure
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("client_id")
+        );
+    }
+
+    #[test]
+    fn endpoints_must_be_https_unless_on_this_computer() {
+        for ok in [
+            "https://api.openai.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:11434/v1",
+            "http://[::1]:9/",
+        ] {
+            check_endpoint(ok).unwrap();
+        }
+        for bad in [
+            "http://10.0.0.5/v1",
+            "http://gateway.firm.local",
+            "ftp://x",
+            "not a url",
+        ] {
+            assert_eq!(
+                check_endpoint(bad).unwrap_err().code(),
+                ErrorCode::InvalidInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_regions_and_headers_are_checked() {
+        assert!(ProviderProfile::new("has space", ProviderKind::OpenAi).is_err());
+        let mut profile = ProviderProfile::new("ok_1", ProviderKind::OpenAi).unwrap();
+        profile.model = Some("gpt-4.1-mini".into());
+        profile.validate().unwrap();
+        profile.region = Some("US East".into());
+        assert!(profile.validate().is_err());
+        profile.region = None;
+        profile
+            .extra_headers
+            .insert("X-Bad Header".into(), "v".into());
+        assert!(profile.validate().is_err());
+        profile.extra_headers.clear();
+        profile
+            .extra_headers
+            .insert("Ocp-Apim-Subscription-Key".into(), "a\r\nb".into());
+        assert!(profile.validate().is_err());
+    }
 }

@@ -9,6 +9,7 @@ use crate::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_case_records.sql"),
     include_str!("migrations/0002_docket.sql"),
+    include_str!("migrations/0003_provider_profiles.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {

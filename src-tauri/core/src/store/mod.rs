@@ -11,6 +11,7 @@ mod import;
 mod key;
 mod migrations;
 mod notes;
+mod profiles;
 mod records;
 mod search;
 
@@ -23,6 +24,7 @@ pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, Upco
 pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};
+pub use profiles::{CredentialStatus, StoredProfile};
 pub use records::{ClientSummary, ContactKind, MatterSummary, NewContact, NewMatter, NoteSummary};
 pub use search::{Kind, SearchFilter, SearchHit, Segment};
 

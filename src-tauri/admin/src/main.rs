@@ -16,8 +16,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casefile_core::paths::{DATA_DIR_ENV, Locations};
-use casefile_core::secrets::{Secret, SecretName, off_thread};
-use casefile_core::store::SearchFilter;
+use casefile_core::providers::{
+    CredentialField, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
+};
+use casefile_core::secrets::Secret;
+use casefile_core::store::{SearchFilter, StoredProfile};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -52,7 +55,11 @@ struct Cli {
 enum Command {
     /// Show the version, the workspace and log folders, and whether the keychain is reachable.
     Status,
-    /// Manage credentials in the OS keychain. Values are never printed.
+    /// AI provider profiles: where drafts are sent, and the facts about how the provider
+    /// handles the firm's data. Credentials are set separately (`secret set`).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// A profile's credentials, kept only in the OS keychain. Values are never printed.
     #[command(subcommand)]
     Secret(SecretCommand),
     #[command(flatten)]
@@ -99,13 +106,145 @@ enum StoreCommand {
 
 #[derive(Subcommand)]
 enum SecretCommand {
-    /// Store a secret. The value is read from standard input (one trailing newline removed),
-    /// or asked for without echo when standard input is a terminal.
-    Set { name: String },
-    /// Exit 0 if the secret is set, 3 if it is not. Never prints the value.
-    Check { name: String },
-    /// Remove a secret. Exit 3 if there was none.
-    Delete { name: String },
+    /// Store credential FIELD of profile NAME. The value is read from standard input (one
+    /// trailing newline removed), or asked for without echo when standard input is a terminal;
+    /// never from the command line, where other users could see it.
+    Set {
+        name: String,
+        #[arg(value_parser = parse_credential_field, help = CREDENTIAL_FIELDS_HELP)]
+        field: CredentialField,
+    },
+    /// Remove credential FIELD of profile NAME from the keychain. Exit 3 if it was not set.
+    Remove {
+        name: String,
+        #[arg(value_parser = parse_credential_field, help = CREDENTIAL_FIELDS_HELP)]
+        field: CredentialField,
+    },
+    /// Which credentials of profile NAME are set, and since when. Never their values.
+    Status { name: String },
+}
+
+const CREDENTIAL_FIELDS_HELP: &str = "api_key, aws_access_key_id, aws_secret_access_key, \
+    aws_session_token, bedrock_api_key, service_account_json or entra_client_secret";
+
+fn parse_credential_field(value: &str) -> Result<CredentialField, String> {
+    value.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_provider_kind(value: &str) -> Result<ProviderKind, String> {
+    value.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_header(value: &str) -> Result<(String, String), String> {
+    value
+        .split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("{value:?} is not NAME=VALUE"))
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Create a profile (or, with --replace, change an existing one's settings).
+    ///
+    /// KIND is one of: openai, openai-responses, azure-openai, bedrock, bedrock-openai,
+    /// vertex-gemini, vertex-openai, vertex-anthropic, anthropic, openai-compatible.
+    Add(Box<ProfileArgs>),
+    /// List the profiles; the default one is marked.
+    List,
+    /// Show one profile's settings and which credentials are set.
+    Show { name: String },
+    /// Remove a profile and its credentials from the keychain.
+    Remove { name: String },
+    /// Make NAME the profile drafts use unless another is chosen.
+    Default { name: String },
+}
+
+#[derive(clap::Args)]
+struct ProfileArgs {
+    name: String,
+    #[arg(long, value_parser = parse_provider_kind)]
+    kind: ProviderKind,
+    /// A name people recognise, e.g. "Azure OpenAI (Sweden)".
+    #[arg(long)]
+    display_name: Option<String>,
+    /// The provider's endpoint, when not its public default (Azure resource endpoint, private
+    /// endpoint, gateway, local server).
+    #[arg(long)]
+    base_url: Option<String>,
+    #[arg(long)]
+    model: Option<String>,
+    /// Azure deployment name (not the model name).
+    #[arg(long)]
+    deployment: Option<String>,
+    /// Azure api-version for the classic deployment URL; omit it to use the v1 API.
+    #[arg(long)]
+    api_version: Option<String>,
+    /// AWS region, Vertex AI location (global or a region) or the Azure resource's region.
+    #[arg(long)]
+    region: Option<String>,
+    /// Google Cloud project (default: the service account's own project).
+    #[arg(long)]
+    project: Option<String>,
+    /// Entra ID tenant, for Azure sign-in with an app registration.
+    #[arg(long)]
+    tenant_id: Option<String>,
+    /// Entra ID application (client) id.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Token endpoint override (sovereign clouds).
+    #[arg(long)]
+    token_url: Option<String>,
+    /// Extra request header NAME=VALUE (repeatable), e.g. for an API gateway.
+    #[arg(long = "header", value_parser = parse_header)]
+    headers: Vec<(String, String)>,
+    /// Where the provider processes prompts, as the contract says, e.g. "EU (Sweden)".
+    #[arg(long)]
+    processing_region: Option<String>,
+    /// unknown, zero-data-retention, abuse-monitoring or provider-default.
+    #[arg(long, value_parser = parse_retention)]
+    retention: Option<RetentionMode>,
+    /// Whether the contract excludes training on the firm's data.
+    #[arg(long)]
+    no_training: Option<bool>,
+    /// The contract or data-processing agreement reference.
+    #[arg(long)]
+    contract_reference: Option<String>,
+    /// Make this the default profile.
+    #[arg(long)]
+    default: bool,
+    /// Replace the settings of an existing profile of that name (credentials stay).
+    #[arg(long)]
+    replace: bool,
+}
+
+fn parse_retention(value: &str) -> Result<RetentionMode, String> {
+    serde_json::from_value(json!(value)).map_err(|_| {
+        format!("{value:?} is not one of unknown, zero-data-retention, abuse-monitoring, provider-default")
+    })
+}
+
+impl ProfileArgs {
+    fn into_profile(self) -> casefile_core::Result<ProviderProfile> {
+        let mut profile = ProviderProfile::new(&self.name, self.kind)?;
+        profile.display_name = self.display_name;
+        profile.base_url = self.base_url;
+        profile.model = self.model;
+        profile.deployment = self.deployment;
+        profile.api_version = self.api_version;
+        profile.region = self.region;
+        profile.project = self.project;
+        profile.tenant_id = self.tenant_id;
+        profile.client_id = self.client_id;
+        profile.token_url = self.token_url;
+        profile.extra_headers = self.headers.into_iter().collect();
+        profile.data_processing = DataProcessing {
+            processing_region: self.processing_region,
+            retention: self.retention.unwrap_or_default(),
+            no_training: self.no_training,
+            contract_reference: self.contract_reference,
+        };
+        Ok(profile)
+    }
 }
 
 /// What a command prints on success: a text line and its JSON form.
@@ -148,7 +287,8 @@ async fn run(command: Command, locations: Locations) -> casefile_core::Result<Re
     let workspace = Workspace::open(locations)?;
     match command {
         Command::Status => Ok(status(&workspace).await),
-        Command::Secret(command) => secret(&workspace, command).await,
+        Command::Profile(command) => off_async(move || profile(&workspace, command)).await,
+        Command::Secret(command) => secret(workspace, command).await,
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
@@ -312,52 +452,206 @@ async fn status(workspace: &Workspace) -> Report {
     }
 }
 
-async fn secret(workspace: &Workspace, command: SecretCommand) -> casefile_core::Result<Report> {
-    let service = workspace.locations().keychain_service.clone();
-    let store = workspace.secrets();
+fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Result<Report> {
+    let mut store = workspace.open_store()?;
+    let done = |text: String, json: serde_json::Value| Report {
+        text,
+        json,
+        exit: ExitCode::SUCCESS,
+    };
     match command {
-        SecretCommand::Set { name } => {
-            let name = SecretName::new(&name)?;
-            let value = read_secret_value(&format!("The value for {name}"))?;
-            let stored = name.clone();
-            off_thread(store, move |s| s.set(&stored, &value)).await?;
-            Ok(Report {
-                text: format!("Stored {name} in the OS keychain (service {service})."),
-                json: json!({ "name": name.as_str(), "stored": true }),
-                exit: ExitCode::SUCCESS,
-            })
+        ProfileCommand::Add(args) => {
+            let (replace, make_default) = (args.replace, args.default);
+            let profile = args.into_profile()?;
+            store.save_profile(&profile, replace, make_default)?;
+            let saved = store.profile(&profile.name)?;
+            let needs: Vec<_> = profile
+                .kind
+                .credential_fields()
+                .iter()
+                .map(|f| f.as_str())
+                .collect();
+            Ok(done(
+                format!(
+                    "Saved profile {}{}. Set its credentials with: casefile-admin secret set {} \
+                     FIELD (FIELD: {}).",
+                    profile.name,
+                    if saved.is_default { " (default)" } else { "" },
+                    profile.name,
+                    needs.join(" or ")
+                ),
+                serde_json::to_value(&saved).unwrap_or_default(),
+            ))
         }
-        SecretCommand::Check { name } => {
-            let name = SecretName::new(&name)?;
-            let looked_up = name.clone();
-            let set = off_thread(store, move |s| s.get(&looked_up))
-                .await?
-                .is_some();
-            Ok(Report {
-                text: format!("{name} is {}.", if set { "set" } else { "not set" }),
-                json: json!({ "name": name.as_str(), "set": set }),
-                exit: if set {
-                    ExitCode::SUCCESS
-                } else {
-                    exit_code(ErrorCode::NotFound)
-                },
-            })
+        ProfileCommand::List => {
+            let profiles = store.profiles()?;
+            let text = if profiles.is_empty() {
+                "No profiles. Add one with: casefile-admin profile add NAME --kind KIND …"
+                    .to_owned()
+            } else {
+                profiles
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} {:<24} {:<18} {}",
+                            if p.is_default { "*" } else { " " },
+                            p.profile.name,
+                            p.profile.kind,
+                            target_of(&p.profile)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Ok(done(
+                text,
+                serde_json::to_value(&profiles).unwrap_or_default(),
+            ))
         }
-        SecretCommand::Delete { name } => {
-            let name = SecretName::new(&name)?;
-            let removed = name.clone();
-            if !off_thread(store, move |s| s.delete(&removed)).await? {
-                return Err(Error::NotFound(format!(
-                    "No secret named {name} is stored."
-                )));
-            }
-            Ok(Report {
-                text: format!("Removed {name} from the OS keychain."),
-                json: json!({ "name": name.as_str(), "deleted": true }),
-                exit: ExitCode::SUCCESS,
-            })
+        ProfileCommand::Show { name } => {
+            let stored = store.profile(&name)?;
+            Ok(done(
+                describe(&stored),
+                serde_json::to_value(&stored).unwrap_or_default(),
+            ))
+        }
+        ProfileCommand::Remove { name } => {
+            workspace.remove_profile(&mut store, &name)?;
+            Ok(done(
+                format!("Removed profile {name} and its credentials."),
+                json!({ "name": name, "removed": true }),
+            ))
+        }
+        ProfileCommand::Default { name } => {
+            store.set_default_profile(&name)?;
+            Ok(done(
+                format!("{name} is now the default profile."),
+                json!({ "name": name, "default": true }),
+            ))
         }
     }
+}
+
+/// Where a profile sends requests, in one line.
+fn target_of(profile: &ProviderProfile) -> String {
+    let what = profile
+        .deployment
+        .as_deref()
+        .or(profile.model.as_deref())
+        .unwrap_or("-");
+    match (&profile.region, &profile.base_url) {
+        (_, Some(url)) => format!("{what} at {url}"),
+        (Some(region), None) => format!("{what} in {region}"),
+        (None, None) => what.to_owned(),
+    }
+}
+
+fn describe(stored: &StoredProfile) -> String {
+    let p = &stored.profile;
+    let facts = &p.data_processing;
+    let mut lines = vec![
+        format!(
+            "Profile:     {}{}",
+            p.name,
+            if stored.is_default { " (default)" } else { "" }
+        ),
+        format!("Kind:        {}", p.kind),
+    ];
+    let optional = [
+        ("Name", &p.display_name),
+        ("Endpoint", &p.base_url),
+        ("Region", &p.region),
+        ("Model", &p.model),
+        ("Deployment", &p.deployment),
+        ("API version", &p.api_version),
+        ("Project", &p.project),
+        ("Tenant id", &p.tenant_id),
+        ("Client id", &p.client_id),
+        ("Token URL", &p.token_url),
+    ];
+    for (label, value) in optional {
+        if let Some(value) = value {
+            lines.push(format!("{:<13}{value}", format!("{label}:")));
+        }
+    }
+    for name in p.extra_headers.keys() {
+        lines.push(format!("Header:      {name} (value not shown)"));
+    }
+    lines.push(format!(
+        "Processing:  {}; retention {}; training on firm data {}; contract {}",
+        facts
+            .processing_region
+            .as_deref()
+            .unwrap_or("region not recorded"),
+        serde_json::to_value(facts.retention)
+            .unwrap_or_default()
+            .as_str()
+            .unwrap_or("unknown"),
+        match facts.no_training {
+            Some(true) => "excluded",
+            Some(false) => "NOT excluded",
+            None => "not recorded",
+        },
+        facts
+            .contract_reference
+            .as_deref()
+            .unwrap_or("not recorded"),
+    ));
+    lines.push(credential_lines(stored));
+    lines.join("\n")
+}
+
+fn credential_lines(stored: &StoredProfile) -> String {
+    stored
+        .profile
+        .kind
+        .credential_fields()
+        .iter()
+        .map(|field| {
+            let set = stored.credentials.iter().find(|c| c.field == *field);
+            match set {
+                Some(c) => format!("  {field:<22} set on {}", c.set_at),
+                None => format!("  {field:<22} not set"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen("  ", "Credentials:\n  ", 1)
+}
+
+async fn secret(workspace: Workspace, command: SecretCommand) -> casefile_core::Result<Report> {
+    off_async(move || match command {
+        SecretCommand::Set { name, field } => {
+            // Read the value first: a refused value must not touch the keychain or the database.
+            let value = read_secret_value(&format!("The {field} of profile {name}"))?;
+            workspace.set_credential(&mut workspace.open_store()?, &name, field, &value)?;
+            Ok(Report {
+                text: format!(
+                    "Stored {field} of profile {name} in the OS keychain (service {}).",
+                    workspace.locations().keychain_service
+                ),
+                json: json!({ "name": name, "field": field, "stored": true }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        SecretCommand::Remove { name, field } => {
+            workspace.remove_credential(&mut workspace.open_store()?, &name, field)?;
+            Ok(Report {
+                text: format!("Removed {field} of profile {name} from the OS keychain."),
+                json: json!({ "name": name, "field": field, "removed": true }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        SecretCommand::Status { name } => {
+            let stored = workspace.open_store()?.profile(&name)?;
+            Ok(Report {
+                text: credential_lines(&stored),
+                json: json!({ "name": name, "credentials": stored.credentials }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+    })
+    .await
 }
 
 /// Reads a secret from standard input (one trailing newline removed), or asks for it without

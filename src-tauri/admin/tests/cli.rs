@@ -128,7 +128,7 @@ fn no_keychain_is_exit_4_with_advice_and_nothing_stored() {
             .contains("Secret Service")
     );
 
-    let mut set = without_keychain(sb.command(&["secret", "set", "database-key"]));
+    let mut set = without_keychain(sb.command(&["secret", "set", "firm", "api_key"]));
     let out = set
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -148,17 +148,14 @@ fn no_keychain_is_exit_4_with_advice_and_nothing_stored() {
 }
 
 #[test]
-fn invalid_secret_name_is_exit_2_and_json_error() {
+fn an_unknown_credential_field_is_a_usage_error_that_lists_the_fields() {
     let sb = Sandbox::new();
-    let out = sb.run_with_stdin(&["--json", "secret", "set", "bad name"], "v");
+    let out = sb.run_with_stdin(&["secret", "set", "firm", "apikey"], "v");
     assert_eq!(out.status.code(), Some(2));
-    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
-    assert_eq!(err["error"]["code"], "invalidInput");
     assert!(
-        err["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not a valid secret name")
+        stderr(&out).contains("service_account_json"),
+        "{}",
+        stderr(&out)
     );
 }
 
@@ -168,56 +165,117 @@ fn unknown_command_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+const AZURE_PROFILE: &[&str] = &[
+    "profile",
+    "add",
+    "firm-eu",
+    "--kind",
+    "azure-openai",
+    "--base-url",
+    "https://firm-eu.openai.azure.com",
+    "--deployment",
+    "drafting",
+    "--region",
+    "swedencentral",
+    "--processing-region",
+    "EU (Sweden)",
+    "--retention",
+    "zero-data-retention",
+    "--no-training",
+    "true",
+];
+
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn an_incomplete_profile_is_refused_with_the_missing_setting_named() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--json", "profile", "add", "eu", "--kind", "azure-openai"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["code"], "invalidInput");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("base_url")
+    );
+    let out = sb.run(&["--json", "profile", "list"]);
+    assert_eq!(stdout_json(&out), serde_json::json!([]));
+    let out = sb.run_with_stdin(&["secret", "set", "eu", "api_key"], "sk-x");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("profile list"), "{}", stderr(&out));
+}
+
 #[test]
 #[ignore = "needs an OS keychain session (make test starts one)"]
 fn empty_secret_is_refused_and_nothing_is_stored() {
     let sb = Sandbox::new();
-    let out = sb.run_with_stdin(&["secret", "set", "profile.x:api-key"], "\n");
+    assert!(sb.run(AZURE_PROFILE).status.success());
+    let out = sb.run_with_stdin(&["secret", "set", "firm-eu", "api_key"], "\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
-    assert_eq!(
-        sb.run(&["secret", "check", "profile.x:api-key"])
-            .status
-            .code(),
-        Some(3)
-    );
+    let status = stdout_json(&sb.run(&["--json", "secret", "status", "firm-eu"]));
+    assert_eq!(status["credentials"], serde_json::json!([]));
 }
 
 /// One process writes through the CLI, another (this test) reads the OS keychain directly,
-/// and the secret never appears in the CLI's trace-level log.
+/// and the CLI's output and trace-level log never hold the value.
 #[test]
 #[ignore = "needs an OS keychain session (make test starts one)"]
-fn a_second_process_reads_what_the_cli_stored_and_logs_hold_no_secret() {
+fn a_profile_credential_reaches_only_the_keychain() {
     let sb = Sandbox::new();
+    let added = sb.run(AZURE_PROFILE);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(String::from_utf8_lossy(&added.stdout).contains("secret set firm-eu"));
+
     let secret = "sk-casefile-planted-8f3a91c2";
     let out = sb.run_with_stdin(
-        &["secret", "set", "profile.eu:api-key"],
+        &["secret", "set", "firm-eu", "api_key"],
         &format!("{secret}\r\n"),
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
 
-    let name = SecretName::new("profile.eu:api-key").unwrap();
+    let name = SecretName::new("profile.firm-eu.api_key").unwrap();
     let store = KeychainStore::new(&sb.service);
     assert_eq!(store.get(&name).unwrap().unwrap().expose(), secret);
 
-    let check = sb.run(&["--json", "secret", "check", "profile.eu:api-key"]);
-    assert!(check.status.success(), "{}", stderr(&check));
-    assert_eq!(stdout_json(&check)["set"], true);
-
-    let delete = sb.run(&["secret", "delete", "profile.eu:api-key"]);
-    assert!(delete.status.success(), "{}", stderr(&delete));
-    assert!(store.get(&name).unwrap().is_none());
-    assert_eq!(
-        sb.run(&["secret", "check", "profile.eu:api-key"])
-            .status
-            .code(),
-        Some(3)
+    let status = stdout_json(&sb.run(&["--json", "secret", "status", "firm-eu"]));
+    assert_eq!(status["credentials"][0]["field"], "api_key");
+    assert!(
+        status["credentials"][0]["set_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("20")
     );
+    let shown = sb.run(&["profile", "show", "firm-eu"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("api_key") && shown.contains("set on"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("zero-data-retention") && !shown.contains(secret),
+        "{shown}"
+    );
+
+    let listed = stdout_json(&sb.run(&["--json", "profile", "list"]));
+    assert_eq!(listed[0]["name"], "firm-eu");
+    assert_eq!(listed[0]["is_default"], true);
     assert_eq!(
-        sb.run(&["secret", "delete", "profile.eu:api-key"])
-            .status
-            .code(),
+        listed[0]["data_processing"]["retention"],
+        "zero-data-retention"
+    );
+
+    let removed = sb.run(&["secret", "remove", "firm-eu", "api_key"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(store.get(&name).unwrap().is_none());
+    let again = sb.run(&["secret", "remove", "firm-eu", "api_key"]);
+    assert_eq!(again.status.code(), Some(3));
+
+    assert!(sb.run(&["profile", "remove", "firm-eu"]).status.success());
+    assert_eq!(
+        sb.run(&["profile", "show", "firm-eu"]).status.code(),
         Some(3)
     );
 
@@ -226,10 +284,16 @@ fn a_second_process_reads_what_the_cli_stored_and_logs_hold_no_secret() {
         logs.contains("keychain write"),
         "trace log was not written:\n{logs}"
     );
-    assert!(logs.contains("profile.eu:api-key"));
+    assert!(logs.contains("profile.firm-eu.api_key"));
     assert!(
         !logs.contains(secret),
         "the secret reached the log:\n{logs}"
+    );
+    let database = std::fs::read(sb.dir.path().join("workspace/casefile.db")).unwrap();
+    assert!(
+        !database
+            .windows(secret.len())
+            .any(|w| w == secret.as_bytes())
     );
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 
 use crate::paths::Locations;
+use crate::providers::{CredentialField, Credentials, ProviderProfile};
 use crate::secrets::{KeychainStore, Secret, SecretName, SecretStore, off_thread};
 use crate::store::{DATABASE_FILE, DatabaseKey, Store};
 use crate::{Error, ErrorCode, Result};
@@ -214,6 +215,76 @@ impl Workspace {
     }
 }
 
+/// Provider credentials: values go to the keychain, the time they were set to the case store.
+impl Workspace {
+    /// Stores `field` of profile `name` in the keychain. Blocks. Refuses a field the profile's
+    /// kind never uses, so a typo cannot leave a credential nobody reads.
+    pub fn set_credential(
+        &self,
+        store: &mut Store,
+        name: &str,
+        field: CredentialField,
+        value: &Secret,
+    ) -> Result<()> {
+        let profile = store.profile(name)?.profile;
+        if !profile.kind.credential_fields().contains(&field) {
+            let accepted: Vec<_> = profile
+                .kind
+                .credential_fields()
+                .iter()
+                .map(|f| f.as_str())
+                .collect();
+            return Err(Error::InvalidInput(format!(
+                "A {} profile does not use {field}; it uses: {}.",
+                profile.kind,
+                accepted.join(", ")
+            )));
+        }
+        self.secrets.set(&field.secret_name(name)?, value)?;
+        store.record_credential_set(name, field)?;
+        tracing::info!(profile = name, %field, "credential stored in the keychain");
+        Ok(())
+    }
+
+    /// Removes `field` of profile `name` from the keychain. Blocks.
+    pub fn remove_credential(
+        &self,
+        store: &mut Store,
+        name: &str,
+        field: CredentialField,
+    ) -> Result<()> {
+        store.profile(name)?;
+        let in_keychain = self.secrets.delete(&field.secret_name(name)?)?;
+        let recorded = store.record_credential_removed(name, field)?;
+        if !in_keychain && !recorded {
+            return Err(Error::NotFound(format!(
+                "Profile {name:?} has no {field} set."
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reads every credential the profile's kind can use from the keychain. Blocks.
+    pub fn credentials(&self, profile: &ProviderProfile) -> Result<Credentials> {
+        let mut credentials = Credentials::default();
+        for &field in profile.kind.credential_fields() {
+            if let Some(value) = self.secrets.get(&field.secret_name(&profile.name)?)? {
+                credentials.insert(field, value);
+            }
+        }
+        Ok(credentials)
+    }
+
+    /// Removes a profile and all of its keychain entries. Blocks.
+    pub fn remove_profile(&self, store: &mut Store, name: &str) -> Result<()> {
+        let profile = store.profile(name)?.profile;
+        for &field in profile.kind.credential_fields() {
+            self.secrets.delete(&field.secret_name(name)?)?;
+        }
+        store.remove_profile(name)
+    }
+}
+
 fn key_name(workspace_id: &str) -> Result<SecretName> {
     if workspace_id.len() != 32 || !workspace_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::InvalidInput(format!(
@@ -333,6 +404,55 @@ mod tests {
         let id = std::fs::read_to_string(tmp.path().join("nested/workspace/workspace-id")).unwrap();
         let name = SecretName::new(&format!("database-key.{}", id.trim())).unwrap();
         assert!(secrets.get(&name).unwrap().is_some());
+    }
+
+    #[test]
+    fn credentials_go_to_the_keychain_and_only_their_time_to_the_database() {
+        use crate::providers::ProviderKind;
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), secrets.clone()).unwrap();
+        let mut store = ws.open_store().unwrap();
+        let mut profile = ProviderProfile::new("aws-eu", ProviderKind::Bedrock).unwrap();
+        profile.region = Some("eu-central-1".into());
+        profile.model = Some("eu.anthropic.claude-sonnet-4-5-20250929-v1:0".into());
+        store.save_profile(&profile, false, false).unwrap();
+
+        let key = Secret::new("AKIA-canary");
+        ws.set_credential(&mut store, "aws-eu", CredentialField::AwsAccessKeyId, &key)
+            .unwrap();
+        let wrong_kind = ws.set_credential(&mut store, "aws-eu", CredentialField::ApiKey, &key);
+        assert!(
+            wrong_kind
+                .unwrap_err()
+                .to_string()
+                .contains("bedrock_api_key")
+        );
+
+        let read = ws.credentials(&profile).unwrap();
+        assert_eq!(read.get(CredentialField::AwsAccessKeyId), Some(&key));
+        assert!(read.get(CredentialField::AwsSecretAccessKey).is_none());
+        let stored = serde_json::to_string(&store.profile("aws-eu").unwrap()).unwrap();
+        assert!(
+            stored.contains("aws_access_key_id") && !stored.contains("canary"),
+            "{stored}"
+        );
+
+        ws.remove_credential(&mut store, "aws-eu", CredentialField::AwsAccessKeyId)
+            .unwrap();
+        let again = ws.remove_credential(&mut store, "aws-eu", CredentialField::AwsAccessKeyId);
+        assert_eq!(again.unwrap_err().code(), ErrorCode::NotFound);
+
+        ws.set_credential(&mut store, "aws-eu", CredentialField::BedrockApiKey, &key)
+            .unwrap();
+        ws.remove_profile(&mut store, "aws-eu").unwrap();
+        let entry = CredentialField::BedrockApiKey
+            .secret_name("aws-eu")
+            .unwrap();
+        assert!(
+            secrets.get(&entry).unwrap().is_none(),
+            "keychain entry left behind"
+        );
     }
 
     #[test]

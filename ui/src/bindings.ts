@@ -108,7 +108,9 @@ export type DeadlineRecord_Serialize = {
  *  Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
  *  names: add new ones, never rename.
  */
-export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "database" | "newerVersion" | "internal";
+export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "database" | "newerVersion" | 
+/**  An AI provider refused or failed a request; the message says why and what to do. */
+"provider" | "internal";
 
 export type Filing = Filing_Serialize | Filing_Deserialize;
 

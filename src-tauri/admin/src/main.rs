@@ -10,6 +10,7 @@
 //!   6  the case database cannot be used (damaged, or its key does not open it)
 //!   7  the workspace was written by a newer version of Casefile
 //!   8  an import finished, but some lines failed (each is reported)
+//!   9  the AI provider refused or failed the request (the message says why)
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ use serde_json::json;
     after_help = "Exit codes: 0 success, 1 internal error, 2 invalid usage or input, \
     3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable, \
     6 case database unusable, 7 workspace from a newer Casefile, \
-    8 import finished with failed lines."
+    8 import finished with failed lines, 9 the AI provider refused or failed."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -685,6 +686,7 @@ fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::Storage => 5,
         ErrorCode::Database => 6,
         ErrorCode::NewerVersion => 7,
+        ErrorCode::Provider => 9,
     })
 }
 

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     Storage,
     Database,
     NewerVersion,
+    /// An AI provider refused or failed a request; the message says why and what to do.
+    Provider,
     Internal,
 }
 
@@ -58,6 +60,9 @@ pub enum Error {
     #[error("{0}")]
     NewerVersion(String),
 
+    #[error("{0}")]
+    Provider(#[from] crate::providers::ProviderError),
+
     #[error("Internal error: {0}. Please report this to your IT provider with the log file.")]
     Internal(String),
 }
@@ -72,6 +77,7 @@ impl Error {
             Error::Storage { .. } => ErrorCode::Storage,
             Error::Database(_) => ErrorCode::Database,
             Error::NewerVersion(_) => ErrorCode::NewerVersion,
+            Error::Provider(_) => ErrorCode::Provider,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

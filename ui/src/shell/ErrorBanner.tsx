@@ -8,6 +8,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   storage: "Casefile can't use its workspace folder",
   database: "Casefile can't open its case database",
   newerVersion: "This workspace needs a newer version of Casefile",
+  provider: "The AI provider could not complete the request",
   internal: "Casefile ran into a problem while starting",
 };
 

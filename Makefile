@@ -34,6 +34,8 @@ bench:
 	cargo bench --locked -p casefile-core --bench store
 	cargo bench --locked -p casefile-core --bench encryption
 	CASEFILE_CRASH_ITERATIONS=1000 cargo test --release --locked -p casefile-tests --test crash -- --nocapture
+	@$(MAKE) --no-print-directory ui
+	.ci/with-test-session env CASEFILE_APP_PROFILE=release cargo bench --locked -p casefile-tests --bench cold_start
 
 ## package: build the release .deb and check its contents
 package:

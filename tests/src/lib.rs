@@ -25,27 +25,34 @@ pub fn workspace_root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// Builds the app binary once per test process (a no-op when it is up to date).
-fn app_binary() -> Result<PathBuf> {
+/// Builds the app binary once per test process (a no-op when it is up to date): the debug build,
+/// or the release build when `CASEFILE_APP_PROFILE=release` (benchmarks).
+pub fn app_binary() -> Result<PathBuf> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            let release = std::env::var("CASEFILE_APP_PROFILE").is_ok_and(|p| p == "release");
+            let mut args = vec![
+                "build",
+                "--quiet",
+                "-p",
+                "casefile-app",
+                "--bin",
+                "casefile",
+            ];
+            if release {
+                args.push("--release");
+            }
             let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "casefile-app",
-                    "--bin",
-                    "casefile",
-                ])
+                .args(&args)
                 .current_dir(workspace_root())
                 .status()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
             if !status.success() {
                 return Err("building the app failed".into());
             }
-            Ok(target_dir().join("debug/casefile"))
+            let profile = if release { "release" } else { "debug" };
+            Ok(target_dir().join(profile).join("casefile"))
         })
         .clone()
         .map_err(anyhow::Error::msg)
@@ -79,6 +86,23 @@ impl Sandbox {
 
     pub fn path(&self) -> &Path {
         self.0.path()
+    }
+
+    /// Where the app launched on this sandbox keeps its data, logs and keychain entries, so a
+    /// test or benchmark can prepare a workspace through core before the app opens it.
+    pub fn locations(&self) -> casefile_core::paths::Locations {
+        casefile_core::paths::Locations {
+            data_dir: self.path().join("workspace"),
+            log_dir: self.path().join("logs"),
+            keychain_service: format!(
+                "Casefile-e2e-{}",
+                self.path()
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+            ),
+            log_filter: "debug".into(),
+        }
     }
 }
 
@@ -120,6 +144,7 @@ impl App {
             None => Sandbox::new()?,
         };
         let (port, native_port) = (free_port()?, free_port()?);
+        let locations = sandbox.locations();
         let mut driver = Command::new(tauri_driver())
             .args([
                 "--port",
@@ -127,16 +152,10 @@ impl App {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("CASEFILE_DATA_DIR", sandbox.path().join("workspace"))
-            .env("CASEFILE_LOG_DIR", sandbox.path().join("logs"))
-            .env("CASEFILE_LOG", "debug")
-            .env(
-                "CASEFILE_KEYCHAIN_SERVICE",
-                format!(
-                    "Casefile-e2e-{}",
-                    sandbox.path().file_name().unwrap().to_string_lossy()
-                ),
-            )
+            .env("CASEFILE_DATA_DIR", &locations.data_dir)
+            .env("CASEFILE_LOG_DIR", &locations.log_dir)
+            .env("CASEFILE_LOG", &locations.log_filter)
+            .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(

@@ -6,6 +6,11 @@
 //! provider's stream framing back into [`StreamEvent`]s. Failures are [`ProviderError`]s whose
 //! messages tell an attorney or an MSP admin what to do.
 
+#[allow(
+    dead_code,
+    reason = "the transport and the adapters that use it come next"
+)]
+mod adapter;
 mod error;
 mod profile;
 

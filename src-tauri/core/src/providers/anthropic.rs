@@ -13,8 +13,7 @@ use super::adapter::{
     required_setting, secret_header, wire_temperature,
 };
 use super::http_error::{
-    body_excerpt, excerpt, finish, generic_advice, kind_for_status, parse_google_error,
-    secret_command, vertex_error,
+    body_excerpt, excerpt, finish, generic_advice, kind_for_status, secret_command, vertex_error,
 };
 use super::openai::vertex_host;
 use super::sse::{self, Flow, SseDecoder};
@@ -212,9 +211,11 @@ impl ErrorWording {
     }
 
     fn response_error(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ProviderError {
-        let anthropic = serde_json::from_slice::<ErrorEnvelope>(body).ok();
+        let anthropic = serde_json::from_slice::<ErrorEnvelope>(body)
+            .ok()
+            .filter(|e| !e.error.error_type.is_empty());
         // Vertex answers in Google's shape for its own refusals (auth, quota, unknown model).
-        if self.on_vertex && (anthropic.is_none() || parse_google_error(body).is_some()) {
+        if self.on_vertex && anthropic.is_none() {
             return vertex_error(status, headers, body, &self.profile_name, &self.model);
         }
         let error = anthropic.map(|e| e.error).unwrap_or_default();
@@ -392,5 +393,286 @@ impl SseDecoder for MessagesDecoder {
             _ => {}
         }
         Ok(Flow::Continue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+    use crate::providers::Message;
+    use crate::providers::sse::tests::{block_on, decode_all};
+    use crate::secrets::Secret;
+
+    fn profile(kind: ProviderKind) -> ProviderProfile {
+        let mut profile = ProviderProfile::new("claude", kind).unwrap();
+        profile.model = Some("claude-sonnet-4-5".into());
+        profile
+    }
+
+    fn adapter(profile: &ProviderProfile) -> MessagesAdapter {
+        let credentials =
+            Credentials::default().with(CredentialField::ApiKey, Secret::new("mock-api-key"));
+        MessagesAdapter::new(
+            &AdapterContext::new(reqwest::Client::new()),
+            profile,
+            &credentials,
+        )
+        .unwrap()
+    }
+
+    fn vertex_profile() -> ProviderProfile {
+        let mut profile = profile(ProviderKind::VertexAnthropic);
+        profile.model = Some("claude-sonnet-4-5@20250929".into());
+        profile.project = Some("mock-project".into());
+        profile.region = Some("us-east5".into());
+        profile
+    }
+
+    fn request() -> ChatRequest {
+        ChatRequest {
+            system: Some("You draft letters.".into()),
+            messages: vec![Message::user("Draft a reply.")],
+            temperature: Some(1.7),
+            max_tokens: None,
+            stop_sequences: vec!["END".into()],
+        }
+    }
+
+    #[test]
+    fn direct_request() {
+        let wire =
+            block_on(adapter(&profile(ProviderKind::Anthropic)).prepare(&request())).unwrap();
+        assert_eq!(wire.url.as_str(), "https://api.anthropic.com/v1/messages");
+        assert_eq!(wire.headers["x-api-key"], "mock-api-key");
+        assert_eq!(wire.headers["anthropic-version"], "2023-06-01");
+        let body: Value = serde_json::from_slice(&wire.body).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "model": "claude-sonnet-4-5",
+                "system": "You draft letters.",
+                "messages": [{"role": "user", "content": "Draft a reply."}],
+                "max_tokens": 4096,
+                "temperature": 1.0,
+                "stop_sequences": ["END"],
+                "stream": true
+            })
+        );
+    }
+
+    #[test]
+    fn vertex_request_has_model_in_url_and_version_in_body() {
+        let adapter = adapter(&vertex_profile());
+        assert_eq!(
+            adapter.url.as_str(),
+            "https://us-east5-aiplatform.googleapis.com/v1/projects/mock-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict"
+        );
+        assert_eq!(
+            adapter.body(&ChatRequest {
+                messages: vec![Message::user("Hi")],
+                max_tokens: Some(800),
+                ..ChatRequest::default()
+            }),
+            json!({
+                "anthropic_version": "vertex-2023-10-16",
+                "messages": [{"role": "user", "content": "Hi"}],
+                "max_tokens": 800,
+                "stream": true
+            })
+        );
+        assert!(adapter.headers.get("x-api-key").is_none());
+
+        let mut mock = vertex_profile();
+        mock.base_url = Some("http://127.0.0.1:7000".into());
+        mock.region = Some("global".into());
+        assert_eq!(
+            super::super::adapter::endpoint(&mock, "http://127.0.0.1:7000", &["v1"])
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:7000/v1"
+        );
+        assert!(
+            adapter_url(&mock).starts_with(
+                "http://127.0.0.1:7000/v1/projects/mock-project/locations/global/publishers/anthropic/models/"
+            ),
+            "{}",
+            adapter_url(&mock)
+        );
+    }
+
+    fn adapter_url(profile: &ProviderProfile) -> String {
+        adapter(profile).url.to_string()
+    }
+
+    const NORMAL: &[u8] = b"event: message_start\r\ndata: {\"type\": \"message_start\", \"message\": {\"id\": \"msg_1\", \"type\": \"message\", \"role\": \"assistant\", \"content\": [], \"model\": \"claude-sonnet-4-5\", \"stop_reason\": null, \"usage\": {\"input_tokens\": 25, \"output_tokens\": 1}}}\r\n\r\n\
+event: content_block_start\r\ndata: {\"type\": \"content_block_start\", \"index\": 0, \"content_block\": {\"type\": \"text\", \"text\": \"\"}}\r\n\r\n\
+event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n\
+event: content_block_delta\r\ndata: {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {\"type\": \"text_delta\", \"text\": \"Hello\"}}\r\n\r\n\
+event: content_block_delta\r\ndata: {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {\"type\": \"thinking_delta\", \"thinking\": \"hmm\"}}\r\n\r\n\
+event: content_block_delta\r\ndata: {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {\"type\": \"text_delta\", \"text\": \"!\"}}\r\n\r\n\
+event: content_block_stop\r\ndata: {\"type\": \"content_block_stop\", \"index\": 0}\r\n\r\n\
+event: message_delta\r\ndata: {\"type\": \"message_delta\", \"delta\": {\"stop_reason\": \"end_turn\", \"stop_sequence\":null}, \"usage\": {\"output_tokens\": 15}}\r\n\r\n\
+event: message_stop\r\ndata: {\"type\": \"message_stop\"}\r\n\r\n";
+
+    fn decoder() -> MessagesDecoder {
+        MessagesDecoder {
+            wording: adapter(&profile(ProviderKind::Anthropic)).wording,
+            usage: Usage::default(),
+        }
+    }
+
+    #[test]
+    fn stream_with_ping_thinking_and_usage() {
+        let events: Vec<_> = decode_all(NORMAL, decoder())
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            events,
+            [
+                StreamEvent::TextDelta {
+                    text: "Hello".into()
+                },
+                StreamEvent::TextDelta { text: "!".into() },
+                StreamEvent::Usage {
+                    usage: Usage {
+                        input_tokens: 25,
+                        output_tokens: 15
+                    }
+                },
+                StreamEvent::Stop {
+                    reason: StopReason::Completed
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn refusal_is_a_content_filter_stop() {
+        let body = br#"event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"refusal"},"usage":{"output_tokens":3}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+"#;
+        assert_eq!(
+            decode_all(body, decoder()).last(),
+            Some(&Ok(StreamEvent::Stop {
+                reason: StopReason::ContentFilter
+            }))
+        );
+    }
+
+    #[test]
+    fn error_event_is_typed() {
+        let body = br#"event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Bio"}}
+
+event: error
+data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+
+"#;
+        let items = decode_all(body, decoder());
+        assert_eq!(items.len(), 2);
+        let error = items[1].clone().unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Overloaded);
+        assert!(error.message().contains("Overloaded"), "{error}");
+    }
+
+    #[test]
+    fn stream_without_message_stop_is_cut_off() {
+        let cut = &NORMAL[..NORMAL.len() - 60];
+        let error = decode_all(cut, decoder())
+            .last()
+            .unwrap()
+            .clone()
+            .unwrap_err();
+        assert!(error.message().contains("cut off"), "{error}");
+    }
+
+    fn error_for(profile: &ProviderProfile, status: u16, body: &str) -> ProviderError {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("4"));
+        adapter(profile).error_from_response(status, &headers, body.as_bytes())
+    }
+
+    #[test]
+    fn error_mapping() {
+        let direct = profile(ProviderKind::Anthropic);
+        let overloaded = error_for(
+            &direct,
+            529,
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}"#,
+        );
+        assert_eq!(overloaded.kind(), ProviderErrorKind::Overloaded);
+        assert_eq!(overloaded.status(), Some(529));
+        assert_eq!(overloaded.retry_after(), Some(Duration::from_secs(4)));
+
+        let unauthorized = error_for(
+            &direct,
+            401,
+            r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#,
+        );
+        assert_eq!(unauthorized.kind(), ProviderErrorKind::Authentication);
+        assert!(
+            unauthorized
+                .message()
+                .contains("`casefile-admin secret set claude api_key`"),
+            "{unauthorized}"
+        );
+
+        let broke = error_for(
+            &direct,
+            400,
+            r#"{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}"#,
+        );
+        assert_eq!(broke.kind(), ProviderErrorKind::QuotaExceeded);
+
+        let missing = error_for(
+            &direct,
+            404,
+            r#"{"type":"error","error":{"type":"not_found_error","message":"model: claude-9"}}"#,
+        );
+        assert_eq!(missing.kind(), ProviderErrorKind::NotFound);
+        assert!(missing.message().contains("claude-sonnet-4-5"), "{missing}");
+
+        let limited = error_for(
+            &direct,
+            429,
+            r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
+        );
+        assert_eq!(limited.kind(), ProviderErrorKind::RateLimited);
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(4)));
+
+        let vertex_missing = error_for(
+            &vertex_profile(),
+            404,
+            r#"{"error":{"code":404,"message":"Publisher Model was not found","status":"NOT_FOUND"}}"#,
+        );
+        assert_eq!(vertex_missing.kind(), ProviderErrorKind::NotFound);
+        assert!(
+            vertex_missing
+                .message()
+                .starts_with("Vertex AI answered 404"),
+            "{vertex_missing}"
+        );
+
+        let vertex_overloaded = error_for(
+            &vertex_profile(),
+            529,
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        );
+        assert_eq!(vertex_overloaded.kind(), ProviderErrorKind::Overloaded);
+        assert!(
+            vertex_overloaded
+                .message()
+                .starts_with("Claude on Vertex AI answered 529"),
+            "{vertex_overloaded}"
+        );
     }
 }

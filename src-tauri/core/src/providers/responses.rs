@@ -220,3 +220,159 @@ impl SseDecoder for ResponsesDecoder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::sse::tests::{block_on, decode_all};
+    use crate::providers::{Message, ProviderKind};
+    use crate::secrets::Secret;
+
+    fn adapter() -> ResponsesAdapter {
+        let mut profile = ProviderProfile::new("work", ProviderKind::OpenAiResponses).unwrap();
+        profile.model = Some("gpt-4.1-mini".into());
+        let credentials =
+            Credentials::default().with(CredentialField::ApiKey, Secret::new("mock-api-key"));
+        ResponsesAdapter::new(&profile, &credentials).unwrap()
+    }
+
+    fn decoder() -> ResponsesDecoder {
+        ResponsesDecoder {
+            wording: adapter().wording,
+        }
+    }
+
+    #[test]
+    fn request_uses_instructions_input_and_store_false() {
+        let wire = block_on(adapter().prepare(&ChatRequest {
+            system: Some("You draft letters.".into()),
+            messages: vec![Message::user("Draft a reply.")],
+            temperature: Some(0.2),
+            max_tokens: Some(800),
+            stop_sequences: vec!["END".into()],
+        }))
+        .unwrap();
+        assert_eq!(wire.url.as_str(), "https://api.openai.com/v1/responses");
+        assert_eq!(wire.headers[AUTHORIZATION], "Bearer mock-api-key");
+        let body: Value = serde_json::from_slice(&wire.body).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "model": "gpt-4.1-mini",
+                "instructions": "You draft letters.",
+                "input": [{"role": "user", "content": "Draft a reply."}],
+                "temperature": 0.2,
+                "max_output_tokens": 800,
+                "stream": true,
+                "store": false
+            })
+        );
+    }
+
+    const NORMAL: &[u8] = br#"event: response.created
+data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress"}}
+
+event: response.output_item.added
+data: {"type":"response.output_item.added","output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","status":"in_progress","content":[]},"sequence_number":2}
+
+event: response.output_text.delta
+data: {"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hello","logprobs":[],"sequence_number":4}
+
+event: response.some_future_event
+data: {"type":"response.some_future_event","sequence_number":5}
+
+event: response.output_text.done
+data: {"type":"response.output_text.done","text":"Hello","sequence_number":6}
+
+event: response.completed
+data: {"type":"response.completed","sequence_number":9,"response":{"status":"completed","usage":{"input_tokens":12,"input_tokens_details":{"cached_tokens":0},"output_tokens":19,"total_tokens":31}}}
+
+"#;
+
+    #[test]
+    fn text_usage_and_completion() {
+        let events: Vec<_> = decode_all(NORMAL, decoder())
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            events,
+            [
+                StreamEvent::TextDelta {
+                    text: "Hello".into()
+                },
+                StreamEvent::Usage {
+                    usage: Usage {
+                        input_tokens: 12,
+                        output_tokens: 19
+                    }
+                },
+                StreamEvent::Stop {
+                    reason: StopReason::Completed
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn incomplete_response_stops_with_its_reason() {
+        let body = br#"event: response.incomplete
+data: {"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"usage":{"input_tokens":5,"output_tokens":800}}}
+
+"#;
+        let items = decode_all(body, decoder());
+        assert_eq!(
+            items.last(),
+            Some(&Ok(StreamEvent::Stop {
+                reason: StopReason::MaxTokens
+            }))
+        );
+        let filtered = br#"data: {"type":"response.incomplete","response":{"incomplete_details":{"reason":"content_filter"}}}
+
+"#;
+        assert_eq!(
+            decode_all(filtered, decoder()),
+            [Ok(StreamEvent::Stop {
+                reason: StopReason::ContentFilter
+            })]
+        );
+    }
+
+    #[test]
+    fn failed_and_error_events_are_typed_errors() {
+        let failed = br#"event: response.failed
+data: {"type":"response.failed","response":{"status":"failed","error":{"code":"rate_limit_exceeded","message":"Too many tokens"}}}
+
+"#;
+        let error = decode_all(failed, decoder())[0].clone().unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::RateLimited);
+        assert!(error.message().contains("Too many tokens"), "{error}");
+
+        let error_event = br#"event: error
+data: {"type":"error","code":"server_error","message":"The model crashed","param":null,"sequence_number":3}
+
+"#;
+        let error = decode_all(error_event, decoder())[0].clone().unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Server);
+        assert!(error.message().contains("The model crashed"), "{error}");
+    }
+
+    #[test]
+    fn stream_without_terminal_event_is_cut_off() {
+        let cut = &NORMAL[..NORMAL.len() - 250];
+        let items = decode_all(cut, decoder());
+        let error = items.last().unwrap().clone().unwrap_err();
+        assert!(error.message().contains("cut off"), "{error}");
+    }
+
+    #[test]
+    fn retention_refusal_is_retention_blocked() {
+        let error = adapter().error_from_response(
+            400,
+            &HeaderMap::new(),
+            br#"{"error":{"message":"Stored responses are not available for organizations with zero data retention.","type":"invalid_request_error","param":"store","code":null}}"#,
+        );
+        assert_eq!(error.kind(), ProviderErrorKind::RetentionBlocked);
+        assert_eq!(error.status(), Some(400));
+    }
+}

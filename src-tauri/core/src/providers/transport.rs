@@ -319,3 +319,267 @@ pub(crate) fn body_error(error: reqwest::Error) -> ProviderError {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+    use std::thread;
+
+    use futures_util::StreamExt;
+
+    use super::*;
+    use crate::providers::{CredentialField, Message, StreamEvent};
+    use crate::secrets::Secret;
+
+    #[test]
+    fn https_is_required_except_to_this_computer() {
+        for allowed in [
+            "https://api.openai.com/v1",
+            "http://localhost:11434/v1",
+            "http://LOCALHOST:1/",
+            "http://127.0.0.1:8080/v1",
+            "http://127.1.2.3/",
+            "http://[::1]:9000/",
+        ] {
+            assert_eq!(
+                require_secure_url(&Url::parse(allowed).unwrap()),
+                Ok(()),
+                "{allowed}"
+            );
+        }
+        for refused in [
+            "http://api.openai.com/v1",
+            "http://192.168.1.10:11434/v1",
+            "http://localhost.example.com/",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+        ] {
+            let error = require_secure_url(&Url::parse(refused).unwrap()).unwrap_err();
+            assert_eq!(error.kind(), ProviderErrorKind::Configuration, "{refused}");
+            assert!(error.message().contains("https://"), "{error}");
+        }
+    }
+
+    #[test]
+    fn default_settings() {
+        let settings = TransportSettings::default();
+        assert_eq!(settings.connect_timeout, Duration::from_secs(10));
+        assert_eq!(settings.idle_read_timeout, Duration::from_secs(60));
+        assert_eq!(settings.max_retries, 2);
+        assert_eq!(settings.max_retry_delay, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn bad_proxy_or_ca_file_is_a_configuration_error() {
+        let with = |settings: TransportSettings| ProviderClient::new(&settings).err().unwrap();
+        let proxy = with(TransportSettings {
+            proxy: Some("not a url".into()),
+            ..TransportSettings::default()
+        });
+        assert_eq!(proxy.kind(), ProviderErrorKind::Configuration);
+        assert!(proxy.message().contains("http://host:port"), "{proxy}");
+
+        let missing = with(TransportSettings {
+            extra_ca_file: Some("/nonexistent/ca.pem".into()),
+            ..TransportSettings::default()
+        });
+        assert_eq!(missing.kind(), ProviderErrorKind::Configuration);
+        assert!(
+            missing.message().contains("/nonexistent/ca.pem"),
+            "{missing}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "no certificates here\n").unwrap();
+        let error = with(TransportSettings {
+            extra_ca_file: Some(empty),
+            ..TransportSettings::default()
+        });
+        assert!(error.message().contains("holds no certificate"), "{error}");
+    }
+
+    /// A one-thread HTTP server on 127.0.0.1 answering each request with the next canned reply
+    /// and recording the request lines.
+    struct CannedServer {
+        base_url: String,
+        requests: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl CannedServer {
+        fn start(replies: Vec<String>) -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let base_url = format!("http://{}", listener.local_addr().unwrap());
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&requests);
+            thread::spawn(move || {
+                for reply in replies {
+                    let Ok((mut socket, _)) = listener.accept() else {
+                        return;
+                    };
+                    let mut reader = BufReader::new(socket.try_clone().unwrap());
+                    let mut request_line = String::new();
+                    reader.read_line(&mut request_line).unwrap();
+                    let mut content_length = 0;
+                    loop {
+                        let mut line = String::new();
+                        reader.read_line(&mut line).unwrap();
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some(value) =
+                            line.to_ascii_lowercase().strip_prefix("content-length:")
+                        {
+                            content_length = value.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; content_length];
+                    reader.read_exact(&mut body).unwrap();
+                    seen.lock().unwrap().push(request_line.trim().to_owned());
+                    socket.write_all(reply.as_bytes()).unwrap();
+                }
+            });
+            Self { base_url, requests }
+        }
+
+        fn request_count(&self) -> usize {
+            self.requests.lock().unwrap().len()
+        }
+    }
+
+    fn reply(status: &str, headers: &[&str], body: &str) -> String {
+        let mut text = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
+        for header in headers {
+            text.push_str(header);
+            text.push_str("\r\n");
+        }
+        text.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+        text
+    }
+
+    const SSE_REPLY: &str = "data: {\"choices\":[{\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n\
+        data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+
+    fn compatible_profile(base_url: &str) -> ProviderProfile {
+        let mut profile = ProviderProfile::new("local", ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some(format!("{base_url}/v1"));
+        profile.model = Some("llama".into());
+        profile
+    }
+
+    fn send(server: &CannedServer) -> Result<Vec<StreamEvent>, ProviderError> {
+        let client = ProviderClient::new(&TransportSettings::default()).unwrap();
+        let credentials =
+            Credentials::default().with(CredentialField::ApiKey, Secret::new("mock-api-key"));
+        let request = ChatRequest {
+            messages: vec![Message::user("Hi")],
+            ..ChatRequest::default()
+        };
+        let profile = compatible_profile(&server.base_url);
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let stream = client.stream(&profile, &credentials, &request).await?;
+                stream.collect::<Vec<_>>().await.into_iter().collect()
+            })
+    }
+
+    #[test]
+    fn retries_a_rate_limit_then_streams() {
+        let server = CannedServer::start(vec![
+            reply(
+                "429 Too Many Requests",
+                &["retry-after-ms: 20", "content-type: application/json"],
+                r#"{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}"#,
+            ),
+            reply("200 OK", &["content-type: text/event-stream"], SSE_REPLY),
+        ]);
+        let events = send(&server).unwrap();
+        assert_eq!(
+            events[0],
+            StreamEvent::TextDelta {
+                text: "Hello".into()
+            }
+        );
+        assert_eq!(server.request_count(), 2);
+        assert_eq!(
+            server.requests.lock().unwrap()[0],
+            "POST /v1/chat/completions HTTP/1.1"
+        );
+    }
+
+    #[test]
+    fn does_not_retry_refused_credentials() {
+        let server = CannedServer::start(vec![
+            reply(
+                "401 Unauthorized",
+                &[],
+                r#"{"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}}"#,
+            ),
+            reply("200 OK", &[], SSE_REPLY),
+        ]);
+        let error = send(&server).unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Authentication);
+        assert_eq!(server.request_count(), 1);
+    }
+
+    #[test]
+    fn a_wait_longer_than_the_cap_is_returned_not_waited() {
+        let server = CannedServer::start(vec![
+            reply("429 Too Many Requests", &["retry-after: 120"], "{}"),
+            reply("200 OK", &[], SSE_REPLY),
+        ]);
+        let error = send(&server).unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::RateLimited);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+        assert_eq!(server.request_count(), 1);
+    }
+
+    #[test]
+    fn gives_up_after_max_retries() {
+        let server = CannedServer::start(vec![
+            reply("500 Internal Server Error", &["retry-after-ms: 1"], "{}"),
+            reply("502 Bad Gateway", &["retry-after-ms: 1"], "{}"),
+            reply("503 Service Unavailable", &["retry-after-ms: 1"], "{}"),
+            reply("200 OK", &[], SSE_REPLY),
+        ]);
+        let error = send(&server).unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Overloaded);
+        assert_eq!(error.status(), Some(503));
+        assert_eq!(server.request_count(), 3);
+    }
+
+    #[test]
+    fn refused_connection_is_a_network_error_naming_the_host() {
+        // Bind and drop to get a port nobody listens on.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = CannedServer {
+            base_url: format!("http://127.0.0.1:{port}"),
+            requests: Arc::default(),
+        };
+        let error = send(&server).unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Network);
+        assert!(
+            error.message().contains("Could not reach 127.0.0.1"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn insecure_profile_url_is_refused_before_sending() {
+        let server = CannedServer {
+            base_url: "http://example.com".into(),
+            requests: Arc::default(),
+        };
+        let error = send(&server).unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Configuration);
+    }
+}

@@ -120,8 +120,8 @@ struct ResponsesEvent {
     event_type: String,
     delta: Option<String>,
     response: Option<ResponseObject>,
-    /// Fields of the `error` event.
-    code: Option<String>,
+    /// Fields of the `error` event; the code is a string, but nothing promises it.
+    code: Option<Value>,
     message: Option<String>,
     param: Option<String>,
 }
@@ -148,9 +148,16 @@ struct IncompleteDetails {
 
 #[derive(Deserialize)]
 struct ResponseFailure {
-    code: Option<String>,
+    code: Option<Value>,
     #[serde(default)]
     message: String,
+}
+
+fn code_text(code: Option<Value>) -> Option<String> {
+    code.map(|c| match c {
+        Value::String(text) => text,
+        other => other.to_string(),
+    })
 }
 
 fn push_usage(response: Option<&ResponseObject>, out: &mut Vec<StreamEvent>) {
@@ -206,14 +213,14 @@ impl SseDecoder for ResponsesDecoder {
             "response.failed" => {
                 let failure = parsed.response.and_then(|r| r.error);
                 let error = match failure {
-                    Some(f) => ApiError::new(f.message, f.code, None),
+                    Some(f) => ApiError::new(f.message, code_text(f.code), None),
                     None => ApiError::new("the response failed".to_owned(), None, None),
                 };
                 Err(self.wording.stream_error(&error))
             }
             "error" => Err(self.wording.stream_error(&ApiError::new(
                 parsed.message.unwrap_or_default(),
-                parsed.code,
+                code_text(parsed.code),
                 parsed.param,
             ))),
             _ => Ok(Flow::Continue),
@@ -347,6 +354,12 @@ data: {"type":"response.failed","response":{"status":"failed","error":{"code":"r
         let error = decode_all(failed, decoder())[0].clone().unwrap_err();
         assert_eq!(error.kind(), ProviderErrorKind::RateLimited);
         assert!(error.message().contains("Too many tokens"), "{error}");
+
+        let numeric_code = br#"data: {"type":"error","code":500,"message":"x"}
+
+"#;
+        let error = decode_all(numeric_code, decoder())[0].clone().unwrap_err();
+        assert_eq!(error.kind(), ProviderErrorKind::Server);
 
         let error_event = br#"event: error
 data: {"type":"error","code":"server_error","message":"The model crashed","param":null,"sequence_number":3}

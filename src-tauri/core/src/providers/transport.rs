@@ -1,7 +1,7 @@
 //! The HTTP side shared by every provider: one client (OS TLS, proxies, extra CA certificates,
 //! timeouts), the HTTPS rule, the retry loop, and plain-language network errors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -205,7 +205,7 @@ fn configuration(message: String) -> ProviderError {
     ProviderError::new(ProviderErrorKind::Configuration, message)
 }
 
-fn read_extra_certificates(file: &PathBuf) -> Result<Vec<Certificate>, ProviderError> {
+fn read_extra_certificates(file: &Path) -> Result<Vec<Certificate>, ProviderError> {
     let shown = file.display();
     let pem = std::fs::read(file).map_err(|e| {
         configuration(format!(

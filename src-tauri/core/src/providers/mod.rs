@@ -6,14 +6,28 @@
 //! provider's stream framing back into [`StreamEvent`]s. Failures are [`ProviderError`]s whose
 //! messages tell an attorney or an MSP admin what to do.
 
+mod adapter;
+mod anthropic;
+mod azure;
 mod error;
+mod http_error;
+mod openai;
+// PENDING MERGE: replaced by the Bedrock and Google modules of the providers-bedrock-google branch.
+mod pending_merge;
 mod profile;
+mod responses;
+mod retry;
+mod sse;
+mod transport;
+
+use pending_merge::{bedrock, google};
 
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
     check_endpoint,
 };
+pub use transport::{ProviderClient, TransportSettings};
 
 use std::pin::Pin;
 

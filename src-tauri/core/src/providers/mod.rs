@@ -9,6 +9,7 @@
 mod adapter;
 mod anthropic;
 mod azure;
+mod bedrock;
 mod error;
 mod http_error;
 mod openai;
@@ -20,7 +21,7 @@ mod retry;
 mod sse;
 mod transport;
 
-use pending_merge::{bedrock, google};
+use pending_merge::google;
 
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{

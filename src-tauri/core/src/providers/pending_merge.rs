@@ -1,59 +1,12 @@
-//! PENDING MERGE: stand-ins for the Bedrock and Google pieces built on another branch. They have
-//! the same paths and signatures (`providers::bedrock::…`, `providers::google::…`), so the merge
-//! deletes this file and its `mod` line, and nothing else changes.
+//! PENDING MERGE: stand-ins for the Google pieces built on another branch. They have the same
+//! paths and signatures (`providers::google::…`), so the merge deletes this file and its `mod`
+//! line, and nothing else changes.
 
 fn not_in_this_build(what: &str) -> super::ProviderError {
     super::ProviderError::new(
         super::ProviderErrorKind::Configuration,
         format!("{what} is not available in this build."),
     )
-}
-
-pub(crate) mod bedrock {
-    use futures_util::future::BoxFuture;
-    use reqwest::header::HeaderMap;
-
-    use super::super::adapter::{Adapter, AdapterContext, WireRequest};
-    use super::super::{ChatRequest, ChatStream, Credentials, ProviderError, ProviderProfile};
-
-    /// Signs `request` with SigV4 (service `bedrock`) or sets the Bedrock API key as Bearer token.
-    pub(crate) fn sign_request(
-        _profile: &ProviderProfile,
-        _credentials: &Credentials,
-        _request: &mut WireRequest,
-    ) -> Result<(), ProviderError> {
-        Err(super::not_in_this_build("Bedrock request signing"))
-    }
-
-    /// Bedrock Converse; uninhabited here, so `new` always fails.
-    pub(crate) enum ConverseAdapter {}
-
-    impl ConverseAdapter {
-        pub(crate) fn new(
-            _context: &AdapterContext,
-            _profile: &ProviderProfile,
-            _credentials: &Credentials,
-        ) -> Result<Self, ProviderError> {
-            Err(super::not_in_this_build("The bedrock provider kind"))
-        }
-    }
-
-    impl Adapter for ConverseAdapter {
-        fn prepare<'a>(
-            &'a self,
-            _request: &'a ChatRequest,
-        ) -> BoxFuture<'a, Result<WireRequest, ProviderError>> {
-            match *self {}
-        }
-
-        fn error_from_response(&self, _: u16, _: &HeaderMap, _: &[u8]) -> ProviderError {
-            match *self {}
-        }
-
-        fn parse_stream(&self, _response: reqwest::Response) -> ChatStream {
-            match *self {}
-        }
-    }
 }
 
 pub(crate) mod google {

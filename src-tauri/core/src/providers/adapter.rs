@@ -48,7 +48,6 @@ pub(crate) struct AdapterContext {
     /// Entra ID tokens for Azure OpenAI, keyed by token endpoint and client id.
     pub entra_tokens: TokenCache,
     /// Google OAuth access tokens for Vertex AI, keyed by the service account.
-    #[allow(dead_code, reason = "PENDING MERGE: read by google::access_token")]
     pub google_tokens: TokenCache,
 }
 

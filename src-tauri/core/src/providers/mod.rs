@@ -9,18 +9,16 @@
 mod adapter;
 mod anthropic;
 mod azure;
+mod bedrock;
 mod error;
+mod google;
 mod http_error;
 mod openai;
-// PENDING MERGE: replaced by the Bedrock and Google modules of the providers-bedrock-google branch.
-mod pending_merge;
 mod profile;
 mod responses;
 mod retry;
 mod sse;
 mod transport;
-
-use pending_merge::{bedrock, google};
 
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{

@@ -23,7 +23,6 @@ mod transport;
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
-    check_endpoint,
 };
 pub use transport::{ProviderClient, TransportSettings};
 

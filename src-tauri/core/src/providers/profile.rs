@@ -390,7 +390,7 @@ impl ProviderProfile {
 
 /// An endpoint must be HTTPS, except on this computer (a local model server or a test double),
 /// so that prompts never cross a network in clear text.
-pub fn check_endpoint(url: &str) -> Result<url::Url> {
+fn check_endpoint(url: &str) -> Result<url::Url> {
     let parsed = url::Url::parse(url)
         .map_err(|e| Error::InvalidInput(format!("{url:?} is not a URL: {e}.")))?;
     match parsed.scheme() {
@@ -405,7 +405,8 @@ pub fn check_endpoint(url: &str) -> Result<url::Url> {
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+/// Whether `url` points at this computer (where plain HTTP cannot be overheard).
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

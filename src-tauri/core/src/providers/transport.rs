@@ -230,15 +230,9 @@ fn read_extra_certificates(file: &Path) -> Result<Vec<Certificate>, ProviderErro
 /// Credentials and documents go only over HTTPS; plain HTTP is allowed to this computer alone
 /// (local model servers, test servers).
 pub(crate) fn require_secure_url(url: &Url) -> Result<(), ProviderError> {
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
     match url.scheme() {
         "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if super::profile::is_loopback(url) => Ok(()),
         scheme => Err(configuration(format!(
             "Refusing to send to {}://{}: provider endpoints must use https:// (plain http:// only \
              to localhost). Fix the profile's base_url or token_url.",

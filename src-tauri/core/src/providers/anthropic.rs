@@ -13,9 +13,9 @@ use super::adapter::{
     required_setting, secret_header, wire_temperature,
 };
 use super::http_error::{
-    body_excerpt, excerpt, finish, generic_advice, kind_for_status, secret_command, vertex_error,
+    VertexTarget, body_excerpt, excerpt, finish, generic_advice, kind_for_status, secret_command,
+    vertex_error,
 };
-use super::openai::vertex_host;
 use super::sse::{self, Flow, SseDecoder};
 use super::{
     ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
@@ -52,37 +52,11 @@ impl MessagesAdapter {
         let model = required_setting(profile, &profile.model, "model", "claude-sonnet-4-5")?;
         let mut headers = base_headers(profile)?;
         let (url, auth) = if profile.kind == ProviderKind::VertexAnthropic {
-            let project = required_setting(
-                profile,
-                &profile.project,
-                "project (the Google Cloud project id)",
-                "my-project",
-            )?;
-            let location = required_setting(
-                profile,
-                &profile.region,
-                "region (the Vertex AI location)",
-                "us-east5 or global",
-            )?;
-            let base = profile
-                .base_url
-                .clone()
-                .unwrap_or_else(|| vertex_host(location));
             let model_method = format!("{model}:streamRawPredict");
             let url = endpoint(
                 profile,
-                &base,
-                &[
-                    "v1",
-                    "projects",
-                    project,
-                    "locations",
-                    location,
-                    "publishers",
-                    "anthropic",
-                    "models",
-                    &model_method,
-                ],
+                &google::location_url(profile, credentials)?,
+                &["publishers", "anthropic", "models", &model_method],
             )?;
             (url, Auth::Google(credentials.clone()))
         } else {
@@ -109,6 +83,7 @@ impl MessagesAdapter {
             wording: ErrorWording {
                 profile_name: profile.name.clone(),
                 model: model.to_owned(),
+                region: profile.region.clone().unwrap_or_default(),
                 on_vertex: matches!(auth, Auth::Google(_)),
             },
             auth,
@@ -198,6 +173,8 @@ struct ErrorEnvelope {
 struct ErrorWording {
     profile_name: String,
     model: String,
+    /// The Vertex location, for wording "not offered here" errors.
+    region: String,
     on_vertex: bool,
 }
 
@@ -216,7 +193,12 @@ impl ErrorWording {
             .filter(|e| !e.error.error_type.is_empty());
         // Vertex answers in Google's shape for its own refusals (auth, quota, unknown model).
         if self.on_vertex && anthropic.is_none() {
-            return vertex_error(status, headers, body, &self.profile_name, &self.model);
+            let target = VertexTarget {
+                profile: &self.profile_name,
+                model: &self.model,
+                location: &self.region,
+            };
+            return vertex_error(status, headers, body, &target);
         }
         let error = anthropic.map(|e| e.error).unwrap_or_default();
         let said = if error.message.is_empty() {
@@ -274,6 +256,12 @@ impl ErrorWording {
             ProviderErrorKind::PermissionDenied => format!(
                 "The key is valid but may not use {}: check the workspace's model access.",
                 self.model
+            ),
+            ProviderErrorKind::NotFound if self.on_vertex => format!(
+                "Vertex AI offers no model {} in location {}: the model is not offered in that \
+                 region or its name is wrong. Try location global or another region, and check \
+                 the model id (e.g. claude-sonnet-4-5@20250929).",
+                self.model, self.region
             ),
             ProviderErrorKind::NotFound => format!(
                 "There is no model {}: check the profile's model, e.g. claude-sonnet-4-5.",
@@ -656,9 +644,7 @@ data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overlo
         );
         assert_eq!(vertex_missing.kind(), ProviderErrorKind::NotFound);
         assert!(
-            vertex_missing
-                .message()
-                .starts_with("Vertex AI answered 404"),
+            vertex_missing.message().contains("Try location global"),
             "{vertex_missing}"
         );
 

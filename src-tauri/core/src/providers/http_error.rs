@@ -104,59 +104,115 @@ pub(crate) fn parse_google_error(body: &[u8]) -> Option<GoogleError> {
     }
 }
 
-/// Maps a Vertex AI error answer. `profile` names the profile; `model` is what it asked for.
+/// What a Vertex AI request asked for, to word its errors.
+pub(crate) struct VertexTarget<'a> {
+    pub profile: &'a str,
+    pub model: &'a str,
+    pub location: &'a str,
+}
+
+/// Maps a Vertex AI error answer (Google's error envelope) to a typed error with its fix.
 pub(crate) fn vertex_error(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
-    profile: &str,
-    model: &str,
+    target: &VertexTarget<'_>,
 ) -> ProviderError {
     let google = parse_google_error(body);
-    let said = google
+    let (grpc_status, message) = google
         .as_ref()
-        .map(|g| excerpt(&g.message))
-        .unwrap_or_else(|| body_excerpt(body));
-    let grpc_status = google.as_ref().map_or("", |g| g.status.as_str());
-    let (kind, advice) = match (status, grpc_status) {
-        (401, _) | (_, "UNAUTHENTICATED") => (
-            ProviderErrorKind::Authentication,
+        .map_or(("", ""), |g| (g.status.as_str(), g.message.as_str()));
+    finish(
+        vertex_status_error(status, grpc_status, message, target),
+        status,
+        headers,
+    )
+}
+
+/// A Vertex AI error, by gRPC status name when there is one, else by HTTP status. Also used for
+/// an error envelope that arrives inside a stream.
+pub(crate) fn vertex_status_error(
+    status: u16,
+    grpc_status: &str,
+    message: &str,
+    target: &VertexTarget<'_>,
+) -> ProviderError {
+    let VertexTarget {
+        profile,
+        model,
+        location,
+    } = *target;
+    let said = if message.is_empty() {
+        String::new()
+    } else {
+        format!(" (Google said: {})", excerpt(message))
+    };
+    use ProviderErrorKind::*;
+    let effective = match grpc_status {
+        "NOT_FOUND" => 404,
+        "PERMISSION_DENIED" => 403,
+        "UNAUTHENTICATED" => 401,
+        "RESOURCE_EXHAUSTED" => 429,
+        "UNAVAILABLE" => 503,
+        "INVALID_ARGUMENT" | "FAILED_PRECONDITION" | "OUT_OF_RANGE" => 400,
+        "DEADLINE_EXCEEDED" => 504,
+        "INTERNAL" => 500,
+        _ => status,
+    };
+    let (kind, text) = match effective {
+        404 => (
+            NotFound,
             format!(
-                "Google refused the service account's token. Store a valid key with {}.",
+                "Vertex AI has no model {model} in location {location}: the model is not offered \
+                 in region {location} or its name is wrong. Try location global or another \
+                 region, and check the model id{said}."
+            ),
+        ),
+        403 => (
+            PermissionDenied,
+            format!(
+                "The service account may not use Vertex AI here: enable the Vertex AI API for the \
+                 project and grant the service account the Vertex AI User role \
+                 (roles/aiplatform.user){said}."
+            ),
+        ),
+        401 => (
+            Authentication,
+            format!(
+                "Google did not accept the service account's access token. Check that the key \
+                 is current and this computer's clock is right, or store a new key with {}{said}.",
                 secret_command(profile, CredentialField::ServiceAccountJson)
             ),
         ),
-        (403, _) | (_, "PERMISSION_DENIED") => (
-            ProviderErrorKind::PermissionDenied,
+        429 => (
+            RateLimited,
             format!(
-                "The service account may not use {model}: grant it the Vertex AI User role in the project, \
-                 enable the Vertex AI API, and enable the model in Model Garden."
+                "Vertex AI's quota for model {model} in location {location} is used up for now. \
+                 Wait a moment and send again, or ask the Google Cloud admin for a higher quota."
             ),
         ),
-        (404, _) | (_, "NOT_FOUND") => (
-            ProviderErrorKind::NotFound,
-            format!(
-                "Vertex AI has no model {model} in this project and region: check the profile's model, \
-                 project and region (not every model is offered in every region)."
-            ),
+        503 => (
+            Overloaded,
+            format!("Vertex AI is temporarily unavailable{said}. Send again in a moment."),
         ),
-        (429, _) | (_, "RESOURCE_EXHAUSTED") => (
-            ProviderErrorKind::RateLimited,
-            "The project's Vertex AI quota is used up for now: wait a minute and send again, \
-             or ask for a higher quota in the Google Cloud console."
-                .to_owned(),
+        504 => (
+            Timeout,
+            "Vertex AI took too long to answer. Send again.".to_owned(),
         ),
-        (400, _) | (_, "INVALID_ARGUMENT" | "FAILED_PRECONDITION") => (
-            ProviderErrorKind::BadRequest,
-            generic_advice(ProviderErrorKind::BadRequest).to_owned(),
+        400 => (
+            BadRequest,
+            format!("Vertex AI rejected the request for model {model}{said}."),
         ),
-        _ => {
-            let kind = kind_for_status(status);
-            (kind, generic_advice(kind).to_owned())
-        }
+        500..=599 => (
+            Server,
+            format!("Vertex AI failed on its side (HTTP {status}){said}. Send again."),
+        ),
+        _ => (
+            BadRequest,
+            format!("Vertex AI refused the request (HTTP {status}){said}."),
+        ),
     };
-    let message = format!("Vertex AI answered {status} ({said}). {advice}");
-    finish(ProviderError::new(kind, message), status, headers)
+    ProviderError::new(kind, text).with_status(status)
 }
 
 #[cfg(test)]
@@ -192,22 +248,24 @@ mod tests {
         assert_eq!(parse_google_error(b"<html>"), None);
     }
 
+    fn target(model: &str) -> VertexTarget<'_> {
+        VertexTarget {
+            profile: "vertex",
+            model,
+            location: "europe-west4",
+        }
+    }
+
     #[test]
     fn vertex_errors_name_the_fix() {
         let none = HeaderMap::new();
-        let not_found = vertex_error(
-            404,
-            &none,
-            br#"{"error":{"code":404,"message":"Publisher Model `x` was not found","status":"NOT_FOUND"}}"#,
-            "vertex",
-            "claude-x",
-        );
+        let not_found = vertex_error(404, &none, br#"{"error":{"code":404,"message":"Publisher Model `x` was not found","status":"NOT_FOUND"}}"#, &target("claude-x"));
         assert_eq!(not_found.kind(), ProviderErrorKind::NotFound);
         assert_eq!(not_found.status(), Some(404));
         assert!(not_found.message().contains("claude-x"), "{not_found}");
         assert!(not_found.message().contains("region"), "{not_found}");
 
-        let unauthenticated = vertex_error(401, &none, b"", "vertex", "m");
+        let unauthenticated = vertex_error(401, &none, b"", &target("m"));
         assert_eq!(unauthenticated.kind(), ProviderErrorKind::Authentication);
         assert!(
             unauthenticated
@@ -222,8 +280,7 @@ mod tests {
             429,
             &retry,
             br#"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#,
-            "vertex",
-            "m",
+            &target("m"),
         );
         assert_eq!(exhausted.kind(), ProviderErrorKind::RateLimited);
         assert_eq!(
@@ -231,13 +288,7 @@ mod tests {
             Some(std::time::Duration::from_secs(3))
         );
 
-        let unavailable = vertex_error(
-            503,
-            &none,
-            br#"{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}"#,
-            "vertex",
-            "m",
-        );
+        let unavailable = vertex_error(503, &none, br#"{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}"#, &target("m"));
         assert_eq!(unavailable.kind(), ProviderErrorKind::Overloaded);
     }
 }

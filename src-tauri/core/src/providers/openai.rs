@@ -16,7 +16,7 @@ use super::adapter::{
 };
 use super::azure::EntraAuth;
 use super::http_error::{
-    excerpt, finish, generic_advice, kind_for_status, secret_command, vertex_error,
+    VertexTarget, excerpt, finish, generic_advice, kind_for_status, secret_command, vertex_error,
 };
 use super::sse::{self, Flow, SseDecoder};
 use super::{
@@ -209,37 +209,11 @@ impl ChatCompletionsAdapter {
             Variant::Vertex => {
                 let model =
                     required_setting(profile, &profile.model, "model", "google/gemini-2.5-flash")?;
-                let project = required_setting(
-                    profile,
-                    &profile.project,
-                    "project (the Google Cloud project id)",
-                    "my-project",
-                )?;
-                let location = required_setting(
-                    profile,
-                    &profile.region,
-                    "region (the Vertex AI location)",
-                    "us-central1 or global",
-                )?;
-                let base = profile
-                    .base_url
-                    .clone()
-                    .unwrap_or_else(|| vertex_host(location));
                 auth = Auth::Google(credentials.clone());
                 let url = endpoint(
                     profile,
-                    &base,
-                    &[
-                        "v1",
-                        "projects",
-                        project,
-                        "locations",
-                        location,
-                        "endpoints",
-                        "openapi",
-                        "chat",
-                        "completions",
-                    ],
+                    &google::location_url(profile, credentials)?,
+                    &["endpoints", "openapi", "chat", "completions"],
                 )?;
                 // The endpoint wants the publisher: google/gemini-…, openai/gpt-oss-…-maas.
                 let model = if model.contains('/') {
@@ -255,6 +229,7 @@ impl ChatCompletionsAdapter {
                 variant,
                 profile_name: profile.name.clone(),
                 target,
+                region: profile.region.clone().unwrap_or_default(),
                 path: url.path().to_owned(),
                 entra: matches!(auth, Auth::Entra(_)),
             },
@@ -300,15 +275,6 @@ impl ChatCompletionsAdapter {
             body["stop"] = json!(request.stop_sequences);
         }
         body
-    }
-}
-
-/// Vertex AI's regional host; `global` has none.
-pub(crate) fn vertex_host(location: &str) -> String {
-    if location == "global" {
-        "https://aiplatform.googleapis.com".to_owned()
-    } else {
-        format!("https://{location}-aiplatform.googleapis.com")
     }
 }
 
@@ -418,6 +384,8 @@ pub(crate) struct ErrorWording {
     profile_name: String,
     /// The model, or the Azure deployment.
     target: String,
+    /// The profile's region (the Vertex location), for wording "not offered here" errors.
+    region: String,
     path: String,
     entra: bool,
 }
@@ -429,6 +397,7 @@ impl ErrorWording {
             variant: Variant::OpenAi,
             profile_name: profile_name.to_owned(),
             target: model.to_owned(),
+            region: String::new(),
             path: String::new(),
             entra: false,
         }
@@ -437,7 +406,23 @@ impl ErrorWording {
     /// A typed error from a non-2xx answer.
     pub fn response_error(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ProviderError {
         if self.variant == Variant::Vertex {
-            return vertex_error(status, headers, body, &self.profile_name, &self.target);
+            let target = VertexTarget {
+                profile: &self.profile_name,
+                model: &self.target,
+                location: &self.region,
+            };
+            return vertex_error(status, headers, body, &target);
+        }
+        // AWS's front door (signature, key, throttling) answers in its own shape, named by header.
+        if self.variant == Variant::Bedrock && headers.contains_key("x-amzn-errortype") {
+            return bedrock::http_error(
+                status,
+                headers,
+                body,
+                &self.profile_name,
+                &self.target,
+                &self.region,
+            );
         }
         let error = ApiError::from_body(body).unwrap_or_default();
         let said = if error.message.is_empty() {
@@ -957,9 +942,10 @@ mod tests {
             "openai/gpt-oss-120b-maas"
         );
 
+        // Without a project the service account's own is used, so its key is needed to know it.
         vertex.project = None;
         let error = config_error(&vertex, &Credentials::default());
-        assert!(error.message().contains("project"), "{error}");
+        assert!(error.message().contains("service_account_json"), "{error}");
     }
 
     #[test]

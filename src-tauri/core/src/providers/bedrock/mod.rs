@@ -16,12 +16,12 @@ use serde::{Deserialize, Serialize};
 use self::eventstream::{Frame, FrameReader};
 use self::sigv4::BedrockAuth;
 use super::adapter::{Adapter, AdapterContext, WireRequest};
-use super::http_error::{excerpt, finish};
+use super::http_error::{excerpt, finish, secret_command};
 use super::sse::cut_off;
 use super::transport;
 use super::{
-    ChatRequest, ChatStream, Credentials, ProviderError, ProviderErrorKind, ProviderProfile, Role,
-    StopReason, StreamEvent, Usage,
+    ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
+    ProviderProfile, Role, StopReason, StreamEvent, Usage,
 };
 
 /// Bedrock publishers mostly require `maxTokens`; this is used when the request has none.
@@ -108,6 +108,7 @@ fn invalid_url(profile: &ProviderProfile) -> ProviderError {
 pub(crate) struct ConverseAdapter {
     url: reqwest::Url,
     auth: BedrockAuth,
+    profile_name: String,
     model: String,
     region: String,
 }
@@ -129,6 +130,7 @@ impl ConverseAdapter {
         Ok(Self {
             url,
             auth: BedrockAuth::from_profile(profile, credentials)?,
+            profile_name: profile.name.clone(),
             model: model.to_owned(),
             region: region.to_owned(),
         })
@@ -168,7 +170,14 @@ impl Adapter for ConverseAdapter {
     }
 
     fn error_from_response(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ProviderError {
-        http_error(status, headers, body, &self.model, &self.region)
+        http_error(
+            status,
+            headers,
+            body,
+            &self.profile_name,
+            &self.model,
+            &self.region,
+        )
     }
 
     fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
@@ -527,6 +536,7 @@ pub(crate) fn http_error(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
+    profile: &str,
     model: &str,
     region: &str,
 ) -> ProviderError {
@@ -569,9 +579,12 @@ pub(crate) fn http_error(
         | "SignatureDoesNotMatch" => (
             Authentication,
             format!(
-                "AWS did not accept the profile's credentials. Check the access key pair (and \
-                 session token, which expires) or the Bedrock API key, and that the computer's \
-                 clock is right{said}."
+                "AWS did not accept the profile's credentials{said}. Check that the computer's \
+                 clock is right, and store the current access key pair (and session token, which \
+                 expires) with {} and {}, or a Bedrock API key with {}.",
+                secret_command(profile, CredentialField::AwsAccessKeyId),
+                secret_command(profile, CredentialField::AwsSecretAccessKey),
+                secret_command(profile, CredentialField::BedrockApiKey)
             ),
         ),
         "ResourceNotFoundException" => (
@@ -621,7 +634,10 @@ pub(crate) fn http_error(
             ),
             401 => (
                 Authentication,
-                format!("AWS did not accept the profile's credentials{said}."),
+                format!(
+                    "AWS did not accept the profile's credentials{said}. Store current ones with {}.",
+                    secret_command(profile, CredentialField::AwsSecretAccessKey)
+                ),
             ),
             404 => (
                 NotFound,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::ServiceAccount;
 use crate::providers::adapter::{Adapter, AdapterContext, TokenCache, WireRequest, bearer_header};
-use crate::providers::http_error::{excerpt, finish, parse_google_error};
+use crate::providers::http_error::{VertexTarget, excerpt, vertex_error, vertex_status_error};
 use crate::providers::sse::{self, Flow, SseDecoder, cut_off};
 use crate::providers::{
     ChatRequest, ChatStream, Credentials, ProviderError, ProviderErrorKind, ProviderProfile, Role,
@@ -63,6 +63,16 @@ impl GeminiAdapter {
     }
 }
 
+impl GeminiAdapter {
+    fn target(&self) -> VertexTarget<'_> {
+        VertexTarget {
+            profile: &self.profile_name,
+            model: &self.model,
+            location: &self.location,
+        }
+    }
+}
+
 impl Adapter for GeminiAdapter {
     fn prepare<'a>(
         &'a self,
@@ -91,13 +101,13 @@ impl Adapter for GeminiAdapter {
     }
 
     fn error_from_response(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ProviderError {
-        http_error(status, headers, body, &self.model, &self.location)
+        vertex_error(status, headers, body, &self.target())
     }
 
     fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
         sse::decode(
             sse::response_events(response),
-            GeminiDecoder::new(&self.model, &self.location),
+            GeminiDecoder::new(&self.profile_name, &self.model, &self.location),
         )
     }
 }
@@ -251,6 +261,7 @@ struct GoogleError {
 /// `usageMetadata` seen) once, at the end of the body.
 #[derive(Clone)]
 pub(crate) struct GeminiDecoder {
+    profile: String,
     model: String,
     location: String,
     finished: bool,
@@ -258,8 +269,9 @@ pub(crate) struct GeminiDecoder {
 }
 
 impl GeminiDecoder {
-    pub(crate) fn new(model: &str, location: &str) -> Self {
+    pub(crate) fn new(profile: &str, model: &str, location: &str) -> Self {
         Self {
+            profile: profile.to_owned(),
             model: model.to_owned(),
             location: location.to_owned(),
             finished: false,
@@ -275,12 +287,15 @@ impl SseDecoder for GeminiDecoder {
         }
         let chunk: Chunk = sse::parse_json(&event.data, "Vertex AI")?;
         if let Some(error) = chunk.error {
-            return Err(google_error(
+            return Err(vertex_status_error(
                 error.code.unwrap_or(500),
                 error.status.as_deref().unwrap_or_default(),
                 error.message.as_deref().unwrap_or_default(),
-                &self.model,
-                &self.location,
+                &VertexTarget {
+                    profile: &self.profile,
+                    model: &self.model,
+                    location: &self.location,
+                },
             ));
         }
         if let Some(feedback) = chunk.prompt_feedback
@@ -352,102 +367,6 @@ fn finish_reason(reason: &str) -> StopReason {
 }
 
 // ---- HTTP errors -----------------------------------------------------------------------------
-
-/// Maps a non-2xx Vertex AI answer (Google's error envelope, or an array holding one).
-pub(crate) fn http_error(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    model: &str,
-    location: &str,
-) -> ProviderError {
-    let google = parse_google_error(body);
-    let (grpc_status, message) = google
-        .as_ref()
-        .map_or(("", ""), |g| (g.status.as_str(), g.message.as_str()));
-    let error = google_error(status, grpc_status, message, model, location);
-    finish(error, status, headers)
-}
-
-/// An error from Vertex AI: by gRPC status name when there is one, else by HTTP status.
-fn google_error(
-    status: u16,
-    grpc_status: &str,
-    message: &str,
-    model: &str,
-    location: &str,
-) -> ProviderError {
-    let said = if message.is_empty() {
-        String::new()
-    } else {
-        format!(" (Google said: {})", excerpt(message))
-    };
-    use ProviderErrorKind::*;
-    let effective = match grpc_status {
-        "NOT_FOUND" => 404,
-        "PERMISSION_DENIED" => 403,
-        "UNAUTHENTICATED" => 401,
-        "RESOURCE_EXHAUSTED" => 429,
-        "UNAVAILABLE" => 503,
-        "INVALID_ARGUMENT" | "FAILED_PRECONDITION" | "OUT_OF_RANGE" => 400,
-        "DEADLINE_EXCEEDED" => 504,
-        "INTERNAL" => 500,
-        _ => status,
-    };
-    let (kind, text) = match effective {
-        404 => (
-            NotFound,
-            format!(
-                "Vertex AI has no model {model} in location {location}: the model is not offered \
-                 in region {location} or its name is wrong. Try location global or another \
-                 region, and check the model id{said}."
-            ),
-        ),
-        403 => (
-            PermissionDenied,
-            format!(
-                "The service account may not use Vertex AI here: enable the Vertex AI API for the \
-                 project and grant the service account the Vertex AI User role \
-                 (roles/aiplatform.user){said}."
-            ),
-        ),
-        401 => (
-            Authentication,
-            format!(
-                "Google did not accept the service account's access token. Check that the key \
-                 is current and this computer's clock is right{said}."
-            ),
-        ),
-        429 => (
-            RateLimited,
-            format!(
-                "Vertex AI's quota for model {model} in location {location} is used up for now. \
-                 Wait a moment and send again, or ask the Google Cloud admin for a higher quota."
-            ),
-        ),
-        503 => (
-            Overloaded,
-            format!("Vertex AI is temporarily unavailable{said}. Send again in a moment."),
-        ),
-        504 => (
-            Timeout,
-            "Vertex AI took too long to answer. Send again.".to_owned(),
-        ),
-        400 => (
-            BadRequest,
-            format!("Vertex AI rejected the request for model {model}{said}."),
-        ),
-        500..=599 => (
-            Server,
-            format!("Vertex AI failed on its side (HTTP {status}){said}. Send again."),
-        ),
-        _ => (
-            BadRequest,
-            format!("Vertex AI refused the request (HTTP {status}){said}."),
-        ),
-    };
-    ProviderError::new(kind, text).with_status(status)
-}
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,6 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 pub(crate) use auth::{access_token, project_id};
 pub(crate) use gemini::GeminiAdapter;
 
-use super::openai::vertex_host;
 use super::{Credentials, ProviderError, ProviderErrorKind, ProviderProfile};
 
 /// Characters left as they are in a Vertex path segment: RFC 3986 unreserved plus `@` (Vertex
@@ -24,6 +23,15 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 pub(crate) fn encode_segment(segment: &str) -> String {
     utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+}
+
+/// Vertex AI's regional host; `global` has none.
+fn vertex_host(location: &str) -> String {
+    if location == "global" {
+        "https://aiplatform.googleapis.com".to_owned()
+    } else {
+        format!("https://{location}-aiplatform.googleapis.com")
+    }
 }
 
 /// The profile's Vertex location (`global` or a region such as `europe-west4`).

@@ -150,7 +150,7 @@ async fn prepare_fetches_a_token_and_sends_it_as_bearer() {
 fn decode(body: &str) -> Vec<Result<StreamEvent, ProviderError>> {
     decode_all(
         body.as_bytes(),
-        GeminiDecoder::new("gemini-2.5-flash", "europe-west4"),
+        GeminiDecoder::new("vertex", "gemini-2.5-flash", "europe-west4"),
     )
 }
 

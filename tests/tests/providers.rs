@@ -1,0 +1,592 @@
+//! Every adapter against its provider's mock, which speaks the real wire protocol and checks
+//! auth the way the real service does: normal streams, every fault scenario, retries,
+//! cancellation and token caching.
+
+use std::time::Duration;
+
+use casefile_core::providers::{
+    ChatRequest, CredentialField, Credentials, Message, ProviderClient, ProviderError,
+    ProviderErrorKind, ProviderKind, ProviderProfile, StopReason, StreamEvent, TransportSettings,
+    Usage,
+};
+use casefile_core::secrets::Secret;
+use casefile_tests::mock::{INPUT_TOKENS, MockKind, MockProvider, OUTPUT_TOKENS, REPLY, creds};
+use futures_util::StreamExt;
+
+/// One way of reaching a provider: an adapter plus how its profile and credentials are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    OpenAi,
+    OpenAiResponses,
+    AzureClassic,
+    AzureV1,
+    AzureEntra,
+    BedrockSigV4,
+    BedrockApiKey,
+    BedrockOpenAi,
+    VertexGemini,
+    VertexOpenAi,
+    VertexAnthropic,
+    Anthropic,
+    OpenAiCompatible,
+}
+
+const ALL_ROUTES: [Route; 13] = [
+    Route::OpenAi,
+    Route::OpenAiResponses,
+    Route::AzureClassic,
+    Route::AzureV1,
+    Route::AzureEntra,
+    Route::BedrockSigV4,
+    Route::BedrockApiKey,
+    Route::BedrockOpenAi,
+    Route::VertexGemini,
+    Route::VertexOpenAi,
+    Route::VertexAnthropic,
+    Route::Anthropic,
+    Route::OpenAiCompatible,
+];
+
+impl Route {
+    fn mock_kind(self) -> MockKind {
+        match self {
+            Route::OpenAi | Route::OpenAiResponses | Route::OpenAiCompatible => MockKind::OpenAi,
+            Route::AzureClassic | Route::AzureV1 | Route::AzureEntra => MockKind::Azure,
+            Route::BedrockSigV4 | Route::BedrockApiKey | Route::BedrockOpenAi => MockKind::Bedrock,
+            Route::VertexGemini | Route::VertexOpenAi | Route::VertexAnthropic => MockKind::Vertex,
+            Route::Anthropic => MockKind::Anthropic,
+        }
+    }
+
+    /// A profile whose model (or deployment) name selects `scenario` on the mock.
+    fn profile(self, mock: &MockProvider, scenario: &str) -> (ProviderProfile, Credentials) {
+        let base = mock.base_url().to_owned();
+        let key = |field| Credentials::default().with(field, Secret::new(creds::API_KEY));
+        let aws = Credentials::default()
+            .with(
+                CredentialField::AwsAccessKeyId,
+                Secret::new(creds::AWS_ACCESS_KEY_ID),
+            )
+            .with(
+                CredentialField::AwsSecretAccessKey,
+                Secret::new(creds::AWS_SECRET_ACCESS_KEY),
+            )
+            .with(
+                CredentialField::AwsSessionToken,
+                Secret::new(creds::AWS_SESSION_TOKEN),
+            );
+        let google = Credentials::default().with(
+            CredentialField::ServiceAccountJson,
+            Secret::new(creds::service_account_json(&format!("{base}/token"))),
+        );
+        let (kind, credentials) = match self {
+            Route::OpenAi => (ProviderKind::OpenAi, key(CredentialField::ApiKey)),
+            Route::OpenAiResponses => (ProviderKind::OpenAiResponses, key(CredentialField::ApiKey)),
+            Route::AzureClassic | Route::AzureV1 => {
+                (ProviderKind::AzureOpenAi, key(CredentialField::ApiKey))
+            }
+            Route::AzureEntra => (
+                ProviderKind::AzureOpenAi,
+                Credentials::default().with(
+                    CredentialField::EntraClientSecret,
+                    Secret::new(creds::ENTRA_CLIENT_SECRET),
+                ),
+            ),
+            Route::BedrockSigV4 => (ProviderKind::Bedrock, aws.clone()),
+            Route::BedrockApiKey => (
+                ProviderKind::Bedrock,
+                Credentials::default().with(
+                    CredentialField::BedrockApiKey,
+                    Secret::new(creds::BEDROCK_API_KEY),
+                ),
+            ),
+            Route::BedrockOpenAi => (ProviderKind::BedrockOpenAi, aws),
+            Route::VertexGemini => (ProviderKind::VertexGemini, google),
+            Route::VertexOpenAi => (ProviderKind::VertexOpenAi, google),
+            Route::VertexAnthropic => (ProviderKind::VertexAnthropic, google),
+            Route::Anthropic => (ProviderKind::Anthropic, key(CredentialField::ApiKey)),
+            Route::OpenAiCompatible => {
+                (ProviderKind::OpenAiCompatible, key(CredentialField::ApiKey))
+            }
+        };
+        let mut profile = ProviderProfile::new("mock", kind).unwrap();
+        profile.base_url = Some(base.clone());
+        let model = match self {
+            Route::OpenAi | Route::OpenAiResponses => format!("gpt-4.1-{scenario}"),
+            Route::AzureClassic | Route::AzureV1 | Route::AzureEntra => {
+                profile.deployment = Some(format!("drafting-{scenario}"));
+                profile.region = Some("swedencentral".into());
+                if self == Route::AzureClassic {
+                    profile.api_version = Some("2024-10-21".into());
+                }
+                if self == Route::AzureEntra {
+                    profile.tenant_id = Some(creds::ENTRA_TENANT.into());
+                    profile.client_id = Some(creds::ENTRA_CLIENT_ID.into());
+                    profile.token_url =
+                        Some(format!("{base}/{}/oauth2/v2.0/token", creds::ENTRA_TENANT));
+                }
+                return (profile, credentials);
+            }
+            Route::BedrockSigV4 | Route::BedrockApiKey => {
+                profile.region = Some("us-east-1".into());
+                format!("us.anthropic.claude-{scenario}-v1:0")
+            }
+            Route::BedrockOpenAi => {
+                profile.region = Some("us-west-2".into());
+                format!("openai.gpt-oss-{scenario}-1:0")
+            }
+            Route::VertexGemini | Route::VertexOpenAi | Route::VertexAnthropic => {
+                profile.region = Some("europe-west4".into());
+                profile.project = Some(creds::GCP_PROJECT.into());
+                match self {
+                    Route::VertexGemini => format!("gemini-{scenario}"),
+                    Route::VertexOpenAi => format!("google/gemini-{scenario}"),
+                    _ => format!("claude-{scenario}"),
+                }
+            }
+            Route::Anthropic => format!("claude-{scenario}"),
+            Route::OpenAiCompatible => {
+                profile.base_url = Some(format!("{base}/v1"));
+                format!("llama-{scenario}")
+            }
+        };
+        profile.model = Some(model);
+        (profile, credentials)
+    }
+}
+
+fn request() -> ChatRequest {
+    ChatRequest {
+        system: Some("You draft letters for an immigration law firm.".into()),
+        messages: vec![Message::user("When are the biometrics?")],
+        temperature: Some(0.2),
+        max_tokens: Some(200),
+        stop_sequences: vec![],
+    }
+}
+
+fn fast_client() -> ProviderClient {
+    ProviderClient::new(&TransportSettings {
+        connect_timeout: Duration::from_secs(5),
+        idle_read_timeout: Duration::from_secs(10),
+        ..TransportSettings::default()
+    })
+    .unwrap()
+}
+
+/// What a stream delivered before it ended or failed.
+#[derive(Debug, Default)]
+struct Outcome {
+    text: String,
+    usage: Option<Usage>,
+    stop: Option<StopReason>,
+    annotations: usize,
+    error: Option<ProviderError>,
+}
+
+async fn run(route: Route, mock: &MockProvider, scenario: &str) -> Outcome {
+    let (profile, credentials) = route.profile(mock, scenario);
+    let mut outcome = Outcome::default();
+    let mut stream = match fast_client()
+        .stream(&profile, &credentials, &request())
+        .await
+    {
+        Ok(stream) => stream,
+        Err(e) => {
+            outcome.error = Some(e);
+            return outcome;
+        }
+    };
+    while let Some(event) = stream.next().await {
+        match event {
+            Ok(StreamEvent::TextDelta { text }) => outcome.text.push_str(&text),
+            Ok(StreamEvent::Usage { usage }) => outcome.usage = Some(usage),
+            Ok(StreamEvent::Stop { reason }) => outcome.stop = Some(reason),
+            Ok(StreamEvent::Annotation { .. }) => outcome.annotations += 1,
+            Err(e) => {
+                outcome.error = Some(e);
+                break;
+            }
+        }
+    }
+    outcome
+}
+
+/// Requests the mock received for the model call itself (token exchanges excluded).
+fn model_calls(mock: &MockProvider) -> usize {
+    mock.requests()
+        .iter()
+        .filter(|r| !r.path.contains("token"))
+        .count()
+}
+
+async fn start(route: Route) -> MockProvider {
+    MockProvider::start(route.mock_kind()).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_route_streams_the_whole_reply_with_usage_and_stop() {
+    for route in ALL_ROUTES {
+        let mock = start(route).await;
+        let outcome = run(route, &mock, "normal").await;
+        assert!(outcome.error.is_none(), "{route:?}: {:?}", outcome.error);
+        assert_eq!(outcome.text, REPLY, "{route:?}");
+        assert_eq!(outcome.stop, Some(StopReason::Completed), "{route:?}");
+        let usage = outcome
+            .usage
+            .unwrap_or_else(|| panic!("{route:?}: no usage"));
+        assert_eq!(
+            (usage.input_tokens, usage.output_tokens),
+            (INPUT_TOKENS, OUTPUT_TOKENS),
+            "{route:?}"
+        );
+        assert_eq!(model_calls(&mock), 1, "{route:?}");
+    }
+}
+
+fn kind(outcome: &Outcome) -> Option<ProviderErrorKind> {
+    outcome.error.as_ref().map(ProviderError::kind)
+}
+
+/// Runs `scenario` on every route in `routes` and hands each outcome to `check` with the number
+/// of model calls the mock received.
+async fn each(routes: &[Route], scenario: &str, check: impl Fn(Route, &Outcome, usize)) {
+    for &route in routes {
+        let mock = start(route).await;
+        let outcome = run(route, &mock, scenario).await;
+        check(route, &outcome, model_calls(&mock));
+    }
+}
+
+const BEDROCK_EVENT_STREAM: [Route; 2] = [Route::BedrockSigV4, Route::BedrockApiKey];
+
+#[tokio::test]
+async fn a_rate_limit_is_retried_once_without_duplicating_text() {
+    each(&ALL_ROUTES, "rate-limited-once", |route, outcome, calls| {
+        assert!(outcome.error.is_none(), "{route:?}: {:?}", outcome.error);
+        assert_eq!(outcome.text, REPLY, "{route:?}");
+        assert_eq!(calls, 2, "{route:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lasting_rate_limit_gives_up_after_the_retries_and_says_so() {
+    each(&ALL_ROUTES, "rate-limited", |route, outcome, calls| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::RateLimited),
+            "{route:?}"
+        );
+        assert_eq!(calls, 3, "{route:?}: one try and two retries");
+        assert!(outcome.text.is_empty(), "{route:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn quota_and_billing_errors_are_never_retried() {
+    let routes = [
+        Route::OpenAi,
+        Route::OpenAiResponses,
+        Route::AzureClassic,
+        Route::AzureV1,
+    ];
+    each(&routes, "quota", |route, outcome, calls| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::QuotaExceeded),
+            "{route:?}"
+        );
+        assert_eq!(calls, 1, "{route:?}");
+        let message = outcome.error.as_ref().unwrap().message();
+        assert!(
+            message.to_lowercase().contains("billing"),
+            "{route:?}: {message}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn server_errors_and_overload_are_retried_then_typed() {
+    each(&ALL_ROUTES, "server-error", |route, outcome, calls| {
+        assert_eq!(kind(outcome), Some(ProviderErrorKind::Server), "{route:?}");
+        assert_eq!(calls, 3, "{route:?}");
+    })
+    .await;
+    let overloadable = [
+        Route::Anthropic,
+        Route::VertexAnthropic,
+        Route::VertexGemini,
+        Route::BedrockSigV4,
+    ];
+    each(&overloadable, "overloaded", |route, outcome, calls| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::Overloaded),
+            "{route:?}"
+        );
+        assert_eq!(calls, 3, "{route:?}");
+    })
+    .await;
+}
+
+/// Once text has reached the caller, a failure ends the stream: a retry would repeat the text.
+#[tokio::test]
+async fn failures_after_the_first_text_end_the_stream_and_are_not_retried() {
+    for scenario in ["midstream-error", "drop"] {
+        each(&ALL_ROUTES, scenario, |route, outcome, calls| {
+            assert!(outcome.error.is_some(), "{route:?} {scenario}: no error");
+            assert!(
+                !outcome.text.is_empty()
+                    && REPLY.starts_with(&outcome.text)
+                    && outcome.text != REPLY,
+                "{route:?} {scenario}: text {:?}",
+                outcome.text
+            );
+            assert_eq!(calls, 1, "{route:?} {scenario}");
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn damaged_streams_are_protocol_errors() {
+    each(&ALL_ROUTES, "malformed", |route, outcome, _| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::Protocol),
+            "{route:?}: {:?}",
+            outcome.error
+        );
+    })
+    .await;
+    each(&BEDROCK_EVENT_STREAM, "bad-crc", |route, outcome, _| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::Protocol),
+            "{route:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_filtered_answer_stops_with_the_content_filter_reason() {
+    each(&ALL_ROUTES, "content-filter", |route, outcome, _| {
+        assert!(outcome.error.is_none(), "{route:?}: {:?}", outcome.error);
+        assert_eq!(outcome.stop, Some(StopReason::ContentFilter), "{route:?}");
+    })
+    .await;
+    // Azure explains what its filter found; the annotations are kept for the draft.
+    each(&[Route::AzureClassic], "content-filter", |_, outcome, _| {
+        assert!(outcome.annotations > 0);
+    })
+    .await;
+    each(
+        &[Route::AzureClassic, Route::AzureV1],
+        "prompt-filter",
+        |route, outcome, calls| {
+            assert_eq!(
+                kind(outcome),
+                Some(ProviderErrorKind::ContentFiltered),
+                "{route:?}"
+            );
+            assert_eq!(calls, 1, "{route:?}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn not_found_errors_say_what_to_change() {
+    each(&ALL_ROUTES, "not-found", |route, outcome, calls| {
+        assert_eq!(
+            kind(outcome),
+            Some(ProviderErrorKind::NotFound),
+            "{route:?}"
+        );
+        assert_eq!(calls, 1, "{route:?}");
+        let message = outcome.error.as_ref().unwrap().message();
+        let hint = match route {
+            Route::AzureClassic | Route::AzureV1 | Route::AzureEntra => "deployment name",
+            Route::VertexGemini | Route::VertexOpenAi | Route::VertexAnthropic => "global",
+            _ => "model",
+        };
+        assert!(message.contains(hint), "{route:?}: {message}");
+    })
+    .await;
+    each(&BEDROCK_EVENT_STREAM, "on-demand", |route, outcome, _| {
+        let message = outcome
+            .error
+            .as_ref()
+            .map(ProviderError::message)
+            .unwrap_or_default();
+        assert!(
+            message.contains("inference profile"),
+            "{route:?}: {message}"
+        );
+    })
+    .await;
+    each(&[Route::OpenAiResponses], "retention", |_, outcome, _| {
+        assert_eq!(kind(outcome), Some(ProviderErrorKind::RetentionBlocked));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_as_the_provider_does() {
+    for route in ALL_ROUTES {
+        let mock = start(route).await;
+        let (profile, right) = route.profile(&mock, "normal");
+        let wrong = match route {
+            Route::VertexGemini | Route::VertexOpenAi | Route::VertexAnthropic => {
+                let json = creds::service_account_json(&format!("{}/token", mock.base_url()))
+                    .replace(
+                        creds::SERVICE_ACCOUNT_EMAIL,
+                        "someone-else@mock-project.iam.gserviceaccount.com",
+                    );
+                Credentials::default().with(CredentialField::ServiceAccountJson, Secret::new(json))
+            }
+            Route::BedrockSigV4 | Route::BedrockOpenAi => Credentials::default()
+                .with(
+                    CredentialField::AwsAccessKeyId,
+                    Secret::new(creds::AWS_ACCESS_KEY_ID),
+                )
+                .with(
+                    CredentialField::AwsSecretAccessKey,
+                    Secret::new("not-the-secret"),
+                ),
+            _ => {
+                let mut wrong = Credentials::default();
+                for &field in profile.kind.credential_fields() {
+                    if right.get(field).is_some() {
+                        wrong.insert(field, Secret::new("wrong-value"));
+                    }
+                }
+                wrong
+            }
+        };
+        let error = match fast_client().stream(&profile, &wrong, &request()).await {
+            Ok(_) => panic!("{route:?}: wrong credentials were accepted"),
+            Err(e) => e,
+        };
+        assert_eq!(
+            error.kind(),
+            ProviderErrorKind::Authentication,
+            "{route:?}: {error}"
+        );
+        assert!(error.message().contains("secret set"), "{route:?}: {error}");
+        assert!(
+            !error.message().contains("wrong-value"),
+            "{route:?}: {error}"
+        );
+    }
+}
+
+/// Dropping the stream is how the editor's Cancel works: the connection must close at once.
+#[tokio::test]
+async fn dropping_a_stream_closes_the_connection() {
+    for route in ALL_ROUTES {
+        let mock = start(route).await;
+        let (profile, credentials) = route.profile(&mock, "slow");
+        let mut stream = fast_client()
+            .stream(&profile, &credentials, &request())
+            .await
+            .unwrap();
+        loop {
+            match stream.next().await {
+                Some(Ok(StreamEvent::TextDelta { .. })) => break,
+                Some(Ok(_)) => continue,
+                other => panic!("{route:?}: {other:?}"),
+            }
+        }
+        drop(stream);
+        let mut waited = Duration::ZERO;
+        while mock.abandoned_streams() == 0 && waited < Duration::from_secs(2) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            waited += Duration::from_millis(20);
+        }
+        assert_eq!(
+            mock.abandoned_streams(),
+            1,
+            "{route:?}: the mock kept sending"
+        );
+        assert!(
+            waited < Duration::from_millis(500),
+            "{route:?}: took {waited:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sign_in_tokens_are_fetched_once_and_reused() {
+    for route in [
+        Route::AzureEntra,
+        Route::VertexGemini,
+        Route::VertexAnthropic,
+    ] {
+        let mock = start(route).await;
+        let (profile, credentials) = route.profile(&mock, "normal");
+        let client = fast_client();
+        for _ in 0..3 {
+            let mut stream = client
+                .stream(&profile, &credentials, &request())
+                .await
+                .unwrap();
+            while let Some(event) = stream.next().await {
+                event.unwrap();
+            }
+        }
+        let token_calls = mock
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("token"))
+            .count();
+        assert_eq!((token_calls, model_calls(&mock)), (1, 3), "{route:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_stream_that_goes_quiet_times_out() {
+    let client = ProviderClient::new(&TransportSettings {
+        idle_read_timeout: Duration::from_millis(30),
+        ..TransportSettings::default()
+    })
+    .unwrap();
+    for route in [Route::OpenAi, Route::BedrockSigV4, Route::VertexGemini] {
+        let mock = start(route).await;
+        let (profile, credentials) = route.profile(&mock, "slow");
+        let result = async {
+            let mut stream = client.stream(&profile, &credentials, &request()).await?;
+            while let Some(event) = stream.next().await {
+                event?;
+            }
+            Ok::<(), ProviderError>(())
+        }
+        .await;
+        let error = result.expect_err("a 100 ms pause passed a 30 ms idle timeout");
+        assert_eq!(
+            error.kind(),
+            ProviderErrorKind::Timeout,
+            "{route:?}: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn plain_http_to_another_computer_is_refused_before_connecting() {
+    let mock = start(Route::OpenAi).await;
+    let (mut profile, credentials) = Route::OpenAi.profile(&mock, "normal");
+    profile.base_url = Some("http://192.0.2.10:8080".into());
+    let error = match fast_client()
+        .stream(&profile, &credentials, &request())
+        .await
+    {
+        Ok(_) => panic!("sent over plain http"),
+        Err(e) => e,
+    };
+    assert_eq!(error.kind(), ProviderErrorKind::Configuration, "{error}");
+    assert!(error.message().contains("https://"), "{error}");
+}

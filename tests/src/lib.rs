@@ -30,33 +30,40 @@ pub fn workspace_root() -> &'static Path {
 /// or the release build when `CASEFILE_APP_PROFILE=release` (benchmarks).
 pub fn app_binary() -> Result<PathBuf> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let release = std::env::var("CASEFILE_APP_PROFILE").is_ok_and(|p| p == "release");
-            let mut args = vec![
-                "build",
-                "--quiet",
-                "-p",
-                "casefile-app",
-                "--bin",
-                "casefile",
-            ];
-            if release {
-                args.push("--release");
-            }
-            let status = Command::new(env!("CARGO"))
-                .args(&args)
-                .current_dir(workspace_root())
-                .status()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            if !status.success() {
-                return Err("building the app failed".into());
-            }
-            let profile = if release { "release" } else { "debug" };
-            Ok(target_dir().join(profile).join("casefile"))
-        })
-        .clone()
-        .map_err(anyhow::Error::msg)
+    let release = std::env::var("CASEFILE_APP_PROFILE").is_ok_and(|p| p == "release");
+    built(&BUILT, "casefile-app", "casefile", release)
+}
+
+/// Builds the admin CLI once per test process (debug), for tests that script it as an MSP would.
+pub fn admin_binary() -> Result<PathBuf> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    built(&BUILT, "casefile-admin", "casefile-admin", false)
+}
+
+fn built(
+    once: &'static OnceLock<Result<PathBuf, String>>,
+    package: &str,
+    bin: &str,
+    release: bool,
+) -> Result<PathBuf> {
+    once.get_or_init(|| {
+        let mut args = vec!["build", "--quiet", "-p", package, "--bin", bin];
+        if release {
+            args.push("--release");
+        }
+        let status = Command::new(env!("CARGO"))
+            .args(&args)
+            .current_dir(workspace_root())
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("building {bin} failed"));
+        }
+        let profile = if release { "release" } else { "debug" };
+        Ok(target_dir().join(profile).join(bin))
+    })
+    .clone()
+    .map_err(anyhow::Error::msg)
 }
 
 fn target_dir() -> PathBuf {

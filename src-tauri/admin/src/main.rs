@@ -18,13 +18,16 @@ use std::process::ExitCode;
 
 use casefile_core::paths::{DATA_DIR_ENV, Locations};
 use casefile_core::providers::{
-    CredentialField, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
+    ChatRequest, CredentialField, Credentials, DataProcessing, Message, ProviderClient,
+    ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent, TransportSettings,
+    test_connection,
 };
 use casefile_core::secrets::Secret;
 use casefile_core::store::{SearchFilter, StoredProfile};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
+use futures_util::StreamExt;
 use serde_json::json;
 
 #[derive(Parser)]
@@ -65,6 +68,18 @@ enum Command {
     Secret(SecretCommand),
     #[command(flatten)]
     Store(StoreCommand),
+    /// Send a prompt through profile NAME and stream the answer to standard output as it
+    /// arrives; usage goes to standard error at the end. With --json, prints one JSON object
+    /// when the answer is complete.
+    Ask {
+        name: String,
+        #[arg(long)]
+        prompt: String,
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long)]
+        max_tokens: Option<u32>,
+    },
     /// Encrypted backups of the case database, keyed by a passphrase the firm keeps (read from
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
@@ -145,6 +160,16 @@ fn parse_header(value: &str) -> Result<(String, String), String> {
 
 #[derive(Subcommand)]
 enum ProfileCommand {
+    #[command(flatten)]
+    Settings(ProfileSettingsCommand),
+    /// Send a tiny request through NAME: reports latency and the answer, or why it failed and
+    /// what to do. Exit 9 when the provider refused or failed.
+    Test { name: String },
+}
+
+/// Profile commands that only read or change local settings.
+#[derive(Subcommand)]
+enum ProfileSettingsCommand {
     /// Create a profile (or, with --replace, change an existing one's settings).
     ///
     /// KIND is one of: openai, openai-responses, azure-openai, bedrock, bedrock-openai,
@@ -271,11 +296,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&Error::Internal(format!("cannot start: {e}")), cli.json),
     };
-    match runtime.block_on(run(cli.command, locations)) {
+    match runtime.block_on(run(cli.command, locations, cli.json)) {
         Ok(report) => {
             if cli.json {
                 println!("{}", report.json);
-            } else {
+            } else if !report.text.is_empty() {
                 println!("{}", report.text);
             }
             report.exit
@@ -284,11 +309,32 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, locations: Locations) -> casefile_core::Result<Report> {
+async fn run(
+    command: Command,
+    locations: Locations,
+    as_json: bool,
+) -> casefile_core::Result<Report> {
     let workspace = Workspace::open(locations)?;
     match command {
         Command::Status => Ok(status(&workspace).await),
-        Command::Profile(command) => off_async(move || profile(&workspace, command)).await,
+        Command::Profile(ProfileCommand::Test { name }) => test_profile(workspace, name).await,
+        Command::Profile(ProfileCommand::Settings(command)) => {
+            off_async(move || profile(&workspace, command)).await
+        }
+        Command::Ask {
+            name,
+            prompt,
+            system,
+            max_tokens,
+        } => {
+            let request = ChatRequest {
+                system,
+                messages: vec![Message::user(prompt)],
+                max_tokens,
+                ..ChatRequest::default()
+            };
+            ask(workspace, name, request, as_json).await
+        }
         Command::Secret(command) => secret(workspace, command).await,
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
@@ -453,7 +499,10 @@ async fn status(workspace: &Workspace) -> Report {
     }
 }
 
-fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Result<Report> {
+fn profile(
+    workspace: &Workspace,
+    command: ProfileSettingsCommand,
+) -> casefile_core::Result<Report> {
     let mut store = workspace.open_store()?;
     let done = |text: String, json: serde_json::Value| Report {
         text,
@@ -461,7 +510,7 @@ fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Res
         exit: ExitCode::SUCCESS,
     };
     match command {
-        ProfileCommand::Add(args) => {
+        ProfileSettingsCommand::Add(args) => {
             let (replace, make_default) = (args.replace, args.default);
             let profile = args.into_profile()?;
             store.save_profile(&profile, replace, make_default)?;
@@ -484,7 +533,7 @@ fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Res
                 serde_json::to_value(&saved).unwrap_or_default(),
             ))
         }
-        ProfileCommand::List => {
+        ProfileSettingsCommand::List => {
             let profiles = store.profiles()?;
             let text = if profiles.is_empty() {
                 "No profiles. Add one with: casefile-admin profile add NAME --kind KIND …"
@@ -509,21 +558,21 @@ fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Res
                 serde_json::to_value(&profiles).unwrap_or_default(),
             ))
         }
-        ProfileCommand::Show { name } => {
+        ProfileSettingsCommand::Show { name } => {
             let stored = store.profile(&name)?;
             Ok(done(
                 describe(&stored),
                 serde_json::to_value(&stored).unwrap_or_default(),
             ))
         }
-        ProfileCommand::Remove { name } => {
+        ProfileSettingsCommand::Remove { name } => {
             workspace.remove_profile(&mut store, &name)?;
             Ok(done(
                 format!("Removed profile {name} and its credentials."),
                 json!({ "name": name, "removed": true }),
             ))
         }
-        ProfileCommand::Default { name } => {
+        ProfileSettingsCommand::Default { name } => {
             store.set_default_profile(&name)?;
             Ok(done(
                 format!("{name} is now the default profile."),
@@ -531,6 +580,107 @@ fn profile(workspace: &Workspace, command: ProfileCommand) -> casefile_core::Res
             ))
         }
     }
+}
+
+/// The profile and its credentials from the keychain, read off the async workers.
+async fn profile_with_credentials(
+    workspace: Workspace,
+    name: String,
+) -> casefile_core::Result<(ProviderProfile, Credentials)> {
+    tokio::task::spawn_blocking(move || {
+        let profile = workspace.open_store()?.profile(&name)?.profile;
+        let credentials = workspace.credentials(&profile)?;
+        Ok((profile, credentials))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("command failed: {e}")))?
+}
+
+async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Result<Report> {
+    let (profile, credentials) = profile_with_credentials(workspace, name).await?;
+    let client = ProviderClient::new(&TransportSettings::default())?;
+    let report = test_connection(&client, &profile, &credentials).await;
+    let text = match &report.failure {
+        None => format!(
+            "{}: OK in {} ms (first text after {} ms). The model answered: {:?}",
+            profile.name,
+            report.total_ms,
+            report.first_text_ms.unwrap_or(report.total_ms),
+            report.reply.trim()
+        ),
+        Some(failure) => format!(
+            "{}: FAILED after {} ms ({}): {}",
+            profile.name,
+            report.total_ms,
+            serde_json::to_value(failure.kind)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("error"),
+            failure.message
+        ),
+    };
+    Ok(Report {
+        text,
+        json: serde_json::to_value(&report).unwrap_or_default(),
+        exit: if report.ok {
+            ExitCode::SUCCESS
+        } else {
+            exit_code(ErrorCode::Provider)
+        },
+    })
+}
+
+async fn ask(
+    workspace: Workspace,
+    name: String,
+    request: ChatRequest,
+    as_json: bool,
+) -> casefile_core::Result<Report> {
+    use std::io::Write;
+    let (profile, credentials) = profile_with_credentials(workspace, name).await?;
+    let client = ProviderClient::new(&TransportSettings::default())?;
+    let mut stream = client.stream(&profile, &credentials, &request).await?;
+    let (mut text, mut usage, mut stop) = (String::new(), None, None);
+    while let Some(event) = stream.next().await {
+        match event? {
+            StreamEvent::TextDelta { text: delta } => {
+                if !as_json {
+                    print!("{delta}");
+                    // The point of streaming is to see the answer grow: flush every piece.
+                    let _ = std::io::stdout().flush();
+                }
+                text.push_str(&delta);
+            }
+            StreamEvent::Usage { usage: u } => usage = Some(u),
+            StreamEvent::Stop { reason } => stop = Some(reason),
+            StreamEvent::Annotation { .. } => {}
+        }
+    }
+    let usage = usage.unwrap_or_default();
+    let warning = match &stop {
+        Some(StopReason::MaxTokens) => {
+            Some("the answer was cut short at the token limit (raise --max-tokens)")
+        }
+        Some(StopReason::ContentFilter) => {
+            Some("the provider's content filter withheld the rest of the answer")
+        }
+        _ => None,
+    };
+    if !as_json {
+        println!();
+        eprintln!(
+            "usage: {} input tokens, {} output tokens",
+            usage.input_tokens, usage.output_tokens
+        );
+        if let Some(warning) = warning {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(Report {
+        text: String::new(),
+        json: json!({ "text": text, "usage": usage, "stop": stop, "warning": warning }),
+        exit: ExitCode::SUCCESS,
+    })
 }
 
 /// Where a profile sends requests, in one line.

@@ -15,6 +15,7 @@ mod azure;
 mod bedrock;
 pub mod creds;
 mod openai;
+mod routes;
 mod scenario;
 mod stream;
 mod vertex;
@@ -32,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use routes::{ALL_ROUTES, Route};
 pub use scenario::Scenario;
 
 /// The answer every normal stream spells out, chunk by chunk.

@@ -10,6 +10,7 @@ mod adapter;
 mod anthropic;
 mod azure;
 mod bedrock;
+mod check;
 mod error;
 mod google;
 mod http_error;
@@ -20,6 +21,7 @@ mod retry;
 mod sse;
 mod transport;
 
+pub use check::{ConnectionFailure, ConnectionReport, test_connection};
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,

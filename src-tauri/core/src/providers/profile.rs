@@ -200,6 +200,11 @@ impl Credentials {
     pub fn get(&self, field: CredentialField) -> Option<&Secret> {
         self.0.get(&field)
     }
+
+    /// The fields that are set, with their values.
+    pub fn iter(&self) -> impl Iterator<Item = (CredentialField, &Secret)> {
+        self.0.iter().map(|(field, value)| (*field, value))
+    }
 }
 
 /// How long the provider keeps prompts and answers, as the firm's contract says.

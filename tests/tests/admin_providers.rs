@@ -1,0 +1,195 @@
+//! The admin CLI as an MSP script uses it: `profile add`, `secret set` into the real OS keychain,
+//! then `ask` and `profile test` against every provider's mock. The CLI runs as a child process
+//! that this test waits for, so the mocks need runtime threads of their own.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use anyhow::{Context, Result, ensure};
+use casefile_core::providers::ProviderProfile;
+use casefile_tests::mock::{ALL_ROUTES, INPUT_TOKENS, MockProvider, OUTPUT_TOKENS, REPLY, Route};
+use casefile_tests::{Sandbox, admin_binary};
+
+fn admin(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<Output> {
+    let locations = sandbox.locations();
+    let mut child = Command::new(admin_binary()?)
+        .args(args)
+        .env("CASEFILE_DATA_DIR", &locations.data_dir)
+        .env("CASEFILE_LOG_DIR", &locations.log_dir)
+        .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut input = child.stdin.take().context("no stdin")?;
+    input.write_all(stdin.unwrap_or_default().as_bytes())?;
+    drop(input);
+    Ok(child.wait_with_output()?)
+}
+
+fn run(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<String> {
+    let out = admin(sandbox, args, stdin)?;
+    ensure!(
+        out.status.success(),
+        "casefile-admin {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// `profile add` arguments that recreate `profile` under `name`.
+fn add_args(name: &str, profile: &ProviderProfile) -> Vec<String> {
+    let mut args = vec![
+        "profile".into(),
+        "add".into(),
+        name.into(),
+        "--kind".into(),
+        profile.kind.to_string(),
+    ];
+    let options = [
+        ("--base-url", &profile.base_url),
+        ("--model", &profile.model),
+        ("--deployment", &profile.deployment),
+        ("--api-version", &profile.api_version),
+        ("--region", &profile.region),
+        ("--project", &profile.project),
+        ("--tenant-id", &profile.tenant_id),
+        ("--client-id", &profile.client_id),
+        ("--token-url", &profile.token_url),
+    ];
+    for (flag, value) in options {
+        if let Some(value) = value {
+            args.extend([flag.to_owned(), value.clone()]);
+        }
+    }
+    args
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| (*a).to_owned()).collect()
+}
+
+async fn set_up(
+    sandbox: &Sandbox,
+    route: Route,
+    mock: &MockProvider,
+    name: &str,
+    scenario: &str,
+) -> Result<()> {
+    let (profile, credentials) = route.profile(mock, scenario);
+    run(sandbox, &add_args(name, &profile), None)?;
+    for (field, value) in credentials.iter() {
+        run(
+            sandbox,
+            &strings(&["secret", "set", name, field.as_str()]),
+            Some(value.expose()),
+        )?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn ask_streams_the_answer_from_every_provider_through_keychain_credentials() -> Result<()> {
+    let sandbox = Sandbox::new()?;
+    for route in ALL_ROUTES {
+        let mock = MockProvider::start(route.mock_kind()).await?;
+        let name = format!("{route:?}").to_lowercase();
+        set_up(&sandbox, route, &mock, &name, "normal").await?;
+
+        let out = admin(
+            &sandbox,
+            &strings(&[
+                "ask",
+                &name,
+                "--prompt",
+                "When are the biometrics?",
+                "--max-tokens",
+                "200",
+            ]),
+            None,
+        )?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        ensure!(out.status.success(), "{route:?}: {stderr}");
+        ensure!(
+            String::from_utf8_lossy(&out.stdout) == format!("{REPLY}\n"),
+            "{route:?}: {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let usage = format!("usage: {INPUT_TOKENS} input tokens, {OUTPUT_TOKENS} output tokens");
+        ensure!(stderr.contains(&usage), "{route:?}: {stderr}");
+
+        let report: serde_json::Value = serde_json::from_str(&run(
+            &sandbox,
+            &strings(&["--json", "profile", "test", &name]),
+            None,
+        )?)?;
+        ensure!(report["ok"] == true, "{route:?}: {report}");
+        ensure!(report["reply"] == REPLY, "{route:?}: {report}");
+    }
+    let logs = read_dir_text(&sandbox.locations().log_dir)?;
+    for secret in [
+        casefile_tests::mock::creds::API_KEY,
+        casefile_tests::mock::creds::AWS_SECRET_ACCESS_KEY,
+    ] {
+        ensure!(!logs.contains(secret), "a credential reached the log");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_refused_request_exits_9_with_the_providers_diagnosis() -> Result<()> {
+    let sandbox = Sandbox::new()?;
+    let route = Route::AzureClassic;
+    let mock = MockProvider::start(route.mock_kind()).await?;
+    set_up(&sandbox, route, &mock, "azure", "not-found").await?;
+
+    let out = admin(
+        &sandbox,
+        &strings(&["--json", "ask", "azure", "--prompt", "hi"]),
+        None,
+    )?;
+    ensure!(out.status.code() == Some(9), "exit {:?}", out.status.code());
+    let error: serde_json::Value = serde_json::from_slice(&out.stderr)?;
+    ensure!(error["error"]["code"] == "provider", "{error}");
+    let message = error["error"]["message"].as_str().unwrap_or_default();
+    ensure!(message.contains("deployment name"), "{message}");
+
+    let out = admin(
+        &sandbox,
+        &strings(&["--json", "profile", "test", "azure"]),
+        None,
+    )?;
+    ensure!(out.status.code() == Some(9));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    ensure!(
+        report["ok"] == false && report["failure"]["kind"] == "notFound",
+        "{report}"
+    );
+
+    // Without its credential the profile cannot send, and says which command fixes that.
+    run(
+        &sandbox,
+        &strings(&["secret", "remove", "azure", "api_key"]),
+        None,
+    )?;
+    let out = admin(
+        &sandbox,
+        &strings(&["ask", "azure", "--prompt", "hi"]),
+        None,
+    )?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.code() == Some(9), "{stderr}");
+    ensure!(stderr.contains("secret set azure api_key"), "{stderr}");
+    Ok(())
+}
+
+fn read_dir_text(dir: &Path) -> Result<String> {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir)? {
+        text.push_str(&std::fs::read_to_string(entry?.path())?);
+    }
+    Ok(text)
+}

@@ -37,6 +37,23 @@ async fn screenshot(app: &App, name: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Waits until no section of the page still says "Loading…", so that nothing moves under a
+/// click on the details and parties at the bottom of the page.
+async fn loaded(app: &App) -> Result<()> {
+    app.eventually("every section loaded", async || {
+        let loading = app
+            .client()
+            .execute(
+                "return [...document.querySelectorAll('[role=status]')]
+                    .some(e => e.textContent.startsWith('Loading'));",
+                vec![],
+            )
+            .await?;
+        Ok((loading.as_bool() == Some(false)).then_some(()))
+    })
+    .await
+}
+
 async fn text_contains(app: &App, id: &str, words: &str) -> Result<()> {
     let text = app.text_of(id).await?;
     ensure!(text.contains(words), "{id} shows {text:?}, not {words:?}");
@@ -72,6 +89,7 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
             .await?;
 
         // The matter: agency status verbatim with its date, category, and a party.
+        loaded(app).await?;
         app.click("edit-matter").await?;
         app.fill("edit-matter-category", "f2a").await?;
         app.fill(
@@ -96,6 +114,8 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
 
         // The client: other name, passport, address, SSN.
         app.click("back-to-client").await?;
+        app.by_test_id("client-details").await?;
+        loaded(app).await?;
         app.click("edit-client").await?;
         app.click("other-names-add").await?;
         app.fill("edit-client-other-names-0", "Ana Ruiz").await?;
@@ -149,6 +169,7 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
     App::run("case_details_after_restart", launch, async |app| {
         app.click("nav-clients").await?;
         app.click("client-item").await?;
+        loaded(app).await?;
         client_details_are_shown(app).await?;
 
         // Escape with unsaved edits asks first; keeping them keeps them.
@@ -168,6 +189,7 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
         text_contains(app, "details-needs", "Not recorded").await?;
 
         app.click("matter-item").await?;
+        loaded(app).await?;
         text_contains(app, "detail-category", "F2A").await?;
         app.wait_for_css("[data-testid='party-item'][data-role='beneficiary']")
             .await?;

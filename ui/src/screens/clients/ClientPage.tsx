@@ -13,7 +13,7 @@ interface ClientPageProps {
   onOpenMatter: (matterId: number) => void;
 }
 
-/** One client: their whole record (read, or edited in place) and their matters. */
+/** One client: their matters, and their whole record (read, or edited in place). */
 export function ClientPage({ clientId, focusOnOpen, onBack, onOpenMatter }: ClientPageProps) {
   const client = useClient(clientId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -34,8 +34,9 @@ export function ClientPage({ clientId, focusOnOpen, onBack, onOpenMatter }: Clie
               {client.data.name}
             </h2>
           </div>
-          <ClientDetails clientId={clientId} onSaved={client.reload} />
+          {/* Matters first: what the page is opened for, and it stays put as details load. */}
           <MatterList clientId={clientId} onOpenMatter={onOpenMatter} />
+          <ClientDetails clientId={clientId} onSaved={client.reload} />
         </>
       ) : (
         <QueryStatus query={client} what="client" />

@@ -19,7 +19,7 @@ interface MatterPageProps {
   onNewNote: () => void;
 }
 
-/** One matter: its details and parties, notes, filings and deadlines. */
+/** One matter: its notes, filings and deadlines, then its details and parties. */
 export function MatterPage({
   matterId,
   notice,
@@ -58,11 +58,12 @@ export function MatterPage({
           {notice}
         </p>
       )}
-      <MatterDetails matterId={matterId} onSaved={matter.reload} />
-      <PartyList matterId={matterId} />
       <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
       <FilingList matterId={matterId} />
       <DeadlineList matterId={matterId} />
+      {/* Below the daily work, so that loading them never moves what is above. */}
+      <MatterDetails matterId={matterId} onSaved={matter.reload} />
+      <PartyList matterId={matterId} />
     </>
   );
 }

@@ -29,6 +29,15 @@ fn main() {
         "upcoming_deadlines",
         "override_deadline",
         "complete_deadline",
+        "contact",
+        "update_contact",
+        "matter_record",
+        "update_matter",
+        "matter_parties",
+        "add_party",
+        "remove_party",
+        "note_tags",
+        "set_note_tags",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -42,6 +42,15 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             upcoming_deadlines,
             override_deadline,
             complete_deadline,
+            contact,
+            update_contact,
+            matter_record,
+            update_matter,
+            matter_parties,
+            add_party,
+            remove_party,
+            note_tags,
+            set_note_tags,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()

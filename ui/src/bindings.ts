@@ -7,37 +7,82 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Version, workspace folder, log folder and keychain reachability. */
-	workspaceStatus: () => typedError<WorkspaceStatus, IpcError>(__TAURI_INVOKE("workspace_status")),
-	clients: () => typedError<ClientSummary_Serialize[], IpcError>(__TAURI_INVOKE("clients")),
-	createClient: (givenName: string, familyName: string, aNumber: string | null) => typedError<ClientSummary_Serialize, IpcError>(__TAURI_INVOKE("create_client", { givenName, familyName, aNumber })),
-	client: (id: number) => typedError<ClientSummary_Serialize, IpcError>(__TAURI_INVOKE("client", { id })),
-	matters: (clientId: number) => typedError<MatterSummary_Serialize[], IpcError>(__TAURI_INVOKE("matters", { clientId })),
-	createMatter: (clientId: number, title: string, number: string | null) => typedError<MatterSummary_Serialize, IpcError>(__TAURI_INVOKE("create_matter", { clientId, title, number })),
-	matter: (id: number) => typedError<MatterSummary_Serialize, IpcError>(__TAURI_INVOKE("matter", { id })),
-	notes: (matterId: number) => typedError<NoteSummary[], IpcError>(__TAURI_INVOKE("notes", { matterId })),
-	createNote: (matterId: number, title: string, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("create_note", { matterId, title, body })),
-	note: (id: number) => typedError<Note, IpcError>(__TAURI_INVOKE("note", { id })),
-	saveNote: (id: number, title: string, body: string) => typedError<Note, IpcError>(__TAURI_INVOKE("save_note", { id, title, body })),
-	noteRevisions: (id: number) => typedError<RevisionSummary[], IpcError>(__TAURI_INVOKE("note_revisions", { id })),
-	noteRevision: (id: number, number: number) => typedError<Revision, IpcError>(__TAURI_INVOKE("note_revision", { id, number })),
-	restoreNoteRevision: (id: number, number: number) => typedError<Note, IpcError>(__TAURI_INVOKE("restore_note_revision", { id, number })),
-	trashNote: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("trash_note", { id })),
-	restoreNote: (id: number) => typedError<Note, IpcError>(__TAURI_INVOKE("restore_note", { id })),
-	purgeNote: (id: number) => typedError<null, IpcError>(__TAURI_INVOKE("purge_note", { id })),
-	trash: () => typedError<TrashedNote[], IpcError>(__TAURI_INVOKE("trash")),
-	search: (query: string, limit: number) => typedError<SearchHit_Serialize[], IpcError>(__TAURI_INVOKE("search", { query, limit })),
-	filings: (matterId: number) => typedError<Filing_Serialize[], IpcError>(__TAURI_INVOKE("filings", { matterId })),
-	addFiling: (matterId: number, formType: string, filedOn: string | null, receiptNumber: string | null) => typedError<Filing_Serialize, IpcError>(__TAURI_INVOKE("add_filing", { matterId, formType, filedOn, receiptNumber })),
+	workspaceStatus: () => typedError<WorkspaceStatus, IpcError_Serialize>(__TAURI_INVOKE("workspace_status")),
+	clients: () => typedError<ClientSummary_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("clients")),
+	createClient: (givenName: string, familyName: string, aNumber: string | null) => typedError<ClientSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_client", { givenName, familyName, aNumber })),
+	client: (id: number) => typedError<ClientSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("client", { id })),
+	matters: (clientId: number) => typedError<MatterSummary_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("matters", { clientId })),
+	createMatter: (clientId: number, title: string, number: string | null) => typedError<MatterSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_matter", { clientId, title, number })),
+	matter: (id: number) => typedError<MatterSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter", { id })),
+	notes: (matterId: number) => typedError<NoteSummary[], IpcError_Serialize>(__TAURI_INVOKE("notes", { matterId })),
+	createNote: (matterId: number, title: string, body: string) => typedError<Note, IpcError_Serialize>(__TAURI_INVOKE("create_note", { matterId, title, body })),
+	note: (id: number) => typedError<Note, IpcError_Serialize>(__TAURI_INVOKE("note", { id })),
+	saveNote: (id: number, title: string, body: string) => typedError<Note, IpcError_Serialize>(__TAURI_INVOKE("save_note", { id, title, body })),
+	noteRevisions: (id: number) => typedError<RevisionSummary[], IpcError_Serialize>(__TAURI_INVOKE("note_revisions", { id })),
+	noteRevision: (id: number, number: number) => typedError<Revision, IpcError_Serialize>(__TAURI_INVOKE("note_revision", { id, number })),
+	restoreNoteRevision: (id: number, number: number) => typedError<Note, IpcError_Serialize>(__TAURI_INVOKE("restore_note_revision", { id, number })),
+	trashNote: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("trash_note", { id })),
+	restoreNote: (id: number) => typedError<Note, IpcError_Serialize>(__TAURI_INVOKE("restore_note", { id })),
+	purgeNote: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("purge_note", { id })),
+	trash: () => typedError<TrashedNote[], IpcError_Serialize>(__TAURI_INVOKE("trash")),
+	search: (query: string, limit: number) => typedError<SearchHit_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("search", { query, limit })),
+	filings: (matterId: number) => typedError<Filing_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("filings", { matterId })),
+	addFiling: (matterId: number, formType: string, filedOn: string | null, receiptNumber: string | null) => typedError<Filing_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_filing", { matterId, formType, filedOn, receiptNumber })),
 	/**  Records a notice; an RFE, NOID or denial also gets its computed deadline. */
-	addNotice: (matterId: number, kind: NoticeKind, noticeDate: string, service: Service, printedDue: string | null, formI539: boolean) => typedError<[Notice_Serialize, DeadlineRecord_Serialize | null], IpcError>(__TAURI_INVOKE("add_notice", { matterId, kind, noticeDate, service, printedDue, formI539 })),
-	addEventDeadline: (matterId: number, event: DeadlineEvent, date: string) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("add_event_deadline", { matterId, event, date })),
-	deadlines: (matterId: number) => typedError<DeadlineRecord_Serialize[], IpcError>(__TAURI_INVOKE("deadlines", { matterId })),
-	upcomingDeadlines: (limit: number) => typedError<UpcomingDeadline_Serialize[], IpcError>(__TAURI_INVOKE("upcoming_deadlines", { limit })),
-	overrideDeadline: (id: number, due: string | null, reason: string) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("override_deadline", { id, due, reason })),
-	completeDeadline: (id: number, done: boolean) => typedError<DeadlineRecord_Serialize, IpcError>(__TAURI_INVOKE("complete_deadline", { id, done })),
+	addNotice: (matterId: number, kind: NoticeKind, noticeDate: string, service: Service, printedDue: string | null, formI539: boolean) => typedError<[Notice_Serialize, DeadlineRecord_Serialize | null], IpcError_Serialize>(__TAURI_INVOKE("add_notice", { matterId, kind, noticeDate, service, printedDue, formI539 })),
+	addEventDeadline: (matterId: number, event: DeadlineEvent, date: string) => typedError<DeadlineRecord_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_event_deadline", { matterId, event, date })),
+	deadlines: (matterId: number) => typedError<DeadlineRecord_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("deadlines", { matterId })),
+	upcomingDeadlines: (limit: number) => typedError<UpcomingDeadline_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("upcoming_deadlines", { limit })),
+	overrideDeadline: (id: number, due: string | null, reason: string) => typedError<DeadlineRecord_Serialize, IpcError_Serialize>(__TAURI_INVOKE("override_deadline", { id, due, reason })),
+	completeDeadline: (id: number, done: boolean) => typedError<DeadlineRecord_Serialize, IpcError_Serialize>(__TAURI_INVOKE("complete_deadline", { id, done })),
+	contact: (id: number) => typedError<Contact_Serialize, IpcError_Serialize>(__TAURI_INVOKE("contact", { id })),
+	updateContact: (id: number, details: ContactDetails_Deserialize) => typedError<Contact_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_contact", { id, details })),
+	matterRecord: (id: number) => typedError<Matter_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter_record", { id })),
+	updateMatter: (id: number, details: MatterDetails_Deserialize) => typedError<Matter_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_matter", { id, details })),
+	matterParties: (matterId: number) => typedError<Party[], IpcError_Serialize>(__TAURI_INVOKE("matter_parties", { matterId })),
+	addParty: (matterId: number, contactId: number, role: PartyRole) => typedError<Party[], IpcError_Serialize>(__TAURI_INVOKE("add_party", { matterId, contactId, role })),
+	removeParty: (matterId: number, contactId: number, role: PartyRole) => typedError<Party[], IpcError_Serialize>(__TAURI_INVOKE("remove_party", { matterId, contactId, role })),
+	noteTags: (id: number) => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("note_tags", { id })),
+	setNoteTags: (id: number, tags: string[]) => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("set_note_tags", { id, tags })),
 };
 
 /* Types */
+export type Address = Address_Serialize | Address_Deserialize;
+
+export type AddressKind = "residence" | "mailing" | "work" | 
+/**  An address abroad, e.g. the last one before coming to the United States. */
+"foreign" | "other";
+
+export type Address_Deserialize = {
+	kind?: AddressKind,
+	/**  Street lines, first to last. */
+	lines?: string[],
+	city?: string,
+	/**  State, province or region. */
+	region?: string,
+	postalCode?: string,
+	country?: string,
+	/**  When the client started living (or getting mail) there, YYYY-MM-DD. */
+	from?: string | null,
+	/**  When that ended, YYYY-MM-DD; empty while it is current. */
+	to?: string | null,
+};
+
+export type Address_Serialize = {
+	kind: AddressKind,
+	/**  Street lines, first to last. */
+	lines: string[],
+	city: string,
+	/**  State, province or region. */
+	region: string,
+	postalCode: string,
+	country: string,
+	/**  When the client started living (or getting mail) there, YYYY-MM-DD. */
+	from: string | null,
+	/**  When that ended, YYYY-MM-DD; empty while it is current. */
+	to: string | null,
+};
+
 /**  A client as listed: enough to find and open them. */
 export type ClientSummary = ClientSummary_Serialize | ClientSummary_Deserialize;
 
@@ -56,6 +101,90 @@ export type ClientSummary_Serialize = {
 	name: string,
 	aNumber: string | null,
 	matters: number,
+	updatedAt: string,
+};
+
+/**  A stored contact: its details and when it was created and last changed. */
+export type Contact = Contact_Serialize | Contact_Deserialize;
+
+/**  Everything about a contact that a person edits. Saving replaces the whole record. */
+export type ContactDetails = ContactDetails_Serialize | ContactDetails_Deserialize;
+
+/**  Everything about a contact that a person edits. Saving replaces the whole record. */
+export type ContactDetails_Deserialize = {
+	kind: ContactKind,
+	givenName: string,
+	middleName: string,
+	familyName: string,
+	/**  For an institution (an employer, a school): its name. */
+	institutionName: string,
+	/**  Other names used: maiden names, aliases, other spellings. */
+	otherNames: string[],
+	dateOfBirth?: string | null,
+	countryOfBirth?: string | null,
+	citizenships: string[],
+	aNumber?: string | null,
+	uscisAccountNumber?: string | null,
+	/**  Social Security number or ITIN, `AAA-GG-SSSS`. */
+	ssnItin?: string | null,
+	passports: Passport_Deserialize[],
+	latestI94?: I94_Deserialize | null,
+	sevisId?: string | null,
+	addresses: Address_Deserialize[],
+	phones: Phone_Deserialize[],
+	emails: Email_Deserialize[],
+	preferredLanguage?: string | null,
+	interpreterNeeded: boolean,
+	detained: boolean,
+	sensitivityFlags: SensitivityFlag[],
+	jurisdiction?: Jurisdiction | null,
+};
+
+/**  Everything about a contact that a person edits. Saving replaces the whole record. */
+export type ContactDetails_Serialize = {
+	kind: ContactKind,
+	givenName: string,
+	middleName: string,
+	familyName: string,
+	/**  For an institution (an employer, a school): its name. */
+	institutionName: string,
+	/**  Other names used: maiden names, aliases, other spellings. */
+	otherNames: string[],
+	dateOfBirth: string | null,
+	countryOfBirth: string | null,
+	citizenships: string[],
+	aNumber: string | null,
+	uscisAccountNumber: string | null,
+	/**  Social Security number or ITIN, `AAA-GG-SSSS`. */
+	ssnItin: string | null,
+	passports: Passport_Serialize[],
+	latestI94: I94_Serialize | null,
+	sevisId: string | null,
+	addresses: Address_Serialize[],
+	phones: Phone_Serialize[],
+	emails: Email_Serialize[],
+	preferredLanguage: string | null,
+	interpreterNeeded: boolean,
+	detained: boolean,
+	sensitivityFlags: SensitivityFlag[],
+	jurisdiction: Jurisdiction | null,
+};
+
+export type ContactKind = "person" | "institution";
+
+/**  A stored contact: its details and when it was created and last changed. */
+export type Contact_Deserialize = {
+	id: number,
+	details: ContactDetails_Deserialize,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  A stored contact: its details and when it was created and last changed. */
+export type Contact_Serialize = {
+	id: number,
+	details: ContactDetails_Serialize,
+	createdAt: string,
 	updatedAt: string,
 };
 
@@ -104,6 +233,20 @@ export type DeadlineRecord_Serialize = {
 	done: boolean,
 };
 
+export type Email = Email_Serialize | Email_Deserialize;
+
+export type EmailKind = "personal" | "work" | "other";
+
+export type Email_Deserialize = {
+	kind?: EmailKind,
+	address?: string,
+};
+
+export type Email_Serialize = {
+	kind: EmailKind,
+	address: string,
+};
+
 /**
  *  Stable, machine-readable error codes. The UI and the admin CLI's exit codes depend on these
  *  names: add new ones, never rename.
@@ -132,10 +275,52 @@ export type Filing_Serialize = {
 	receiptNumber: string | null,
 };
 
-export type IpcError = {
+/**  Where the case is decided. */
+export type Forum = "uscis" | 
+/**  Immigration court. */
+"eoir" | "bia" | "aao" | "dosNvc" | "cbp" | "federalCourt";
+
+/**  The latest I-94 arrival/departure record. */
+export type I94 = I94_Serialize | I94_Deserialize;
+
+/**  The latest I-94 arrival/departure record. */
+export type I94_Deserialize = {
+	number?: string,
+	admissionDate?: string | null,
+	/**  Class of admission as printed, e.g. B2, F1, H1B. */
+	class?: string,
+	/**  A date, or `D/S` (duration of status). */
+	admitUntil?: string | null,
+};
+
+/**  The latest I-94 arrival/departure record. */
+export type I94_Serialize = {
+	number: string,
+	admissionDate: string | null,
+	/**  Class of admission as printed, e.g. B2, F1, H1B. */
+	class: string,
+	/**  A date, or `D/S` (duration of status). */
+	admitUntil: string | null,
+};
+
+export type IpcError = IpcError_Serialize | IpcError_Deserialize;
+
+export type IpcError_Deserialize = {
 	code: ErrorCode,
 	message: string,
+	/**  The refused field of a record, as a path of its camelCase names (`passports.0.expires`). */
+	field?: string | null,
 };
+
+export type IpcError_Serialize = {
+	code: ErrorCode,
+	message: string,
+	/**  The refused field of a record, as a path of its camelCase names (`passports.0.expires`). */
+	field?: string,
+};
+
+/**  Which privacy law governs the client's data: decides where it may be processed. */
+export type Jurisdiction = "US" | "EU" | "UK" | "CA" | "other";
 
 export type KeychainStatus = 
 /**  Secrets can be stored and read. */
@@ -144,6 +329,64 @@ export type KeychainStatus =
 { state: "unreachable"; code: ErrorCode; message: string };
 
 export type Kind = "note" | "matter" | "contact";
+
+/**  A stored matter: its details, its client and when it was created and last changed. */
+export type Matter = Matter_Serialize | Matter_Deserialize;
+
+/**  Everything about a matter that a person edits. Saving replaces the whole record. */
+export type MatterDetails = MatterDetails_Serialize | MatterDetails_Deserialize;
+
+/**  Everything about a matter that a person edits. Saving replaces the whole record. */
+export type MatterDetails_Deserialize = {
+	/**  The firm's own matter number. */
+	number?: string | null,
+	title: string,
+	description: string,
+	/**  E.g. "Family-based adjustment", "Removal defense". */
+	matterType?: string | null,
+	/**  Where the case stands in the firm's own workflow. */
+	firmStatus?: string | null,
+	/**  The agency's latest status, verbatim as the agency wrote it. */
+	agencyStatus?: string | null,
+	agencyStatusDate?: string | null,
+	/**  The benefit or relief sought, e.g. "Lawful permanent residence", "Asylum". */
+	benefitSought?: string | null,
+	forum?: Forum | null,
+	/**  Visa or preference category, e.g. F2A, EB-2, IR-1. */
+	category?: string | null,
+	priorityDate?: string | null,
+	/**  Country of chargeability for the visa bulletin. */
+	chargeability?: string | null,
+	premiumProcessing: boolean,
+	responsibleAttorney?: string | null,
+	nextHearing?: string | null,
+};
+
+/**  Everything about a matter that a person edits. Saving replaces the whole record. */
+export type MatterDetails_Serialize = {
+	/**  The firm's own matter number. */
+	number: string | null,
+	title: string,
+	description: string,
+	/**  E.g. "Family-based adjustment", "Removal defense". */
+	matterType: string | null,
+	/**  Where the case stands in the firm's own workflow. */
+	firmStatus: string | null,
+	/**  The agency's latest status, verbatim as the agency wrote it. */
+	agencyStatus: string | null,
+	agencyStatusDate: string | null,
+	/**  The benefit or relief sought, e.g. "Lawful permanent residence", "Asylum". */
+	benefitSought: string | null,
+	forum: Forum | null,
+	/**  Visa or preference category, e.g. F2A, EB-2, IR-1. */
+	category: string | null,
+	priorityDate: string | null,
+	/**  Country of chargeability for the visa bulletin. */
+	chargeability: string | null,
+	premiumProcessing: boolean,
+	responsibleAttorney: string | null,
+	nextHearing: string | null,
+};
 
 export type MatterSummary = MatterSummary_Serialize | MatterSummary_Deserialize;
 
@@ -164,6 +407,24 @@ export type MatterSummary_Serialize = {
 	title: string,
 	description: string,
 	notes: number,
+	updatedAt: string,
+};
+
+/**  A stored matter: its details, its client and when it was created and last changed. */
+export type Matter_Deserialize = {
+	id: number,
+	clientId: number,
+	details: MatterDetails_Deserialize,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  A stored matter: its details, its client and when it was created and last changed. */
+export type Matter_Serialize = {
+	id: number,
+	clientId: number,
+	details: MatterDetails_Serialize,
+	createdAt: string,
 	updatedAt: string,
 };
 
@@ -206,6 +467,48 @@ export type Notice_Serialize = {
 	noticeDate: string,
 	service: Service,
 	printedDue: string | null,
+};
+
+/**  A contact who is a party to a matter, in one role (a person may hold several). */
+export type Party = {
+	contactId: number,
+	name: string,
+	role: PartyRole,
+};
+
+/**  What a person is to a matter. */
+export type PartyRole = "client" | "petitioner" | "beneficiary" | "applicant" | "derivative" | "sponsor" | "employer" | "coCounsel" | "interpreter";
+
+export type Passport = Passport_Serialize | Passport_Deserialize;
+
+export type Passport_Deserialize = {
+	number?: string,
+	/**  The issuing country, as written. */
+	country?: string,
+	issued?: string | null,
+	expires?: string | null,
+};
+
+export type Passport_Serialize = {
+	number: string,
+	/**  The issuing country, as written. */
+	country: string,
+	issued: string | null,
+	expires: string | null,
+};
+
+export type Phone = Phone_Serialize | Phone_Deserialize;
+
+export type PhoneKind = "mobile" | "home" | "work" | "other";
+
+export type Phone_Deserialize = {
+	kind?: PhoneKind,
+	number?: string,
+};
+
+export type Phone_Serialize = {
+	kind: PhoneKind,
+	number: string,
 };
 
 export type Revision = {
@@ -251,6 +554,14 @@ export type Segment = {
 	text: string,
 	highlight: boolean,
 };
+
+/**
+ *  What makes a client's information special-category: it may not leave the computer without
+ *  the client's consent, and patterns alone cannot find it in notes.
+ */
+export type SensitivityFlag = "asylum" | "vawa" | 
+/**  A T or U visa (trafficking or crime victim). */
+"tuVisa" | "minor" | "medical" | "criminal";
 
 /**  How a notice or decision reached the client. */
 export type Service = "personal" | "mail" | "electronic";

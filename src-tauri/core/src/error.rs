@@ -42,6 +42,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    /// Input refused because of one field of a record; `field` names it for the screen (a path
+    /// such as `passports.0.expires`, in the record's camelCase field names). Code `InvalidInput`.
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
+
     #[error("{0}")]
     NotFound(String),
 
@@ -72,13 +77,21 @@ impl Error {
         match self {
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::KeychainAccessDenied { .. } => ErrorCode::KeychainAccessDenied,
-            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::InvalidInput(_) | Error::InvalidField { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::Database(_) => ErrorCode::Database,
             Error::NewerVersion(_) => ErrorCode::NewerVersion,
             Error::Provider(_) => ErrorCode::Provider,
             Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The field of a record this error is about, when it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
         }
     }
 

@@ -4,9 +4,11 @@
 
 mod case_store;
 mod docket;
+mod records;
 
 pub use case_store::*;
 pub use docket::*;
+pub use records::*;
 
 use casefile_core::workspace::WorkspaceStatus;
 use tauri::State;

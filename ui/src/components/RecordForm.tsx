@@ -1,4 +1,5 @@
-import { useId, type ReactNode } from "react";
+import { useId, type ReactNode, type Ref } from "react";
+import type { IpcError } from "../bindings";
 import { useAction, type Action } from "../data/useAction";
 import { InlineError } from "./InlineError";
 
@@ -13,6 +14,13 @@ interface RecordFormProps {
   /** Called on submit unless a save is already running; checks the fields and runs `save`. */
   onSubmit: (save: Action) => void;
   onCancel: () => void;
+  /** The save action, when the fields need its error too (to show it beside a field). */
+  action?: Action;
+  /** True when the error already shows beside its field, so it is not repeated at the bottom. */
+  errorShownInline?: (error: IpcError) => boolean;
+  /** Said after the buttons, e.g. the keyboard shortcuts. */
+  footnote?: ReactNode;
+  ref?: Ref<HTMLFormElement>;
   children: ReactNode;
 }
 
@@ -25,13 +33,20 @@ export function RecordForm({
   saveTestId,
   onSubmit,
   onCancel,
+  action,
+  errorShownInline,
+  footnote,
+  ref,
   children,
 }: RecordFormProps) {
   const headingId = useId();
-  const save = useAction();
+  const own = useAction();
+  const save = action ?? own;
+  const error = save.error;
 
   return (
     <form
+      ref={ref}
       className={className === undefined ? "panel form" : `panel form ${className}`}
       aria-labelledby={Heading === undefined ? undefined : headingId}
       aria-label={Heading === undefined ? title : undefined}
@@ -48,14 +63,15 @@ export function RecordForm({
         </Heading>
       )}
       {children}
-      {save.error && <InlineError error={save.error} testId="form-error" />}
+      {error && !errorShownInline?.(error) && <InlineError error={error} testId="form-error" />}
       <div className="form__actions">
         <button type="submit" className="button button--primary" data-testid={saveTestId}>
           {save.pending ? "Saving…" : saveLabel}
         </button>
-        <button type="button" className="button" onClick={onCancel}>
+        <button type="button" className="button" data-testid={`${saveTestId}-cancel`} onClick={onCancel}>
           Cancel
         </button>
+        {footnote}
       </div>
     </form>
   );

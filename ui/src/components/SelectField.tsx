@@ -17,6 +17,8 @@ interface SelectFieldProps<T extends string> {
   testId: string;
   hint?: string;
   required?: boolean;
+  /** The app's message about this choice; shown below it with test id `<testId>-error`. */
+  error?: string | undefined;
   selectRef?: Ref<HTMLSelectElement>;
 }
 
@@ -30,16 +32,24 @@ export function SelectField<T extends string>({
   testId,
   hint,
   required,
+  error,
   selectRef,
 }: SelectFieldProps<T>) {
   return (
-    <FieldFrame label={label} hint={hint} required={required}>
-      {({ id, describedBy }) => (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      required={required}
+      error={error}
+      errorTestId={`${testId}-error`}
+    >
+      {({ id, describedBy, invalid }) => (
         <select
           id={id}
           ref={selectRef}
           className="field__input field__select"
           aria-required={required}
+          aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           data-testid={testId}
           value={value}

@@ -6,14 +6,19 @@ interface TextFieldProps {
   value: string;
   onChange: (value: string) => void;
   testId: string;
-  /** "date" gives the system date picker; its value is YYYY-MM-DD (or "" when empty). */
-  type?: "text" | "date";
+  /**
+   * "date" gives the system date picker; its value is YYYY-MM-DD (or "" when empty).
+   * "password" hides what is typed, e.g. an SSN while it is masked.
+   */
+  type?: "text" | "date" | "password";
   hint?: string;
   required?: boolean;
+  /** The app's message about this value; shown below it with test id `<testId>-error`. */
+  error?: string | undefined;
   inputRef?: Ref<HTMLInputElement>;
 }
 
-/** A labelled one-line input (text or date); `hint` is read out with it. */
+/** A labelled one-line input (text or date); `hint` and `error` are read out with it. */
 export function TextField({
   label,
   value,
@@ -22,11 +27,18 @@ export function TextField({
   type = "text",
   hint,
   required,
+  error,
   inputRef,
 }: TextFieldProps) {
   return (
-    <FieldFrame label={label} hint={hint} required={required}>
-      {({ id, describedBy }) => (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      required={required}
+      error={error}
+      errorTestId={`${testId}-error`}
+    >
+      {({ id, describedBy, invalid }) => (
         <input
           id={id}
           ref={inputRef}
@@ -35,6 +47,7 @@ export function TextField({
           autoComplete="off"
           spellCheck={false}
           aria-required={required}
+          aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           data-testid={testId}
           value={value}

@@ -10,12 +10,26 @@ export function useClient(id: number) {
   return useQuery(`client:${String(id)}`, () => commands.client(id));
 }
 
+/** A client's whole record (identity, identifiers, documents, addresses…). */
+export function useContact(id: number) {
+  return useQuery(`contact:${String(id)}`, () => commands.contact(id));
+}
+
 export function useMatters(clientId: number) {
   return useQuery(`matters:${String(clientId)}`, () => commands.matters(clientId));
 }
 
 export function useMatter(id: number) {
   return useQuery(`matter:${String(id)}`, () => commands.matter(id));
+}
+
+/** A matter's whole record (statuses, category, dates…). */
+export function useMatterRecord(id: number) {
+  return useQuery(`matter-record:${String(id)}`, () => commands.matterRecord(id));
+}
+
+export function useMatterParties(matterId: number) {
+  return useQuery(`parties:${String(matterId)}`, () => commands.matterParties(matterId));
 }
 
 export function useNotes(matterId: number) {

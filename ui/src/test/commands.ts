@@ -3,13 +3,16 @@ import { vi, type Mock } from "vitest";
 import type {
   ClientSummary_Serialize,
   commands as Commands,
+  Contact_Serialize,
   DeadlineRecord_Serialize,
   Filing_Serialize,
-  IpcError,
+  IpcError_Serialize,
+  Matter_Serialize,
   MatterSummary_Serialize,
   Note,
   NoteSummary,
   Notice_Serialize,
+  Party,
   Revision,
   RevisionSummary,
   SearchHit_Serialize,
@@ -49,6 +52,15 @@ const NAMES = [
   "upcomingDeadlines",
   "overrideDeadline",
   "completeDeadline",
+  "contact",
+  "updateContact",
+  "matterRecord",
+  "updateMatter",
+  "matterParties",
+  "addParty",
+  "removeParty",
+  "noteTags",
+  "setNoteTags",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -68,10 +80,14 @@ export function ok<T>(data: T): { status: "ok"; data: T } {
 }
 
 export function fail(
-  code: IpcError["code"],
+  code: IpcError_Serialize["code"],
   message: string,
-): { status: "error"; error: IpcError } {
-  return { status: "error", error: { code, message } };
+  field?: string,
+): { status: "error"; error: IpcError_Serialize } {
+  return {
+    status: "error",
+    error: field === undefined ? { code, message } : { code, message, field },
+  };
 }
 
 const AT = "2025-03-14T15:09:26Z";
@@ -91,6 +107,77 @@ export function aMatter(overrides: Partial<MatterSummary_Serialize> = {}): Matte
     updatedAt: AT,
     ...overrides,
   };
+}
+
+type ContactDetails = Contact_Serialize["details"];
+
+/** A client's whole record: Ana Peña with nothing but her name, unless overridden. */
+export function aContact(overrides: Partial<ContactDetails> = {}, id = 1): Contact_Serialize {
+  return {
+    id,
+    createdAt: AT,
+    updatedAt: AT,
+    details: {
+      kind: "person",
+      givenName: "Ana",
+      middleName: "",
+      familyName: "Peña",
+      institutionName: "",
+      otherNames: [],
+      dateOfBirth: null,
+      countryOfBirth: null,
+      citizenships: [],
+      aNumber: null,
+      uscisAccountNumber: null,
+      ssnItin: null,
+      passports: [],
+      latestI94: null,
+      sevisId: null,
+      addresses: [],
+      phones: [],
+      emails: [],
+      preferredLanguage: null,
+      interpreterNeeded: false,
+      detained: false,
+      sensitivityFlags: [],
+      jurisdiction: null,
+      ...overrides,
+    },
+  };
+}
+
+type MatterDetails = Matter_Serialize["details"];
+
+/** A matter's whole record: "I-130 for spouse" with nothing else, unless overridden. */
+export function aMatterRecord(overrides: Partial<MatterDetails> = {}, id = 10): Matter_Serialize {
+  return {
+    id,
+    clientId: 1,
+    createdAt: AT,
+    updatedAt: AT,
+    details: {
+      number: null,
+      title: "I-130 for spouse",
+      description: "",
+      matterType: null,
+      firmStatus: null,
+      agencyStatus: null,
+      agencyStatusDate: null,
+      benefitSought: null,
+      forum: null,
+      category: null,
+      priorityDate: null,
+      chargeability: null,
+      premiumProcessing: false,
+      responsibleAttorney: null,
+      nextHearing: null,
+      ...overrides,
+    },
+  };
+}
+
+export function aParty(overrides: Partial<Party> = {}): Party {
+  return { contactId: 2, name: "Luis Peña", role: "petitioner", ...overrides };
 }
 
 export function aNote(overrides: Partial<Note> = {}): Note {
@@ -209,6 +296,10 @@ export function resetCommands(commands: MockCommands): void {
   commands.deadlines.mockResolvedValue(ok([]));
   commands.upcomingDeadlines.mockResolvedValue(ok([]));
   commands.noteRevisions.mockResolvedValue(ok([aRevisionSummary()]));
+  commands.contact.mockResolvedValue(ok(aContact()));
+  commands.matterRecord.mockResolvedValue(ok(aMatterRecord()));
+  commands.matterParties.mockResolvedValue(ok([]));
+  commands.noteTags.mockResolvedValue(ok([]));
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

@@ -5,10 +5,13 @@
 //! migrations. There is no way to open the store unencrypted.
 
 pub(crate) mod backup;
+mod contact_details;
 mod docket;
+mod fields;
 mod identifiers;
 mod import;
 mod key;
+mod matter_details;
 mod migrations;
 mod notes;
 mod profiles;
@@ -20,9 +23,14 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
 pub use backup::MIN_PASSPHRASE_CHARS;
+pub use contact_details::{
+    Address, AddressKind, Contact, ContactDetails, Email, EmailKind, I94, Jurisdiction, Passport,
+    Phone, PhoneKind, SensitivityFlag,
+};
 pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, UpcomingDeadline};
 pub use import::{ImportFailure, ImportReport};
 pub use key::DatabaseKey;
+pub use matter_details::{Forum, Matter, MatterDetails, Party, PartyRole};
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};
 pub use profiles::{CredentialStatus, StoredProfile};
 pub use records::{ClientSummary, ContactKind, MatterSummary, NewContact, NewMatter, NoteSummary};

@@ -219,6 +219,59 @@ impl Store {
     }
 }
 
+/// The longest tag, in characters.
+const MAX_TAG_CHARS: usize = 40;
+
+impl Store {
+    /// A note's tags, alphabetical.
+    pub fn note_tags(&self, id: i64) -> Result<Vec<String>> {
+        self.note(id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id
+             WHERE nt.note_id = ?1 ORDER BY t.name COLLATE NOCASE",
+        )?;
+        let tags = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(tags)
+    }
+
+    /// Replaces a note's tags. Tags are trimmed, blank ones dropped, and the same tag in another
+    /// case is the same tag (it keeps the spelling it was first given).
+    pub fn set_note_tags(&mut self, id: i64, tags: &[String]) -> Result<Vec<String>> {
+        let names: Vec<&str> = tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if let Some(long) = names.iter().find(|t| t.chars().count() > MAX_TAG_CHARS) {
+            return Err(Error::InvalidInput(format!(
+                "The tag {long:?} is longer than {MAX_TAG_CHARS} characters; shorten it."
+            )));
+        }
+        let tx = self.conn.transaction()?;
+        let live: bool = tx.query_row(
+            "SELECT count(*) FROM notes WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        if !live {
+            return Err(no_note(id));
+        }
+        tx.execute("DELETE FROM note_tags WHERE note_id = ?1", [id])?;
+        for name in names {
+            tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [name])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO note_tags (note_id, tag_id)
+                 SELECT ?1, id FROM tags WHERE name = ?2",
+                params![id, name],
+            )?;
+        }
+        tx.commit()?;
+        self.note_tags(id)
+    }
+}
+
 /// Inserts a note and its first revision; returns its id.
 pub(super) fn insert_note(tx: &Connection, note: &NewNote) -> Result<i64> {
     let created = note.created_at.clone().unwrap_or_else(now);
@@ -371,6 +424,42 @@ mod tests {
             ErrorCode::NotFound
         );
         assert_eq!(store.check().unwrap().revisions, 0);
+    }
+
+    #[test]
+    fn tags_are_replaced_whole_and_match_without_case() {
+        let (_dir, mut store) = test_support::store();
+        let matter = matter(&mut store);
+        let note = store.create_note(&NewNote::new(matter, "T", "b")).unwrap();
+        let other = store.create_note(&NewNote::new(matter, "U", "c")).unwrap();
+        let tags = |v: &[&str]| v.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            store
+                .set_note_tags(note.id, &tags(&["RFE", " evidence ", "", "rfe"]))
+                .unwrap(),
+            ["evidence", "RFE"]
+        );
+        assert_eq!(
+            store.set_note_tags(other.id, &tags(&["Rfe"])).unwrap(),
+            ["RFE"]
+        );
+        assert_eq!(
+            store.set_note_tags(note.id, &tags(&["hearing"])).unwrap(),
+            ["hearing"]
+        );
+        assert_eq!(store.note_tags(other.id).unwrap(), ["RFE"]);
+        let long = "x".repeat(MAX_TAG_CHARS + 1);
+        let err = store.set_note_tags(note.id, &[long]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert_eq!(store.note_tags(note.id).unwrap(), ["hearing"]);
+        store.trash_note(note.id).unwrap();
+        assert_eq!(
+            store
+                .set_note_tags(note.id, &tags(&["x"]))
+                .unwrap_err()
+                .code(),
+            ErrorCode::NotFound
+        );
     }
 
     #[test]

@@ -2,22 +2,32 @@
 //! record (passports, addresses, filings…) uses the same tables' JSON and later migrations.
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Store, identifiers, now};
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub enum ContactKind {
     Person,
     Institution,
 }
 
 impl ContactKind {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             ContactKind::Person => "person",
             ContactKind::Institution => "institution",
+        }
+    }
+
+    pub(super) fn parse(value: &str) -> Option<Self> {
+        match value {
+            "person" => Some(ContactKind::Person),
+            "institution" => Some(ContactKind::Institution),
+            _ => None,
         }
     }
 }

@@ -1,10 +1,10 @@
 import { useRef } from "react";
 import { BackButton } from "../../components/BackButton";
-import { Detail } from "../../components/Detail";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useFocusOnce } from "../../components/useFocusOnce";
 import { useClient } from "../../data/caseQueries";
 import { MatterList } from "../matters/MatterList";
+import { ClientDetails } from "./ClientDetails";
 
 interface ClientPageProps {
   clientId: number;
@@ -13,7 +13,7 @@ interface ClientPageProps {
   onOpenMatter: (matterId: number) => void;
 }
 
-/** One client: their A-number and their matters. */
+/** One client: their matters, and their whole record (read, or edited in place). */
 export function ClientPage({ clientId, focusOnOpen, onBack, onOpenMatter }: ClientPageProps) {
   const client = useClient(clientId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -33,11 +33,10 @@ export function ClientPage({ clientId, focusOnOpen, onBack, onOpenMatter }: Clie
             >
               {client.data.name}
             </h2>
-            <dl className="details">
-              <Detail term="A-number">{client.data.aNumber ?? "None recorded"}</Detail>
-            </dl>
           </div>
+          {/* Matters first: what the page is opened for, and it stays put as details load. */}
           <MatterList clientId={clientId} onOpenMatter={onOpenMatter} />
+          <ClientDetails clientId={clientId} onSaved={client.reload} />
         </>
       ) : (
         <QueryStatus query={client} what="client" />

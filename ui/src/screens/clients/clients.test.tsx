@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "../../bindings";
 import {
   aClient,
+  aContact,
   aMatter,
   fail,
   mockedCommands,
@@ -175,9 +176,10 @@ describe("client page", () => {
     const matter = aMatter({ id: 10, title: "I-130 for spouse", number: "2025-014", notes: 2 });
     mocks.matters.mockResolvedValue(ok([matter]));
     mocks.matter.mockResolvedValue(ok(matter));
+    mocks.contact.mockResolvedValue(ok(aContact({ aNumber: "A012345678" })));
     const { user } = await openAna();
 
-    expect(screen.getByText("A012345678")).toBeDefined();
+    expect((await screen.findByTestId("detail-a-number")).textContent).toBe("A012345678");
     const item = await screen.findByTestId("matter-item");
     expect(item.dataset.id).toBe("10");
     expect(item.textContent).toContain("2025-014");

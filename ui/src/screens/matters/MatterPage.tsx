@@ -1,12 +1,13 @@
 import { useRef } from "react";
-import { Detail } from "../../components/Detail";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useFocusOnce } from "../../components/useFocusOnce";
 import { useMatter } from "../../data/caseQueries";
 import { DeadlineList } from "../deadlines/DeadlineList";
 import { FilingList } from "../filings/FilingList";
 import { BackToClient } from "./BackToClient";
+import { MatterDetails } from "./MatterDetails";
 import { NoteList } from "./NoteList";
+import { PartyList } from "./PartyList";
 
 interface MatterPageProps {
   matterId: number;
@@ -18,7 +19,7 @@ interface MatterPageProps {
   onNewNote: () => void;
 }
 
-/** One matter: its number, notes, filings and deadlines. */
+/** One matter: its notes, filings and deadlines, then its details and parties. */
 export function MatterPage({
   matterId,
   notice,
@@ -32,7 +33,7 @@ export function MatterPage({
   useFocusOnce(headingRef, focusOnOpen && matter.state === "ready");
 
   if (matter.state !== "ready") return <QueryStatus query={matter} what="matter" />;
-  const { clientId, title, number } = matter.data;
+  const { clientId, title } = matter.data;
 
   return (
     <>
@@ -51,11 +52,6 @@ export function MatterPage({
         >
           {title}
         </h2>
-        {number !== null && (
-          <dl className="details">
-            <Detail term="Matter number">{number}</Detail>
-          </dl>
-        )}
       </div>
       {notice !== undefined && (
         <p className="notice" role="status">
@@ -65,6 +61,9 @@ export function MatterPage({
       <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
       <FilingList matterId={matterId} />
       <DeadlineList matterId={matterId} />
+      {/* Below the daily work, so that loading them never moves what is above. */}
+      <MatterDetails matterId={matterId} onSaved={matter.reload} />
+      <PartyList matterId={matterId} />
     </>
   );
 }

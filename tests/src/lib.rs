@@ -66,6 +66,11 @@ fn built(
     .map_err(anyhow::Error::msg)
 }
 
+/// Where a failed end-to-end test named `name` leaves its screenshot, page and app log.
+pub fn artifacts_dir(name: &str) -> PathBuf {
+    target_dir().join("e2e-artifacts").join(name)
+}
+
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -408,7 +413,7 @@ impl App {
 
     /// Saves a screenshot, the page source and every log of this app.
     async fn save_artifacts(&self) -> Result<PathBuf> {
-        let dir = target_dir().join("e2e-artifacts").join(&self.name);
+        let dir = artifacts_dir(&self.name);
         std::fs::create_dir_all(&dir)?;
         let screenshot = self.client.screenshot().await;
         if let Ok(png) = &screenshot {

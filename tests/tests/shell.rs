@@ -199,9 +199,7 @@ async fn the_webview_can_reach_nothing_but_the_app() -> Result<()> {
 #[ignore = "drives the real app: needs a display, a Secret Service and tauri-driver (make test)"]
 async fn a_failing_test_leaves_a_screenshot_and_the_app_log() -> Result<()> {
     let name = "planted_failure";
-    let artifacts = casefile_tests::workspace_root()
-        .join("target/e2e-artifacts")
-        .join(name);
+    let artifacts = casefile_tests::artifacts_dir(name);
     let _ = std::fs::remove_dir_all(&artifacts);
     let outcome = App::run(name, Launch::default(), async |_| {
         anyhow::bail!("planted failure")

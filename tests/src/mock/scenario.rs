@@ -37,10 +37,17 @@ pub enum Scenario {
     OnDemand,
     /// OpenAI Responses: 400 on `store` (zero data retention).
     Retention,
+    /// A long answer sent as fast as possible, for throughput benchmarks.
+    Bulk,
 }
 
+/// What a bulk stream repeats, chunk after chunk.
+pub const BULK_CHUNK: &str = "The petitioner filed the I-130 on time. ";
+/// How many chunks a bulk stream carries (about 800 KB of text).
+pub const BULK_CHUNKS: usize = 20_000;
+
 /// Longest names first, so that "rate-limited-once" is not read as "rate-limited".
-const NAMES: [(&str, Scenario); 15] = [
+const NAMES: [(&str, Scenario); 16] = [
     ("rate-limited-once", Scenario::RateLimitedOnce),
     ("rate-limited", Scenario::RateLimited),
     ("midstream-error", Scenario::MidstreamError),
@@ -56,6 +63,7 @@ const NAMES: [(&str, Scenario); 15] = [
     ("quota", Scenario::Quota),
     ("slow", Scenario::Slow),
     ("drop", Scenario::Drop),
+    ("bulk", Scenario::Bulk),
 ];
 
 impl Scenario {
@@ -80,6 +88,7 @@ impl Scenario {
     pub fn pace(self) -> Duration {
         match self {
             Scenario::Slow => Duration::from_millis(100),
+            Scenario::Bulk => Duration::ZERO,
             _ => Duration::from_millis(5),
         }
     }
@@ -88,6 +97,7 @@ impl Scenario {
     pub fn text_chunks(self) -> Vec<String> {
         match self {
             Scenario::Slow => vec!["word ".to_owned(); 100],
+            Scenario::Bulk => vec![BULK_CHUNK.to_owned(); BULK_CHUNKS],
             Scenario::MidstreamError
             | Scenario::Drop
             | Scenario::BadCrc
@@ -101,6 +111,7 @@ impl Scenario {
     pub fn output_tokens(self) -> u64 {
         match self {
             Scenario::Slow => 100,
+            Scenario::Bulk => BULK_CHUNKS as u64,
             _ => super::OUTPUT_TOKENS,
         }
     }

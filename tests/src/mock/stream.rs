@@ -63,7 +63,7 @@ impl Script {
             (steps, guard, true),
             move |(mut steps, mut guard, first)| async move {
                 let step = steps.next()?;
-                if !first {
+                if !first && !pace.is_zero() {
                     tokio::time::sleep(pace).await;
                 }
                 // The mock is done once its last step is out: a client closing after that is no

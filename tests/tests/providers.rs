@@ -449,3 +449,101 @@ async fn plain_http_to_another_computer_is_refused_before_connecting() {
     assert_eq!(error.kind(), ProviderErrorKind::Configuration, "{error}");
     assert!(error.message().contains("https://"), "{error}");
 }
+
+/// A forward proxy on loopback: relays each connection to the origin named in its first request
+/// line and keeps everything the client sent, so a test can see which requests went through it.
+async fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<String>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let log = sent.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let (mut from_client, mut to_client) = client.into_split();
+                let mut buffer = vec![0u8; 64 * 1024];
+                let Ok(read) = from_client.read(&mut buffer).await else {
+                    return;
+                };
+                // "POST http://127.0.0.1:PORT/… HTTP/1.1": the origin is in the request line.
+                let head = String::from_utf8_lossy(&buffer[..read]).into_owned();
+                let Some(origin) = head
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|uri| uri.strip_prefix("http://"))
+                    .and_then(|rest| rest.split('/').next())
+                    .map(str::to_owned)
+                else {
+                    return;
+                };
+                let Ok(upstream) = tokio::net::TcpStream::connect(origin).await else {
+                    return;
+                };
+                let (mut from_upstream, mut to_upstream) = upstream.into_split();
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut from_upstream, &mut to_client).await;
+                });
+                let mut pending = read;
+                loop {
+                    log.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buffer[..pending]));
+                    if to_upstream.write_all(&buffer[..pending]).await.is_err() {
+                        return;
+                    }
+                    match from_client.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => pending = n,
+                    }
+                }
+            });
+        }
+    });
+    (address, sent)
+}
+
+#[tokio::test]
+async fn an_explicit_proxy_carries_every_request() {
+    let (proxy, seen) = recording_proxy().await;
+    let client = ProviderClient::new(&TransportSettings {
+        proxy: Some(proxy),
+        ..TransportSettings::default()
+    })
+    .unwrap();
+    for route in [Route::AzureEntra, Route::VertexGemini] {
+        let mock = start(route).await;
+        let (profile, credentials) = route.profile(&mock, "normal");
+        let mut stream = client
+            .stream(&profile, &credentials, &request())
+            .await
+            .unwrap();
+        let mut text = String::new();
+        while let Some(event) = stream.next().await {
+            if let StreamEvent::TextDelta { text: delta } = event.unwrap() {
+                text.push_str(&delta);
+            }
+        }
+        assert_eq!(text, REPLY, "{route:?}");
+    }
+    // The model calls and the sign-in token exchanges all went through the proxy.
+    let sent = seen.lock().unwrap().clone();
+    // Request lines in absolute form, the way a client talks to a proxy.
+    let lines: Vec<&str> = sent
+        .split("POST http://")
+        .skip(1)
+        .filter_map(|request| request.lines().next())
+        .collect();
+    for expected in [
+        "/oauth2/v2.0/token HTTP/1.1",
+        "/openai/v1/chat/completions HTTP/1.1",
+        "/token HTTP/1.1",
+        ":streamGenerateContent?alt=sse HTTP/1.1",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(expected)),
+            "{expected} not in {lines:#?}"
+        );
+    }
+}

@@ -547,3 +547,128 @@ async fn an_explicit_proxy_carries_every_request() {
         );
     }
 }
+
+/// A TLS front for `mock` with a certificate from a private CA (as a TLS-inspecting proxy would
+/// present); returns its https base URL and the CA certificate's PEM file.
+async fn behind_private_tls(
+    mock: &MockProvider,
+    dir: &std::path::Path,
+) -> (String, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Firm Inspection CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    let identity = native_tls::Identity::from_pkcs8(
+        &std::fs::read(dir.join("server.pem")).unwrap(),
+        &std::fs::read(dir.join("server.key")).unwrap(),
+    )
+    .unwrap();
+    let acceptor =
+        tokio_native_tls::TlsAcceptor::from(native_tls::TlsAcceptor::new(identity).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let origin = mock.base_url().trim_start_matches("http://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, origin) = (acceptor.clone(), origin.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                if let Ok(mut upstream) = tokio::net::TcpStream::connect(origin).await {
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (url, dir.join("ca.pem"))
+}
+
+#[tokio::test]
+async fn a_firms_extra_ca_certificate_is_trusted_on_top_of_the_system_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = start(Route::OpenAi).await;
+    let (url, ca) = behind_private_tls(&mock, dir.path()).await;
+    let (mut profile, credentials) = Route::OpenAi.profile(&mock, "normal");
+    profile.base_url = Some(url);
+
+    let error = match fast_client()
+        .stream(&profile, &credentials, &request())
+        .await
+    {
+        Ok(_) => panic!("a certificate from an unknown CA was accepted"),
+        Err(e) => e,
+    };
+    assert_eq!(error.kind(), ProviderErrorKind::Network, "{error}");
+    assert!(
+        error.message().to_lowercase().contains("certificate"),
+        "{error}"
+    );
+
+    let trusting = ProviderClient::new(&TransportSettings {
+        extra_ca_file: Some(ca),
+        ..TransportSettings::default()
+    })
+    .unwrap();
+    let mut stream = trusting
+        .stream(&profile, &credentials, &request())
+        .await
+        .unwrap();
+    let mut text = String::new();
+    while let Some(event) = stream.next().await {
+        if let StreamEvent::TextDelta { text: delta } = event.unwrap() {
+            text.push_str(&delta);
+        }
+    }
+    assert_eq!(text, REPLY);
+}

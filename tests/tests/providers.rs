@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use casefile_core::providers::{
     ChatRequest, CredentialField, Credentials, Message, ProviderClient, ProviderError,
-    ProviderErrorKind, StopReason, StreamEvent, TransportSettings, Usage,
+    ProviderErrorKind, ProviderProfile, StopReason, StreamEvent, TransportSettings, Usage,
 };
 use casefile_core::secrets::Secret;
 use casefile_tests::mock::{
@@ -45,11 +45,17 @@ struct Outcome {
 
 async fn run(route: Route, mock: &MockProvider, scenario: &str) -> Outcome {
     let (profile, credentials) = route.profile(mock, scenario);
+    outcome_of(&fast_client(), &profile, &credentials).await
+}
+
+/// Streams one request to its end (or first error) and keeps what arrived.
+async fn outcome_of(
+    client: &ProviderClient,
+    profile: &ProviderProfile,
+    credentials: &Credentials,
+) -> Outcome {
     let mut outcome = Outcome::default();
-    let mut stream = match fast_client()
-        .stream(&profile, &credentials, &request())
-        .await
-    {
+    let mut stream = match client.stream(profile, credentials, &request()).await {
         Ok(stream) => stream,
         Err(e) => {
             outcome.error = Some(e);
@@ -390,13 +396,8 @@ async fn sign_in_tokens_are_fetched_once_and_reused() {
         let (profile, credentials) = route.profile(&mock, "normal");
         let client = fast_client();
         for _ in 0..3 {
-            let mut stream = client
-                .stream(&profile, &credentials, &request())
-                .await
-                .unwrap();
-            while let Some(event) = stream.next().await {
-                event.unwrap();
-            }
+            let outcome = outcome_of(&client, &profile, &credentials).await;
+            assert!(outcome.error.is_none(), "{route:?}: {:?}", outcome.error);
         }
         let token_calls = mock
             .requests()
@@ -417,15 +418,10 @@ async fn a_stream_that_goes_quiet_times_out() {
     for route in [Route::OpenAi, Route::BedrockSigV4, Route::VertexGemini] {
         let mock = start(route).await;
         let (profile, credentials) = route.profile(&mock, "slow");
-        let result = async {
-            let mut stream = client.stream(&profile, &credentials, &request()).await?;
-            while let Some(event) = stream.next().await {
-                event?;
-            }
-            Ok::<(), ProviderError>(())
-        }
-        .await;
-        let error = result.expect_err("a 100 ms pause passed a 30 ms idle timeout");
+        let outcome = outcome_of(&client, &profile, &credentials).await;
+        let error = outcome
+            .error
+            .expect("a 100 ms pause passed a 30 ms idle timeout");
         assert_eq!(
             error.kind(),
             ProviderErrorKind::Timeout,
@@ -515,17 +511,8 @@ async fn an_explicit_proxy_carries_every_request() {
     for route in [Route::AzureEntra, Route::VertexGemini] {
         let mock = start(route).await;
         let (profile, credentials) = route.profile(&mock, "normal");
-        let mut stream = client
-            .stream(&profile, &credentials, &request())
-            .await
-            .unwrap();
-        let mut text = String::new();
-        while let Some(event) = stream.next().await {
-            if let StreamEvent::TextDelta { text: delta } = event.unwrap() {
-                text.push_str(&delta);
-            }
-        }
-        assert_eq!(text, REPLY, "{route:?}");
+        let outcome = outcome_of(&client, &profile, &credentials).await;
+        assert_eq!(outcome.text, REPLY, "{route:?}: {:?}", outcome.error);
     }
     // The model calls and the sign-in token exchanges all went through the proxy.
     let sent = seen.lock().unwrap().clone();
@@ -660,15 +647,6 @@ async fn a_firms_extra_ca_certificate_is_trusted_on_top_of_the_system_store() {
         ..TransportSettings::default()
     })
     .unwrap();
-    let mut stream = trusting
-        .stream(&profile, &credentials, &request())
-        .await
-        .unwrap();
-    let mut text = String::new();
-    while let Some(event) = stream.next().await {
-        if let StreamEvent::TextDelta { text: delta } = event.unwrap() {
-            text.push_str(&delta);
-        }
-    }
-    assert_eq!(text, REPLY);
+    let outcome = outcome_of(&trusting, &profile, &credentials).await;
+    assert_eq!(outcome.text, REPLY, "{:?}", outcome.error);
 }

@@ -100,14 +100,11 @@ enum StoreCommand {
     /// Import contacts, matters and notes from a JSON Lines file (one record per line).
     ///
     /// Records carry their own `id`: importing again updates them, never duplicates them, so an
-    /// interrupted import is completed by running it again. Bad lines are reported with their
-    /// line number and skipped; the rest is imported.
-    #[command(after_help = "Record shapes (fields beyond these are ignored):\n  \
-        {\"type\":\"contact\",\"id\":\"C-1\",\"kind\":\"person|institution\",\"given_name\":…,\"middle_name\":…,\"family_name\":…,\n   \
-         \"institution_name\":…,\"other_names\":[…],\"a_number\":…,\"date_of_birth\":…,\"country_of_birth\":…,\n   \
-         \"preferred_language\":…,\"jurisdiction\":\"US|EU|UK|CA|other\"}\n  \
-        {\"type\":\"matter\",\"id\":\"M-1\",\"client_id\":\"C-1\",\"title\":…,\"number\":…,\"description\":…}\n  \
-        {\"type\":\"note\",\"id\":\"N-1\",\"matter_id\":\"M-1\",\"body\":…,\"title\":…,\"created_at\":\"RFC 3339\"}")]
+    /// interrupted import is completed by running it again. A contact or matter line is the
+    /// whole record, checked as the app checks a save: a field left out is emptied. Bad lines
+    /// are reported with their line number and the field at fault, and nothing of them is
+    /// written; the rest is imported.
+    #[command(after_help = IMPORT_HELP)]
     Import { file: PathBuf },
     /// Search notes, matters and contacts as the app's search box does.
     Search {
@@ -119,6 +116,37 @@ enum StoreCommand {
     /// Check the case database's integrity and count its records. Exit 6 if it is damaged.
     Check,
 }
+
+/// The record shapes `import --help` shows. Keep in step with `store/import.rs`.
+const IMPORT_HELP: &str = r#"Record shapes (snake_case names; null is the same as leaving a field out; other fields are ignored):
+
+contact  {"type":"contact", "id":"C-1", "kind":"person"|"institution",
+  "given_name", "middle_name", "family_name", "institution_name", "other_names":[…],
+  "date_of_birth":"YYYY-MM-DD", "country_of_birth", "citizenships":[…],
+  "a_number", "uscis_account_number", "ssn_itin", "sevis_id",
+  "passports":[{"number", "country", "issued", "expires"}],
+  "latest_i94":{"number", "admission_date", "class", "admit_until":date|"D/S"},
+  "addresses":[{"kind":residence|mailing|work|foreign|other, "lines":[…], "city",
+                  "region", "postal_code", "country", "from", "to"}],
+  "phones":[{"kind":mobile|home|work|other, "number"}],
+  "emails":[{"kind":personal|work|other, "address"}],
+  "preferred_language", "interpreter_needed":bool, "detained":bool,
+  "sensitivity_flags":[asylum|vawa|tu_visa|minor|medical|criminal],
+  "jurisdiction":"US"|"EU"|"UK"|"CA"|"other"}
+
+matter   {"type":"matter", "id":"M-1", "client_id":"C-1", "title", "number",
+  "description", "matter_type", "firm_status", "agency_status" (verbatim),
+  "agency_status_date", "benefit_sought",
+  "forum":uscis|eoir|bia|aao|dos_nvc|cbp|federal_court, "category", "priority_date",
+  "chargeability", "premium_processing":bool, "responsible_attorney", "next_hearing",
+  "parties":[{"contact_id":"C-2", "role":client|petitioner|beneficiary|applicant|
+               derivative|sponsor|employer|co_counsel|interpreter}]}
+  With "parties", the matter's parties become exactly those; without it they stay as they are.
+
+note     {"type":"note", "id":"N-1", "matter_id":"M-1", "body", "title",
+  "created_at":"RFC 3339"}
+
+Dates are YYYY-MM-DD. Contacts come before the matters that name them, matters before their notes."#;
 
 #[derive(Subcommand)]
 enum SecretCommand {

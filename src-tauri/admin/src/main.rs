@@ -23,7 +23,7 @@ use casefile_core::providers::{
     test_connection,
 };
 use casefile_core::secrets::Secret;
-use casefile_core::store::{SearchFilter, StoredProfile};
+use casefile_core::store::{ImportFailure, SearchFilter, StoredProfile};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -97,15 +97,21 @@ enum BackupCommand {
 /// Commands on the case database.
 #[derive(Subcommand)]
 enum StoreCommand {
-    /// Import contacts, matters and notes from a JSON Lines file (one record per line).
+    /// Import contacts, matters and notes from a JSON Lines file (one record per line), or
+    /// contacts from a CSV file with a header row.
     ///
     /// Records carry their own `id`: importing again updates them, never duplicates them, so an
     /// interrupted import is completed by running it again. A contact or matter line is the
     /// whole record, checked as the app checks a save: a field left out is emptied. Bad lines
     /// are reported with their line number and the field at fault, and nothing of them is
     /// written; the rest is imported.
-    #[command(after_help = IMPORT_HELP)]
-    Import { file: PathBuf },
+    #[command(after_help = import_help())]
+    Import {
+        file: PathBuf,
+        /// The file's format; by default, csv for a FILE ending in .csv, jsonl otherwise.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+    },
     /// Search notes, matters and contacts as the app's search box does.
     Search {
         query: String,
@@ -115,6 +121,51 @@ enum StoreCommand {
     },
     /// Check the case database's integrity and count its records. Exit 6 if it is damaged.
     Check,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormat {
+    /// JSON Lines: contacts, matters and notes, one per line.
+    Jsonl,
+    /// Contacts only, one per row, under a header row.
+    Csv,
+}
+
+impl ImportFormat {
+    fn of(file: &std::path::Path) -> Self {
+        let csv = file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv { Self::Csv } else { Self::Jsonl }
+    }
+}
+
+fn import_help() -> String {
+    // The CSV columns, wrapped as the rest of the help is.
+    let mut columns = String::from(" ");
+    let mut width = 1;
+    for name in casefile_core::store::csv_columns() {
+        if width + name.len() > 92 {
+            columns.push_str("\n ");
+            width = 1;
+        }
+        columns.push(' ');
+        columns.push_str(name);
+        width += name.len() + 1;
+    }
+    format!(
+        "{IMPORT_HELP}
+
+CSV (contacts only): a header row naming some of these columns, in any order:
+{columns}
+The passport_*, i94_*, address_*, phone and email columns fill the contact's first passport, its
+latest I-94, its first address, phone and e-mail. List cells (other_names, citizenships,
+sensitivity_flags, address_lines) separate entries with ';' or line breaks; interpreter_needed
+and detained take yes/no or true/false. Cells may be quoted (\"O'Brien, Jr.\"; \"\" inside quotes
+is one quote; line breaks allowed). UTF-8 with or without a byte order mark, LF or CRLF. A
+column Casefile does not know refuses the file before anything is written. A bad row is
+reported by the line it starts on and its column."
+    )
 }
 
 /// The record shapes `import --help` shows. Keep in step with `store/import.rs`.
@@ -411,25 +462,31 @@ fn backup(workspace: &Workspace, command: BackupCommand) -> casefile_core::Resul
 fn case_store(workspace: &Workspace, command: StoreCommand) -> casefile_core::Result<Report> {
     let mut store = workspace.open_store()?;
     match command {
-        StoreCommand::Import { file } => {
+        StoreCommand::Import { file, format } => {
+            let format = format.unwrap_or_else(|| ImportFormat::of(&file));
             let input = std::fs::File::open(&file)
                 .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?;
+            let input = std::io::BufReader::new(input);
             let show_progress = std::io::stderr().is_terminal();
-            let report =
-                store.import_jsonl(
-                    std::io::BufReader::new(input),
-                    |done, failure| match failure {
-                        Some(f) => eprintln!("line {}: {}", f.line, f.reason),
-                        None if show_progress => eprint!("\r{done} lines read"),
-                        None => {}
-                    },
-                )?;
+            let units = match format {
+                ImportFormat::Jsonl => "lines",
+                ImportFormat::Csv => "rows",
+            };
+            let progress = |done: usize, failure: Option<&ImportFailure>| match failure {
+                Some(f) => eprintln!("line {}: {}", f.line, f.reason),
+                None if show_progress => eprint!("\r{done} {units} read"),
+                None => {}
+            };
+            let report = match format {
+                ImportFormat::Jsonl => store.import_jsonl(input, progress)?,
+                ImportFormat::Csv => store.import_csv(input, progress)?,
+            };
             if show_progress {
                 eprintln!();
             }
             Ok(Report {
                 text: format!(
-                    "{} lines: {} created, {} updated, {} unchanged, {} failed.",
+                    "{} {units}: {} created, {} updated, {} unchanged, {} failed.",
                     report.lines,
                     report.created,
                     report.updated,

@@ -20,6 +20,8 @@
 //! the field at fault (as the file names it) and the reason, and nothing of it is written; the
 //! other lines proceed. Fields not listed on the record types below are ignored.
 
+mod csv_file;
+
 use std::collections::BTreeSet;
 use std::io::BufRead;
 
@@ -35,6 +37,8 @@ use super::{
     MatterDetails, NewNote, PartyRole, Passport, Phone, SensitivityFlag, Store, now,
 };
 use crate::{Error, Result};
+
+pub use csv_file::column_names as csv_columns;
 
 /// Lines committed together: large enough to make import fast, small enough that an
 /// interruption loses little work.

@@ -23,7 +23,7 @@ use casefile_core::providers::{
     test_connection,
 };
 use casefile_core::secrets::Secret;
-use casefile_core::store::{SearchFilter, StoredProfile};
+use casefile_core::store::{ImportFailure, SearchFilter, StoredProfile};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -97,18 +97,21 @@ enum BackupCommand {
 /// Commands on the case database.
 #[derive(Subcommand)]
 enum StoreCommand {
-    /// Import contacts, matters and notes from a JSON Lines file (one record per line).
+    /// Import contacts, matters and notes from a JSON Lines file (one record per line), or
+    /// contacts from a CSV file with a header row.
     ///
     /// Records carry their own `id`: importing again updates them, never duplicates them, so an
-    /// interrupted import is completed by running it again. Bad lines are reported with their
-    /// line number and skipped; the rest is imported.
-    #[command(after_help = "Record shapes (fields beyond these are ignored):\n  \
-        {\"type\":\"contact\",\"id\":\"C-1\",\"kind\":\"person|institution\",\"given_name\":…,\"middle_name\":…,\"family_name\":…,\n   \
-         \"institution_name\":…,\"other_names\":[…],\"a_number\":…,\"date_of_birth\":…,\"country_of_birth\":…,\n   \
-         \"preferred_language\":…,\"jurisdiction\":\"US|EU|UK|CA|other\"}\n  \
-        {\"type\":\"matter\",\"id\":\"M-1\",\"client_id\":\"C-1\",\"title\":…,\"number\":…,\"description\":…}\n  \
-        {\"type\":\"note\",\"id\":\"N-1\",\"matter_id\":\"M-1\",\"body\":…,\"title\":…,\"created_at\":\"RFC 3339\"}")]
-    Import { file: PathBuf },
+    /// interrupted import is completed by running it again. A contact or matter line is the
+    /// whole record, checked as the app checks a save: a field left out is emptied. Bad lines
+    /// are reported with their line number and the field at fault, and nothing of them is
+    /// written; the rest is imported.
+    #[command(after_help = import_help())]
+    Import {
+        file: PathBuf,
+        /// The file's format; by default, csv for a FILE ending in .csv, jsonl otherwise.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+    },
     /// Search notes, matters and contacts as the app's search box does.
     Search {
         query: String,
@@ -119,6 +122,82 @@ enum StoreCommand {
     /// Check the case database's integrity and count its records. Exit 6 if it is damaged.
     Check,
 }
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormat {
+    /// JSON Lines: contacts, matters and notes, one per line.
+    Jsonl,
+    /// Contacts only, one per row, under a header row.
+    Csv,
+}
+
+impl ImportFormat {
+    fn of(file: &std::path::Path) -> Self {
+        let csv = file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv { Self::Csv } else { Self::Jsonl }
+    }
+}
+
+fn import_help() -> String {
+    // The CSV columns, wrapped as the rest of the help is.
+    let mut columns = String::from(" ");
+    let mut width = 1;
+    for name in casefile_core::store::csv_columns() {
+        if width + name.len() > 92 {
+            columns.push_str("\n ");
+            width = 1;
+        }
+        columns.push(' ');
+        columns.push_str(name);
+        width += name.len() + 1;
+    }
+    format!(
+        "{IMPORT_HELP}
+
+CSV (contacts only): a header row naming some of these columns, in any order:
+{columns}
+The passport_*, i94_*, address_*, phone and email columns fill the contact's first passport, its
+latest I-94, its first address, phone and e-mail. List cells (other_names, citizenships,
+sensitivity_flags, address_lines) separate entries with ';' or line breaks; interpreter_needed
+and detained take yes/no or true/false. Cells may be quoted (\"O'Brien, Jr.\"; \"\" inside quotes
+is one quote; line breaks allowed). UTF-8 with or without a byte order mark, LF or CRLF. A
+column Casefile does not know refuses the file before anything is written. A bad row is
+reported by the line it starts on and its column."
+    )
+}
+
+/// The record shapes `import --help` shows. Keep in step with `store/import.rs`.
+const IMPORT_HELP: &str = r#"Record shapes (snake_case names; null is the same as leaving a field out; other fields are ignored):
+
+contact  {"type":"contact", "id":"C-1", "kind":"person"|"institution",
+  "given_name", "middle_name", "family_name", "institution_name", "other_names":[…],
+  "date_of_birth":"YYYY-MM-DD", "country_of_birth", "citizenships":[…],
+  "a_number", "uscis_account_number", "ssn_itin", "sevis_id",
+  "passports":[{"number", "country", "issued", "expires"}],
+  "latest_i94":{"number", "admission_date", "class", "admit_until":date|"D/S"},
+  "addresses":[{"kind":residence|mailing|work|foreign|other, "lines":[…], "city",
+                  "region", "postal_code", "country", "from", "to"}],
+  "phones":[{"kind":mobile|home|work|other, "number"}],
+  "emails":[{"kind":personal|work|other, "address"}],
+  "preferred_language", "interpreter_needed":bool, "detained":bool,
+  "sensitivity_flags":[asylum|vawa|tu_visa|minor|medical|criminal],
+  "jurisdiction":"US"|"EU"|"UK"|"CA"|"other"}
+
+matter   {"type":"matter", "id":"M-1", "client_id":"C-1", "title", "number",
+  "description", "matter_type", "firm_status", "agency_status" (verbatim),
+  "agency_status_date", "benefit_sought",
+  "forum":uscis|eoir|bia|aao|dos_nvc|cbp|federal_court, "category", "priority_date",
+  "chargeability", "premium_processing":bool, "responsible_attorney", "next_hearing",
+  "parties":[{"contact_id":"C-2", "role":client|petitioner|beneficiary|applicant|
+               derivative|sponsor|employer|co_counsel|interpreter}]}
+  With "parties", the matter's parties become exactly those; without it they stay as they are.
+
+note     {"type":"note", "id":"N-1", "matter_id":"M-1", "body", "title",
+  "created_at":"RFC 3339"}
+
+Dates are YYYY-MM-DD. Contacts come before the matters that name them, matters before their notes."#;
 
 #[derive(Subcommand)]
 enum SecretCommand {
@@ -383,25 +462,31 @@ fn backup(workspace: &Workspace, command: BackupCommand) -> casefile_core::Resul
 fn case_store(workspace: &Workspace, command: StoreCommand) -> casefile_core::Result<Report> {
     let mut store = workspace.open_store()?;
     match command {
-        StoreCommand::Import { file } => {
+        StoreCommand::Import { file, format } => {
+            let format = format.unwrap_or_else(|| ImportFormat::of(&file));
             let input = std::fs::File::open(&file)
                 .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?;
+            let input = std::io::BufReader::new(input);
             let show_progress = std::io::stderr().is_terminal();
-            let report =
-                store.import_jsonl(
-                    std::io::BufReader::new(input),
-                    |done, failure| match failure {
-                        Some(f) => eprintln!("line {}: {}", f.line, f.reason),
-                        None if show_progress => eprint!("\r{done} lines read"),
-                        None => {}
-                    },
-                )?;
+            let units = match format {
+                ImportFormat::Jsonl => "lines",
+                ImportFormat::Csv => "rows",
+            };
+            let progress = |done: usize, failure: Option<&ImportFailure>| match failure {
+                Some(f) => eprintln!("line {}: {}", f.line, f.reason),
+                None if show_progress => eprint!("\r{done} {units} read"),
+                None => {}
+            };
+            let report = match format {
+                ImportFormat::Jsonl => store.import_jsonl(input, progress)?,
+                ImportFormat::Csv => store.import_csv(input, progress)?,
+            };
             if show_progress {
                 eprintln!();
             }
             Ok(Report {
                 text: format!(
-                    "{} lines: {} created, {} updated, {} unchanged, {} failed.",
+                    "{} {units}: {} created, {} updated, {} unchanged, {} failed.",
                     report.lines,
                     report.created,
                     report.updated,

@@ -357,6 +357,154 @@ fn import_search_and_check_as_a_script_would() {
     );
 }
 
+const WHOLE_RECORDS: &str = r#"{"type":"contact","id":"C-1","given_name":"Ana","family_name":"Peña","other_names":["Anita Quispe"],"a_number":"A# 012-345-678","passports":[{"number":"c 1234567","country":"Honduras","issued":"2019-01-02","expires":"2029-01-01"}],"latest_i94":{"number":"123456789A1","class":"F1","admit_until":"D/S"},"addresses":[{"kind":"residence","lines":["12 Main St"],"city":"Houston","postal_code":"77002"}],"phones":[{"number":"+1 713 555 0100"}],"emails":[{"address":"ana@example.org"}],"sensitivity_flags":["asylum"],"jurisdiction":"US","detained":true}
+{"type":"contact","id":"C-2","kind":"institution","institution_name":"Acme Farms LLC"}
+{"type":"contact","id":"C-3","given_name":"Luis","passports":[{"number":"X1","issued":"2020-01-01","expires":"2019-01-01"}]}
+{"type":"matter","id":"M-1","client_id":"C-1","title":"Asylum application","forum":"eoir","priority_date":"2024-02-01","next_hearing":"2025-06-30","parties":[{"contact_id":"C-1","role":"applicant"},{"contact_id":"C-2","role":"employer"}]}
+{"type":"matter","id":"M-2","client_id":"C-1","title":"EAD","forum":"immigration court"}
+"#;
+
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn import_takes_whole_records_and_names_each_refused_field() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("records.jsonl");
+    std::fs::write(&file, WHOLE_RECORDS).unwrap();
+
+    let out = sb.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 3: passports.0.expires: Passport 1, expiry date"),
+        "{err}"
+    );
+    assert!(err.contains("line 5: forum: unknown variant"), "{err}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("5 lines: 3 created, 0 updated, 0 unchanged, 2 failed."),
+        "{summary}"
+    );
+
+    let again = sb.run(&["--json", "import", file.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(8));
+    let report = stdout_json(&again);
+    assert_eq!(
+        (report["created"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(report["failed"][0]["line"], 3);
+    assert_eq!(report["failed"][0]["field"], "passports.0.expires");
+    assert_eq!(report["failed"][1]["field"], "forum");
+
+    // Other names used are searchable; the refused contact and matter were not written.
+    let hits = stdout_json(&sb.run(&["--json", "search", "Quispe"]));
+    assert_eq!(hits[0]["kind"], "contact");
+    assert_eq!(hits[0]["externalId"], "C-1");
+    let health = stdout_json(&sb.run(&["--json", "check"]));
+    assert_eq!(
+        (health["contacts"].as_i64(), health["matters"].as_i64()),
+        (Some(2), Some(1))
+    );
+}
+
+/// Written as a spreadsheet saves "CSV UTF-8": a byte order mark, CRLF, quoted cells with
+/// commas, doubled quotes and a line break; row 3 (line 4) has an A-number that is not one.
+const CONTACTS_CSV: &str = "\u{feff}id,given_name,family_name,other_names,a_number,email,address_lines,address_city,detained\r\n\
+    C-1,José,\"Peña Núñez\",\"Pepe; \"\"El Güero\"\"\",A# 012-345-678,jose@example.org,\"12 Main St\r\nApt 4\",Houston,no\r\n\
+    C-2,Zoë,\"O'Brien, Jr.\",,12345,,,,\r\n\
+    C-3,Łukasz,Żółć,,,lukasz@example.org,,,yes\r\n";
+
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn import_reads_tricky_csv_and_reports_each_bad_row_by_its_line() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("contacts.csv");
+    std::fs::write(&file, CONTACTS_CSV).unwrap();
+
+    let out = sb.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 4: a_number: A-number: \"12345\" is not an A-number"),
+        "{err}"
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("3 rows: 2 created, 0 updated, 0 unchanged, 1 failed."),
+        "{summary}"
+    );
+    let hits = stdout_json(&sb.run(&["--json", "search", "nunez guero"]));
+    assert_eq!(hits[0]["externalId"], "C-1", "{hits}");
+
+    // The same file under another name, its format named: idempotent by id.
+    let renamed = sb.dir.path().join("contacts.export");
+    std::fs::copy(&file, &renamed).unwrap();
+    let again = sb.run(&[
+        "--json",
+        "import",
+        "--format",
+        "csv",
+        renamed.to_str().unwrap(),
+    ]);
+    let report = stdout_json(&again);
+    assert_eq!(
+        (report["created"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(report["failed"][0]["line"], 4);
+    assert_eq!(report["failed"][0]["field"], "a_number");
+
+    // A column Casefile does not know refuses the file, exit 2, nothing written.
+    let unknown = sb.dir.path().join("unknown.csv");
+    std::fs::write(
+        &unknown,
+        "id,family_name,Alien Number\nC-9,Quispe,A012345679\n",
+    )
+    .unwrap();
+    let out = sb.run(&["import", unknown.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\"Alien Number\""),
+        "{}",
+        stderr(&out)
+    );
+    let health = stdout_json(&sb.run(&["--json", "check"]));
+    assert_eq!(health["contacts"].as_i64(), Some(2));
+}
+
+#[test]
+fn an_unknown_import_format_is_a_usage_error() {
+    let out = Sandbox::new().run(&["import", "--format", "xlsx", "contacts.xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("csv"), "{}", stderr(&out));
+}
+
+#[test]
+fn import_help_lists_the_whole_record() {
+    let out = Sandbox::new().run(&["import", "--help"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for field in [
+        "passports",
+        "latest_i94",
+        "admit_until",
+        "postal_code",
+        "sensitivity_flags",
+        "tu_visa",
+        "jurisdiction",
+        "agency_status_date",
+        "priority_date",
+        "dos_nvc",
+        "parties",
+        "co_counsel",
+        "passport_expires",
+        "address_lines",
+        "byte order mark",
+    ] {
+        assert!(help.contains(field), "{field} missing from:\n{help}");
+    }
+}
+
 #[test]
 #[ignore = "needs an OS keychain session (make test starts one)"]
 fn backup_restores_on_another_workspace_and_a_wrong_passphrase_writes_nothing() {

@@ -16,6 +16,11 @@ export function shortcutText(key: string): string {
   return isMac ? `⌘${key}` : `Ctrl+${key}`;
 }
 
+/** How a shortcut with Shift is written on this computer, e.g. "Ctrl+Shift+P" or "⇧⌘P". */
+export function shiftShortcutText(key: string): string {
+  return isMac ? `⇧⌘${key}` : `Ctrl+Shift+${key}`;
+}
+
 /** How the section's shortcut is written on this computer, e.g. "Ctrl+2" or "⌘2". */
 export function shortcutLabel(section: Section): string {
   return shortcutText(section.key);

@@ -6,7 +6,7 @@
 //! with the record. Their JSON is the serde form of the structs below, so renaming a field of
 //! them needs a migration of the stored JSON.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::fields::{self, Field, RowField};
@@ -268,53 +268,59 @@ impl Store {
             }
             Some(None) => {}
         }
-        tx.execute(
-            "UPDATE contacts SET kind = ?2, given_name = ?3, middle_name = ?4, family_name = ?5,
-                 institution_name = ?6, other_names = ?7, date_of_birth = ?8,
-                 country_of_birth = ?9, citizenships = ?10, a_number = ?11,
-                 uscis_account_number = ?12, ssn_itin = ?13, passports = ?14, latest_i94 = ?15,
-                 sevis_id = ?16, addresses = ?17, phones = ?18, emails = ?19,
-                 preferred_language = ?20, interpreter_needed = ?21, detained = ?22,
-                 sensitivity_flags = ?23, jurisdiction = ?24, updated_at = ?25
-             WHERE id = ?1 AND NOT (kind IS ?2 AND given_name IS ?3 AND middle_name IS ?4
-                 AND family_name IS ?5 AND institution_name IS ?6 AND other_names IS ?7
-                 AND date_of_birth IS ?8 AND country_of_birth IS ?9 AND citizenships IS ?10
-                 AND a_number IS ?11 AND uscis_account_number IS ?12 AND ssn_itin IS ?13
-                 AND passports IS ?14 AND latest_i94 IS ?15 AND sevis_id IS ?16
-                 AND addresses IS ?17 AND phones IS ?18 AND emails IS ?19
-                 AND preferred_language IS ?20 AND interpreter_needed IS ?21 AND detained IS ?22
-                 AND sensitivity_flags IS ?23 AND jurisdiction IS ?24)",
-            params![
-                id,
-                d.kind.as_str(),
-                d.given_name,
-                d.middle_name,
-                d.family_name,
-                d.institution_name,
-                to_json(&d.other_names),
-                d.date_of_birth,
-                d.country_of_birth,
-                to_json(&d.citizenships),
-                d.a_number,
-                d.uscis_account_number,
-                d.ssn_itin,
-                to_json(&d.passports),
-                d.latest_i94.as_ref().map(to_json),
-                d.sevis_id,
-                to_json(&d.addresses),
-                to_json(&d.phones),
-                to_json(&d.emails),
-                d.preferred_language,
-                d.interpreter_needed,
-                d.detained,
-                to_json(&d.sensitivity_flags),
-                d.jurisdiction.map(Jurisdiction::as_str),
-                now(),
-            ],
-        )?;
+        write_contact(&tx, id, &d)?;
         tx.commit()?;
         self.contact(id)
     }
+}
+
+/// Writes checked details over contact `id` (which must exist) unless they are what is stored;
+/// returns how many rows changed (0 or 1).
+pub(super) fn write_contact(conn: &Connection, id: i64, d: &ContactDetails) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE contacts SET kind = ?2, given_name = ?3, middle_name = ?4, family_name = ?5,
+             institution_name = ?6, other_names = ?7, date_of_birth = ?8,
+             country_of_birth = ?9, citizenships = ?10, a_number = ?11,
+             uscis_account_number = ?12, ssn_itin = ?13, passports = ?14, latest_i94 = ?15,
+             sevis_id = ?16, addresses = ?17, phones = ?18, emails = ?19,
+             preferred_language = ?20, interpreter_needed = ?21, detained = ?22,
+             sensitivity_flags = ?23, jurisdiction = ?24, updated_at = ?25
+         WHERE id = ?1 AND NOT (kind IS ?2 AND given_name IS ?3 AND middle_name IS ?4
+             AND family_name IS ?5 AND institution_name IS ?6 AND other_names IS ?7
+             AND date_of_birth IS ?8 AND country_of_birth IS ?9 AND citizenships IS ?10
+             AND a_number IS ?11 AND uscis_account_number IS ?12 AND ssn_itin IS ?13
+             AND passports IS ?14 AND latest_i94 IS ?15 AND sevis_id IS ?16
+             AND addresses IS ?17 AND phones IS ?18 AND emails IS ?19
+             AND preferred_language IS ?20 AND interpreter_needed IS ?21 AND detained IS ?22
+             AND sensitivity_flags IS ?23 AND jurisdiction IS ?24)",
+        params![
+            id,
+            d.kind.as_str(),
+            d.given_name,
+            d.middle_name,
+            d.family_name,
+            d.institution_name,
+            to_json(&d.other_names),
+            d.date_of_birth,
+            d.country_of_birth,
+            to_json(&d.citizenships),
+            d.a_number,
+            d.uscis_account_number,
+            d.ssn_itin,
+            to_json(&d.passports),
+            d.latest_i94.as_ref().map(to_json),
+            d.sevis_id,
+            to_json(&d.addresses),
+            to_json(&d.phones),
+            to_json(&d.emails),
+            d.preferred_language,
+            d.interpreter_needed,
+            d.detained,
+            to_json(&d.sensitivity_flags),
+            d.jurisdiction.map(Jurisdiction::as_str),
+            now(),
+        ],
+    )?)
 }
 
 /// The stored JSON of one of the record's lists.
@@ -435,7 +441,7 @@ fn unreadable(id: i64, column: &str, detail: &str) -> Error {
 }
 
 /// The details as they will be stored: every field checked and in its one stored form.
-fn checked_contact(d: &ContactDetails) -> Result<ContactDetails> {
+pub(super) fn checked_contact(d: &ContactDetails) -> Result<ContactDetails> {
     let given_name = d.given_name.trim().to_owned();
     let family_name = d.family_name.trim().to_owned();
     let institution_name = d.institution_name.trim().to_owned();

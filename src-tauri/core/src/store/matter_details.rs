@@ -142,7 +142,7 @@ impl PartyRole {
     ];
 
     /// As stored (the schema's CHECK list).
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             PartyRole::Client => "client",
             PartyRole::Petitioner => "petitioner",
@@ -239,38 +239,7 @@ impl Store {
         let d = checked_matter(details)?;
         let tx = self.conn.transaction()?;
         live_matter(&tx, id)?;
-        tx.execute(
-            "UPDATE matters SET number = ?2, title = ?3, description = ?4, matter_type = ?5,
-                 firm_status = ?6, agency_status = ?7, agency_status_date = ?8,
-                 benefit_sought = ?9, forum = ?10, category = ?11, priority_date = ?12,
-                 chargeability = ?13, premium_processing = ?14, responsible_attorney = ?15,
-                 next_hearing = ?16, updated_at = ?17
-             WHERE id = ?1 AND NOT (number IS ?2 AND title IS ?3 AND description IS ?4
-                 AND matter_type IS ?5 AND firm_status IS ?6 AND agency_status IS ?7
-                 AND agency_status_date IS ?8 AND benefit_sought IS ?9 AND forum IS ?10
-                 AND category IS ?11 AND priority_date IS ?12 AND chargeability IS ?13
-                 AND premium_processing IS ?14 AND responsible_attorney IS ?15
-                 AND next_hearing IS ?16)",
-            params![
-                id,
-                d.number,
-                d.title,
-                d.description,
-                d.matter_type,
-                d.firm_status,
-                d.agency_status,
-                d.agency_status_date,
-                d.benefit_sought,
-                d.forum.map(Forum::as_str),
-                d.category,
-                d.priority_date,
-                d.chargeability,
-                d.premium_processing,
-                d.responsible_attorney,
-                d.next_hearing,
-                now(),
-            ],
-        )?;
+        write_matter(&tx, id, &d)?;
         tx.commit()?;
         self.matter_record(id)
     }
@@ -382,6 +351,47 @@ impl Store {
     }
 }
 
+/// Writes checked details over matter `id` (which must exist) unless they are what is stored;
+/// returns how many rows changed (0 or 1).
+pub(super) fn write_matter(
+    conn: &rusqlite::Connection,
+    id: i64,
+    d: &MatterDetails,
+) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE matters SET number = ?2, title = ?3, description = ?4, matter_type = ?5,
+             firm_status = ?6, agency_status = ?7, agency_status_date = ?8,
+             benefit_sought = ?9, forum = ?10, category = ?11, priority_date = ?12,
+             chargeability = ?13, premium_processing = ?14, responsible_attorney = ?15,
+             next_hearing = ?16, updated_at = ?17
+         WHERE id = ?1 AND NOT (number IS ?2 AND title IS ?3 AND description IS ?4
+             AND matter_type IS ?5 AND firm_status IS ?6 AND agency_status IS ?7
+             AND agency_status_date IS ?8 AND benefit_sought IS ?9 AND forum IS ?10
+             AND category IS ?11 AND priority_date IS ?12 AND chargeability IS ?13
+             AND premium_processing IS ?14 AND responsible_attorney IS ?15
+             AND next_hearing IS ?16)",
+        params![
+            id,
+            d.number,
+            d.title,
+            d.description,
+            d.matter_type,
+            d.firm_status,
+            d.agency_status,
+            d.agency_status_date,
+            d.benefit_sought,
+            d.forum.map(Forum::as_str),
+            d.category,
+            d.priority_date,
+            d.chargeability,
+            d.premium_processing,
+            d.responsible_attorney,
+            d.next_hearing,
+            now(),
+        ],
+    )?)
+}
+
 fn no_matter(id: i64) -> Error {
     Error::NotFound(format!("Matter {id} does not exist."))
 }
@@ -411,7 +421,7 @@ fn touch_matter(conn: &rusqlite::Connection, id: i64) -> Result<()> {
 }
 
 /// The details as they will be stored: every field checked and in its one stored form.
-fn checked_matter(d: &MatterDetails) -> Result<MatterDetails> {
+pub(super) fn checked_matter(d: &MatterDetails) -> Result<MatterDetails> {
     let title = d.title.trim().to_owned();
     if title.is_empty() {
         return Err(Field::new("title", "Title").invalid("Enter a title for the matter."));

@@ -28,7 +28,7 @@ pub use contact_details::{
     Phone, PhoneKind, SensitivityFlag,
 };
 pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, UpcomingDeadline};
-pub use import::{ImportFailure, ImportReport};
+pub use import::{ImportFailure, ImportReport, csv_columns};
 pub use key::DatabaseKey;
 pub use matter_details::{Forum, Matter, MatterDetails, Party, PartyRole};
 pub use notes::{NewNote, Note, Revision, RevisionSummary, TrashedNote};

@@ -1,13 +1,26 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { commands, type Note } from "../../bindings";
 import { InlineError } from "../../components/InlineError";
+import { MarkdownView } from "../../components/MarkdownView";
 import { useAction } from "../../data/useAction";
 import { noteTitle } from "../../format/noteTitle";
-import { shortcutText } from "../../shell/sections";
+import { shiftShortcutText, shortcutText } from "../../shell/sections";
 import { BackToMatter } from "./BackToMatter";
 import { NoteHistory } from "./NoteHistory";
 import { SaveState } from "./SaveState";
 import { useNoteAutosave } from "./useNoteAutosave";
+
+type View = "write" | "preview";
+
+/** Ctrl+Shift+P (⇧⌘P): Write ↔ Preview. */
+function isPreviewKey(event: KeyboardEvent): boolean {
+  return (
+    (event.ctrlKey || event.metaKey) &&
+    event.shiftKey &&
+    !event.altKey &&
+    (event.key.toLowerCase() === "p" || event.code === "KeyP")
+  );
+}
 
 interface NoteEditorProps {
   matterId: number;
@@ -19,11 +32,19 @@ interface NoteEditorProps {
   onClose: (matterId: number, notice?: string) => void;
 }
 
-/** Title and text of a note, saved as the user types, with its history and "Move to trash". */
+/**
+ * Title and text of a note, saved as the user types, with a Markdown preview, its history and
+ * "Move to trash".
+ */
 export function NoteEditor({ matterId, note, focusOnOpen, onCreated, onClose }: NoteEditorProps) {
   const titleId = useId();
   const bodyId = useId();
   const historyId = useId();
+  const previewLabelId = useId();
+  const [view, setView] = useState<View>("write");
+  /** Set when the user switched views, so focus follows the switch (not on opening). */
+  const viewSwitched = useRef(false);
+  const previewRef = useRef<HTMLDivElement>(null);
   const [title, setTitle] = useState(note?.title ?? "");
   const [body, setBody] = useState(note?.body ?? "");
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -44,6 +65,33 @@ export function NoteEditor({ matterId, note, focusOnOpen, onCreated, onClose }: 
       bodyRef.current.setSelectionRange(end, end);
     }
   }, [focusOnOpen, note]);
+
+  function switchView(next: View) {
+    viewSwitched.current = true;
+    setView(next);
+  }
+
+  // Ctrl+Shift+P from anywhere in the editor's window switches Write and Preview.
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (!isPreviewKey(event)) return;
+      event.preventDefault();
+      viewSwitched.current = true;
+      setView((current) => (current === "write" ? "preview" : "write"));
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => {
+      window.removeEventListener("keydown", onKeyDown);
+    };
+  }, []);
+
+  // After a switch, focus goes where the user will read or write.
+  useEffect(() => {
+    if (!viewSwitched.current) return;
+    viewSwitched.current = false;
+    if (view === "preview") previewRef.current?.focus();
+    else bodyRef.current?.focus();
+  }, [view]);
 
   function edit(nextTitle: string, nextBody: string) {
     setTitle(nextTitle);
@@ -98,24 +146,76 @@ export function NoteEditor({ matterId, note, focusOnOpen, onCreated, onClose }: 
           />
         </div>
         <div className="field">
-          <label className="field__label" htmlFor={bodyId}>
-            Note
-          </label>
-          <textarea
-            id={bodyId}
-            ref={bodyRef}
-            className="field__input editor__body"
-            rows={16}
-            data-testid="note-body"
-            value={body}
-            onChange={(event) => {
-              edit(title, event.target.value);
-            }}
-          />
+          <div className="editor__body-bar">
+            {view === "write" ? (
+              <label className="field__label" htmlFor={bodyId}>
+                Note
+              </label>
+            ) : (
+              <span className="field__label" id={previewLabelId}>
+                Note (preview)
+              </span>
+            )}
+            <div className="editor__views" role="group" aria-label="Show the note as">
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="note-write"
+                aria-pressed={view === "write"}
+                aria-keyshortcuts="Control+Shift+P Meta+Shift+P"
+                onClick={() => {
+                  if (view !== "write") switchView("write");
+                }}
+              >
+                Write
+              </button>
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="note-preview"
+                aria-pressed={view === "preview"}
+                aria-keyshortcuts="Control+Shift+P Meta+Shift+P"
+                onClick={() => {
+                  if (view !== "preview") switchView("preview");
+                }}
+              >
+                Preview
+              </button>
+            </div>
+          </div>
+          {view === "write" ? (
+            <textarea
+              id={bodyId}
+              ref={bodyRef}
+              className="field__input editor__body"
+              rows={16}
+              data-testid="note-body"
+              value={body}
+              onChange={(event) => {
+                edit(title, event.target.value);
+              }}
+            />
+          ) : (
+            <div
+              ref={previewRef}
+              className="editor__preview"
+              role="region"
+              aria-labelledby={previewLabelId}
+              tabIndex={-1}
+              data-testid="note-preview-body"
+            >
+              {body.trim() === "" ? (
+                <p className="field__hint">Nothing written yet.</p>
+              ) : (
+                <MarkdownView text={body} topLevel={3} />
+              )}
+            </div>
+          )}
         </div>
         <p className="field__hint">
           Saved automatically as you write; {shortcutText("S")} saves at once. Every saved version
-          is kept in History.
+          is kept in History. Notes are written in Markdown; {shiftShortcutText("P")} switches
+          between Write and Preview.
         </p>
       </div>
 

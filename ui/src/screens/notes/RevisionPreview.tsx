@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { IpcError } from "../../bindings";
 import { DateTime } from "../../components/DateTime";
 import { InlineError } from "../../components/InlineError";
+import { MarkdownView } from "../../components/MarkdownView";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useNoteRevision } from "../../data/caseQueries";
 import { noteTitle } from "../../format/noteTitle";
@@ -32,9 +33,12 @@ export function RevisionPreview({
         Version {number}, saved <DateTime iso={revision.data.savedAt} />
       </h4>
       <p className="revision__title">{noteTitle(revision.data.title)}</p>
-      <div className="revision__body" data-testid="revision-body">
-        {revision.data.body}
-      </div>
+      <MarkdownView
+        className="revision__body"
+        testId="revision-body"
+        text={revision.data.body}
+        topLevel={5}
+      />
       <div className="form__actions">
         <button
           type="button"

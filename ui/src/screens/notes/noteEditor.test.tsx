@@ -1,4 +1,5 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands, type Note } from "../../bindings";
 import {
@@ -217,7 +218,8 @@ describe("history", () => {
 
     await user.click(nth(items, 2));
     const body = await screen.findByTestId("revision-body");
-    expect(body.textContent).toBe("Met.\nNo documents yet.");
+    // Rendered as Markdown, the note's own line break kept.
+    expect(body.querySelector("p")?.innerHTML).toBe("Met.<br>\nNo documents yet.");
     expect(body.tagName).not.toBe("TEXTAREA");
     expect(mocks.noteRevision).toHaveBeenCalledWith(100, 1);
 
@@ -260,6 +262,81 @@ describe("history", () => {
     const saveOrder = mocks.saveNote.mock.invocationCallOrder[0] ?? Infinity;
     const restoreOrder = mocks.restoreNoteRevision.mock.invocationCallOrder[0] ?? -1;
     expect(saveOrder).toBeLessThan(restoreOrder);
+  });
+});
+
+describe("preview", () => {
+  const MARKDOWN = [
+    "# Plan",
+    "",
+    "**Call** USCIS about the *RFE*.",
+    "",
+    "- passports",
+    "- I-94",
+    "",
+    '<img src="x" onerror="window.pwned = true"> [status](javascript:alert(1))',
+  ].join("\n");
+
+  function preview(): HTMLElement {
+    return screen.getByTestId("note-preview-body");
+  }
+
+  it("shows what is being written rendered, and Write goes back to the text", async () => {
+    const { user } = await openNote();
+    type("note-body", MARKDOWN);
+
+    await user.click(screen.getByTestId("note-preview"));
+    expect(screen.queryByTestId("note-body")).toBeNull();
+    expect(screen.getByTestId("note-preview").getAttribute("aria-pressed")).toBe("true");
+    expect(document.activeElement).toBe(preview());
+    expect(within(preview()).getByRole("heading", { level: 3 }).textContent).toBe("Plan");
+    expect(preview().querySelector("strong")?.textContent).toBe("Call");
+    expect(preview().querySelectorAll("li")).toHaveLength(2);
+    // Raw HTML is text, links are words: nothing runs, loads or navigates.
+    expect(preview().querySelector("img, script, a")).toBeNull();
+    expect(preview().textContent).toContain('<img src="x" onerror="window.pwned = true">');
+    expect((window as { pwned?: boolean }).pwned).toBeUndefined();
+
+    await user.click(screen.getByTestId("note-write"));
+    const body = screen.getByTestId<HTMLTextAreaElement>("note-body");
+    expect(body.value).toBe(MARKDOWN);
+    expect(document.activeElement).toBe(body);
+  });
+
+  it("switches with Ctrl+Shift+P from the text and back, and nothing else takes the key", async () => {
+    mocks.saveNote.mockResolvedValue(ok(aNote({ body: "# Plan", revision: 4 })));
+    await openNote();
+    type("note-body", "# Plan");
+
+    fireEvent.keyDown(screen.getByTestId("note-body"), { key: "P", ctrlKey: true, shiftKey: true });
+    expect(within(preview()).getByRole("heading").textContent).toBe("Plan");
+    expect(screen.getByTestId("screen-heading")).toBeDefined();
+
+    fireEvent.keyDown(preview(), { key: "p", code: "KeyP", metaKey: true, shiftKey: true });
+    expect(screen.getByTestId<HTMLTextAreaElement>("note-body").value).toBe("# Plan");
+
+    // Ctrl+P alone is not the preview key.
+    fireEvent.keyDown(screen.getByTestId("note-body"), { key: "p", ctrlKey: true });
+    expect(screen.queryByTestId("note-preview-body")).toBeNull();
+  });
+
+  it("says so when there is nothing to preview", async () => {
+    mocks.note.mockResolvedValue(ok(aNote({ ...NOTE, body: "" })));
+    const { user } = await openNote();
+    await user.click(screen.getByTestId("note-preview"));
+    expect(preview().textContent).toBe("Nothing written yet.");
+  });
+
+  it("has no serious accessibility violations in either view", async () => {
+    const { user, container } = await openNote();
+    type("note-body", MARKDOWN);
+    const serious = async () =>
+      (await axe.run(container, { rules: { "color-contrast": { enabled: false } } })).violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => v.id);
+    expect(await serious()).toEqual([]);
+    await user.click(screen.getByTestId("note-preview"));
+    expect(await serious()).toEqual([]);
   });
 });
 

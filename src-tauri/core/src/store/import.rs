@@ -24,6 +24,8 @@ mod csv_file;
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
@@ -42,7 +44,7 @@ pub use csv_file::column_names as csv_columns;
 
 /// Lines committed together: large enough to make import fast, small enough that an
 /// interruption loses little work.
-const BATCH_LINES: usize = 2_000;
+const BATCH_LINES: usize = 10_000;
 
 /// One line's record, chosen by its `"type"`.
 #[derive(Debug)]
@@ -421,8 +423,10 @@ impl Store {
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut records = records.peekable();
+        let trigger_indexing = Arc::clone(&self.trigger_indexing);
         loop {
             let mut tx = self.conn.transaction()?;
+            let bulk = BulkIndexing::start(&tx, &trigger_indexing)?;
             let mut in_batch = 0;
             for item in records.by_ref() {
                 let Numbered { line, record } = item?;
@@ -453,6 +457,7 @@ impl Store {
                     break;
                 }
             }
+            bulk.finish(&tx)?;
             tx.commit()?;
             on_progress(report.lines, None);
             if records.peek().is_none() {
@@ -526,11 +531,8 @@ fn import_record(conn: &Connection, record: Record) -> Result<Outcome> {
 /// The internal id of the record `table` imported under `external_id`, if any.
 fn imported(conn: &Connection, table: &str, external_id: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT id FROM {table} WHERE external_id = ?1"),
-            [external_id],
-            |r| r.get(0),
-        )
+        .prepare_cached(&format!("SELECT id FROM {table} WHERE external_id = ?1"))?
+        .query_row([external_id], |r| r.get(0))
         .optional()?)
 }
 
@@ -714,6 +716,51 @@ fn import_note(conn: &Connection, n: NoteRecord) -> Result<Outcome> {
                 Outcome::Unchanged
             })
         }
+    }
+}
+
+/// How a batch's new notes reach the search index: not one by one through their insert trigger,
+/// but with one `INSERT … SELECT` just before the batch commits, in the same transaction, so a
+/// committed note is always indexed. FTS5 then tokenizes and writes the batch in one pass.
+/// Updated notes still go through their trigger.
+struct BulkIndexing<'a> {
+    trigger_indexing: &'a AtomicBool,
+    /// Every note with this id or above was inserted by this batch (ids only grow: rowid tables
+    /// give a new row the largest id plus one).
+    first_new_note: i64,
+}
+
+impl<'a> BulkIndexing<'a> {
+    fn start(tx: &Connection, trigger_indexing: &'a AtomicBool) -> Result<Self> {
+        let first_new_note = tx
+            .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM notes")?
+            .query_row([], |r| r.get(0))?;
+        trigger_indexing.store(false, Ordering::Relaxed);
+        Ok(Self {
+            trigger_indexing,
+            first_new_note,
+        })
+    }
+
+    /// Indexes the notes this batch inserted (a note updated after its insert in the same batch
+    /// was already indexed by its update trigger).
+    fn finish(self, tx: &Connection) -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO search_index (rowid, title, body, identifiers)
+             SELECT (1 << 48) | n.id, n.title, n.body, casefile_identifiers(n.title || ' ' || n.body)
+             FROM notes n
+             WHERE n.id >= ?1 AND n.deleted_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = (1 << 48) | n.id)",
+        )?
+        .execute([self.first_new_note])?;
+        Ok(())
+    }
+}
+
+impl Drop for BulkIndexing<'_> {
+    /// Back to indexing by trigger, also when the batch failed (its transaction rolls back).
+    fn drop(&mut self) {
+        self.trigger_indexing.store(true, Ordering::Relaxed);
     }
 }
 
@@ -1029,5 +1076,87 @@ mod tests {
             .unwrap();
         assert_eq!(report.created, BATCH_LINES + 13);
         assert_eq!(progress, [BATCH_LINES, BATCH_LINES + 13]);
+    }
+
+    fn note_hits(store: &Store, query: &str) -> Vec<Option<String>> {
+        let filter = crate::store::SearchFilter {
+            limit: 50,
+            ..Default::default()
+        };
+        let mut ids: Vec<Option<String>> = store
+            .search(query, &filter)
+            .unwrap()
+            .into_iter()
+            .filter(|h| h.kind == crate::store::Kind::Note)
+            .map(|h| h.external_id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn bulk_indexing_finds_every_imported_note_once_with_its_latest_text() {
+        let (_dir, mut store) = test_support::store();
+        let text = format!(
+            "{GOOD}{}\n{}\n{}\n{}\n",
+            r#"{"type":"note","id":"N-2","matter_id":"M-1","body":"first draft zebra"}"#,
+            r#"{"type":"note","id":"N-3","matter_id":"M-1","body":"Niño zebra"}"#,
+            r#"{"type":"note","id":"N-2","matter_id":"M-1","body":"second draft okapi"}"#,
+            r#"{"type":"note","id":"N-4","matter_id":"NOPE","body":"zebra never written"}"#,
+        );
+        let report = run(&mut store, &text);
+        assert_eq!(
+            (report.created, report.updated, report.failed.len()),
+            (5, 1, 1)
+        );
+        assert_eq!(note_hits(&store, "zebra"), [Some("N-3".into())]);
+        assert_eq!(note_hits(&store, "okapi"), [Some("N-2".into())]);
+        assert_eq!(note_hits(&store, "nino"), [Some("N-3".into())]);
+        assert_eq!(note_hits(&store, "EAC2390123456"), [Some("N-1".into())]);
+        let rows: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM search_index", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 5, "one index row per contact, matter and live note");
+        assert_eq!(
+            store
+                .conn
+                .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+                .unwrap(),
+            "ok"
+        );
+        let integrity: rusqlite::Result<usize> = store.conn.execute(
+            "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)",
+            [],
+        );
+        assert!(integrity.is_ok(), "{integrity:?}");
+    }
+
+    #[test]
+    fn after_an_import_and_after_a_failed_one_new_notes_are_indexed_by_their_trigger() {
+        let (_dir, mut store) = test_support::store();
+        run(&mut store, GOOD);
+        let matter = imported(&store.conn, "matters", "M-1").unwrap().unwrap();
+        store
+            .create_note(&NewNote::new(matter, "After", "walrus"))
+            .unwrap();
+        assert_eq!(note_hits(&store, "walrus").len(), 1);
+
+        let mut broken = format!(
+            "{}\n",
+            r#"{"type":"note","id":"N-9","matter_id":"M-1","body":"narwhal"}"#
+        )
+        .into_bytes();
+        broken.extend([0xff, 0xfe, b'\n']);
+        let err = store.import_jsonl(&broken[..], |_, _| {}).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(
+            note_hits(&store, "narwhal").is_empty(),
+            "the batch rolled back"
+        );
+        store
+            .create_note(&NewNote::new(matter, "Later", "narwhal by hand"))
+            .unwrap();
+        assert_eq!(note_hits(&store, "narwhal"), [None]);
     }
 }

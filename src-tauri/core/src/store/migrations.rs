@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_case_records.sql"),
     include_str!("migrations/0002_docket.sql"),
     include_str!("migrations/0003_provider_profiles.sql"),
+    include_str!("migrations/0004_search_speed.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {
@@ -77,6 +78,110 @@ mod tests {
             "{err}"
         );
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    /// Schema 4 rebuilt the revisions table and the search index: a database written with
+    /// schema 3 keeps every record and revision, and search still finds everything the same way.
+    #[test]
+    fn upgrading_from_schema_3_loses_nothing_and_search_finds_everything() {
+        use crate::store::{
+            DATABASE_FILE, DatabaseKey, Kind, NewContact, NewMatter, NewNote, SearchFilter, Store,
+        };
+        use std::sync::{Arc, atomic::AtomicBool};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        let key = DatabaseKey::generate().unwrap();
+        let (client, matter, note, trashed) = {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&key.pragma()).unwrap();
+            let flag = Arc::new(AtomicBool::new(true));
+            crate::store::register_functions(&conn, &flag).unwrap();
+            apply_list(&mut conn, &MIGRATIONS[..3]).unwrap();
+            let mut store = Store {
+                conn,
+                trigger_indexing: flag,
+            };
+            let mut pena = NewContact::person("José", "Peña");
+            pena.a_number = Some("A# 012-345-678".into());
+            let client = store.create_contact(&pena).unwrap();
+            let mut new_matter = NewMatter::new(client, "Asylum application");
+            new_matter.number = Some("2024-017".into());
+            let matter = store.create_matter(&new_matter).unwrap();
+            let long_body = "persecution ".repeat(200);
+            let note = store
+                .create_note(&NewNote::new(matter, "Interview", &long_body))
+                .unwrap()
+                .id;
+            store
+                .save_note(
+                    note,
+                    "Interview",
+                    "Receipt EAC-23-901-23456 arrived; biometrics next.",
+                )
+                .unwrap();
+            let trashed = store
+                .create_note(&NewNote::new(matter, "Old draft", "biometrics draft"))
+                .unwrap()
+                .id;
+            store.trash_note(trashed).unwrap();
+            store.set_note_tags(note, &["urgent".into()]).unwrap();
+            assert_eq!(current_version(&store.conn).unwrap(), 3);
+            (client, matter, note, trashed)
+        };
+
+        let store = Store::open(&path, &key, false).unwrap();
+        let health = store.check().unwrap();
+        assert_eq!(health.integrity, "ok");
+        assert_eq!(health.schema_version, 4);
+        assert_eq!(
+            (
+                health.contacts,
+                health.matters,
+                health.notes,
+                health.revisions
+            ),
+            (1, 1, 2, 3)
+        );
+        assert_eq!(
+            store.note_revision(note, 1).unwrap().body,
+            "persecution ".repeat(200)
+        );
+        assert!(store.note(note).unwrap().body.starts_with("Receipt"));
+        assert_eq!(store.note_tags(note).unwrap(), ["urgent"]);
+        assert_eq!(store.trashed_notes().unwrap()[0].id, trashed);
+
+        let all = SearchFilter {
+            limit: 50,
+            ..SearchFilter::default()
+        };
+        let found = |query: &str| -> Vec<(Kind, i64)> {
+            store
+                .search(query, &all)
+                .unwrap()
+                .iter()
+                .map(|h| (h.kind, h.id))
+                .collect()
+        };
+        assert_eq!(found("pena"), [(Kind::Contact, client)]);
+        assert_eq!(found("JOSÉ"), [(Kind::Contact, client)]);
+        assert_eq!(found("A012345678"), [(Kind::Contact, client)]);
+        assert_eq!(found("asylum"), [(Kind::Matter, matter)]);
+        assert_eq!(found("eac 23 901 23456"), [(Kind::Note, note)]);
+        assert_eq!(
+            found("biometrics"),
+            [(Kind::Note, note)],
+            "trashed notes stay out"
+        );
+        assert!(
+            found("persecution").is_empty(),
+            "only the current text is indexed"
+        );
+        let matters_only = SearchFilter {
+            kind: Some(Kind::Matter),
+            ..all.clone()
+        };
+        assert_eq!(store.search("asylum", &matters_only).unwrap().len(), 1);
+        assert!(store.search("pena", &matters_only).unwrap().is_empty());
     }
 
     #[test]

@@ -19,6 +19,8 @@ mod records;
 mod search;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
@@ -47,6 +49,9 @@ const CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Store {
     conn: Connection,
+    /// Read by `casefile_trigger_indexing()`: false only inside a bulk import's transaction,
+    /// which then indexes the notes it wrote itself (see `import::BulkIndexing`).
+    trigger_indexing: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -96,8 +101,12 @@ impl Store {
              PRAGMA cache_size = -{CACHE_KIB};"
         ))
         .map_err(|e| db_error(path, e))?;
-        register_functions(&conn).map_err(|e| db_error(path, e))?;
-        let mut store = Store { conn };
+        let trigger_indexing = Arc::new(AtomicBool::new(true));
+        register_functions(&conn, &trigger_indexing).map_err(|e| db_error(path, e))?;
+        let mut store = Store {
+            conn,
+            trigger_indexing,
+        };
         migrations::apply(&mut store.conn).map_err(|e| match e {
             Error::Database(detail) => Error::Database(format!("{}: {detail}", path.display())),
             other => other,
@@ -139,12 +148,22 @@ pub struct Health {
 }
 
 /// SQL functions the schema's triggers call; registered on every connection.
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+fn register_functions(
+    conn: &Connection,
+    trigger_indexing: &Arc<AtomicBool>,
+) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         "casefile_identifiers",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| Ok(identifiers::index_terms(&ctx.get::<String>(0)?)),
+    )?;
+    let flag = Arc::clone(trigger_indexing);
+    conn.create_scalar_function(
+        "casefile_trigger_indexing",
+        0,
+        FunctionFlags::SQLITE_UTF8,
+        move |_| Ok(flag.load(Ordering::Relaxed)),
     )
 }
 

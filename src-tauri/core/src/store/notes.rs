@@ -275,17 +275,17 @@ impl Store {
 /// Inserts a note and its first revision; returns its id.
 pub(super) fn insert_note(tx: &Connection, note: &NewNote) -> Result<i64> {
     let created = note.created_at.clone().unwrap_or_else(now);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO notes (external_id, matter_id, title, body, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![
-            note.external_id,
-            note.matter_id,
-            note.title,
-            note.body,
-            created
-        ],
-    )
+    )?
+    .execute(params![
+        note.external_id,
+        note.matter_id,
+        note.title,
+        note.body,
+        created
+    ])
     .map_err(|e| missing_matter(e, note.matter_id))?;
     let id = tx.last_insert_rowid();
     append_revision(tx, id, &note.title, &note.body, &created)?;
@@ -315,12 +315,12 @@ pub(super) fn update_note(tx: &Connection, id: i64, title: &str, body: &str) -> 
 }
 
 fn append_revision(tx: &Connection, id: i64, title: &str, body: &str, at: &str) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO note_revisions (note_id, number, title, body, saved_at)
          VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM note_revisions WHERE note_id = ?1),
                  ?2, ?3, ?4)",
-        params![id, title, body, at],
-    )?;
+    )?
+    .execute(params![id, title, body, at])?;
     Ok(())
 }
 

@@ -2,10 +2,11 @@
 //!
 //! User input is never handed to FTS5 as query syntax: it is cut into plain words, each quoted,
 //! so quotes, AND/OR/NOT, NEAR, `*`, `-`, parentheses or random bytes can only ever be words to
-//! look for. The last word matches as a prefix, so results follow typing. Receipt numbers and
-//! A-numbers are recognised in any common spelling and matched in their canonical form.
+//! look for. The last word matches as a prefix once it has three characters, so results follow
+//! typing. Receipt numbers and A-numbers are recognised in any common spelling and matched in
+//! their canonical form.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, identifiers};
@@ -15,6 +16,10 @@ use crate::Result;
 const MAX_WORDS: usize = 32;
 /// Longer words are cut; no indexed word is longer.
 const MAX_WORD_CHARS: usize = 64;
+/// The word being typed matches as a prefix from this many characters on. A shorter prefix
+/// stands for thousands of indexed words whose doclists FTS5 must merge (about 100 ms at 100k
+/// notes, measured by `make bench`); until then it matches as a whole word.
+const MIN_PREFIX_CHARS: usize = 3;
 /// Marks around matched terms in snippets (control characters never stored in text).
 const MARK_START: char = '\u{2}';
 const MARK_END: char = '\u{3}';
@@ -93,7 +98,11 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
     // Prefix-match the word being typed (not one already followed by a space or punctuation).
     let still_typing = input.chars().last().is_some_and(char::is_alphanumeric)
         && found.last().is_none_or(|f| f.range.end < input.len());
-    if still_typing && let Some(word) = words.last_mut() {
+    if still_typing
+        && let Some(word) = words.last_mut()
+        && word.chars().count() >= MIN_PREFIX_CHARS + 2
+    // the word and its quotes
+    {
         word.push('*');
     }
     words.extend(
@@ -104,18 +113,48 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Search index rowids are `kind << KIND_SHIFT | record id`: each kind is one rowid range.
+const KIND_SHIFT: u32 = 48;
+/// When a query matches more notes than this, only the newest this many are ranked (all matching
+/// contacts and matters still are). bm25 costs about a microsecond per matching row, so this
+/// bounds the time of a query made of very common words; walking a doclist by rowid is cheap.
+pub(crate) const RANKED_NOTES: i64 = 2_000;
+
+fn kind_range(kind: Option<Kind>) -> (i64, i64) {
+    match kind {
+        Some(kind) => ((kind as i64) << KIND_SHIFT, (kind as i64 + 1) << KIND_SHIFT),
+        None => (1 << KIND_SHIFT, 4 << KIND_SHIFT),
+    }
+}
+
 impl Store {
     /// Ranked hits for `input`, best first. Never fails because of what the user typed.
+    ///
+    /// Without a client, matter or date filter, a query matching more than [`RANKED_NOTES`]
+    /// notes ranks every matching contact and matter and the newest [`RANKED_NOTES`] notes. With
+    /// such a filter everything that matches is ranked, so no older hit can go missing.
     pub fn search(&self, input: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(input) else {
             return Ok(Vec::new());
         };
         let limit = i64::try_from(filter.limit.clamp(1, 500)).unwrap_or(500);
+        let (mut lowest, highest) = kind_range(filter.kind);
+        let narrowed = filter.client_id.is_some()
+            || filter.matter_id.is_some()
+            || filter.updated_from.is_some()
+            || filter.updated_to.is_some();
+        if !narrowed
+            && lowest == 1 << KIND_SHIFT
+            && let Some(floor) = self.ranked_notes_floor(&query)?
+        {
+            lowest = floor + 1;
+        }
         let mut stmt = self.conn.prepare_cached(
             "WITH hits AS (
-                 SELECT rowid % 4 AS kind_code, rowid / 4 AS record_id, rank,
+                 SELECT rowid >> 48 AS kind_code, rowid & 281474976710655 AS record_id, rank,
                         snippet(search_index, -1, char(2), char(3), '…', 16) AS snippet
-                 FROM search_index WHERE search_index MATCH ?1
+                 FROM search_index
+                 WHERE search_index MATCH ?1 AND rowid >= ?8 AND rowid < ?9
              )
              SELECT h.kind_code, h.record_id,
                     coalesce(n.external_id, m.external_id, c.external_id),
@@ -148,6 +187,8 @@ impl Store {
                     filter.updated_from,
                     filter.updated_to,
                     limit,
+                    lowest,
+                    highest,
                 ],
                 |r| {
                     let kind: i64 = r.get(0)?;
@@ -165,6 +206,22 @@ impl Store {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(hits)
+    }
+
+    /// The rowid of the newest matching note that is not ranked, when more than [`RANKED_NOTES`]
+    /// notes match: the index is walked from the newest note down, without ranking.
+    fn ranked_notes_floor(&self, query: &str) -> Result<Option<i64>> {
+        let (notes_from, notes_to) = kind_range(Some(Kind::Note));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid FROM search_index
+             WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?4",
+        )?;
+        Ok(stmt
+            .query_row(params![query, notes_from, notes_to, RANKED_NOTES], |r| {
+                r.get(0)
+            })
+            .optional()?)
     }
 }
 
@@ -420,11 +477,71 @@ mod tests {
             fts_query("interview AND"),
             Some("\"interview\" \"AND\"*".into())
         );
-        assert_eq!(fts_query("\"x\" -y"), Some("\"x\" \"y\"*".into()));
+        assert_eq!(fts_query("\"x\" -yes"), Some("\"x\" \"yes\"*".into()));
+        assert_eq!(
+            fts_query("x ye"),
+            Some("\"x\" \"ye\"".into()),
+            "too short to be a prefix"
+        );
         assert_eq!(fts_query("()*"), None);
         assert_eq!(
             fts_query("receipt EAC-23-901-23456"),
             Some("\"receipt\" identifiers : \"EAC2390123456\"".into())
+        );
+    }
+
+    #[test]
+    fn common_words_rank_every_contact_and_matter_and_the_newest_notes() {
+        let (_dir, mut store) = test_support::store();
+        let mut lines = String::from(concat!(
+            r#"{"type":"contact","id":"C-1","given_name":"Okapi","family_name":"Zed"}"#,
+            "\n",
+            r#"{"type":"matter","id":"M-1","client_id":"C-1","title":"okapi matter"}"#,
+            "\n",
+        ));
+        let notes = RANKED_NOTES as usize + 10;
+        for i in 0..notes {
+            let body = if i == 0 {
+                "okapi okapi okapi best"
+            } else {
+                "okapi"
+            };
+            lines.push_str(&format!(
+                "{{\"type\":\"note\",\"id\":\"N-{i}\",\"matter_id\":\"M-1\",\"body\":\"{body} filler words here\"}}\n"
+            ));
+        }
+        store.import_jsonl(lines.as_bytes(), |_, _| {}).unwrap();
+        let wide = SearchFilter {
+            limit: 500,
+            ..SearchFilter::default()
+        };
+        let hits = store.search("okapi", &wide).unwrap();
+        assert!(hits.iter().any(|h| h.kind == Kind::Contact));
+        assert!(hits.iter().any(|h| h.kind == Kind::Matter));
+        let oldest =
+            |hits: &[SearchHit]| hits.iter().any(|h| h.external_id.as_deref() == Some("N-0"));
+        assert!(!oldest(&hits), "beyond the newest {RANKED_NOTES} notes");
+        // A rare word, or a filter, ranks everything that matches.
+        assert!(oldest(&store.search("best", &wide).unwrap()));
+        let matter = store
+            .search(
+                "okapi",
+                &SearchFilter {
+                    kind: Some(Kind::Matter),
+                    ..wide.clone()
+                },
+            )
+            .unwrap()[0]
+            .id;
+        let in_matter = SearchFilter {
+            matter_id: Some(matter),
+            ..wide
+        };
+        let hits = store.search("okapi", &in_matter).unwrap();
+        assert_eq!(
+            hits[0].external_id.as_deref(),
+            Some("N-0"),
+            "best match first"
         );
     }
 }

@@ -115,6 +115,7 @@ impl Sandbox {
                     .to_string_lossy()
             ),
             log_filter: "debug".into(),
+            policy_file: self.path().join("policy.json"),
         }
     }
 }

@@ -11,6 +11,8 @@
 //!   7  the workspace was written by a newer version of Casefile
 //!   8  an import finished, but some lines failed (each is reported)
 //!   9  the AI provider refused or failed the request (the message says why)
+//!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
+//!      send); the message names the rule or the file, place and reason
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -40,7 +42,8 @@ use serde_json::json;
     after_help = "Exit codes: 0 success, 1 internal error, 2 invalid usage or input, \
     3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable, \
     6 case database unusable, 7 workspace from a newer Casefile, \
-    8 import finished with failed lines, 9 the AI provider refused or failed."
+    8 import finished with failed lines, 9 the AI provider refused or failed, \
+    10 blocked by the firm's managed policy (or the policy file is invalid)."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -837,6 +840,7 @@ fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::Database => 6,
         ErrorCode::NewerVersion => 7,
         ErrorCode::Provider => 9,
+        ErrorCode::PolicyBlocked => 10,
     })
 }
 

@@ -175,6 +175,7 @@ mod tests {
             log_dir: tmp.path().join("logs"),
             keychain_service: "Casefile-ipc-test".into(),
             log_filter: "info".into(),
+            policy_file: tmp.path().join("policy.json"),
         };
         let app = mock_builder()
             .manage(AppState::open(Ok(locations)))
@@ -220,6 +221,7 @@ mod tests {
             log_dir: tmp.path().join("logs"),
             keychain_service: "Casefile-ipc-test".into(),
             log_filter: "info".into(),
+            policy_file: tmp.path().join("policy.json"),
         }));
         let err = state.workspace().err().unwrap();
         let json = serde_json::to_value(&err).unwrap();

@@ -115,6 +115,7 @@ impl Sandbox {
                     .to_string_lossy()
             ),
             log_filter: "debug".into(),
+            policy_file: self.path().join("policy.json"),
         }
     }
 }
@@ -169,6 +170,7 @@ impl App {
             .env("CASEFILE_LOG_DIR", &locations.log_dir)
             .env("CASEFILE_LOG", &locations.log_filter)
             .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
+            .env("CASEFILE_POLICY_FILE", &locations.policy_file)
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(

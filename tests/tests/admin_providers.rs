@@ -18,6 +18,7 @@ fn admin(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<Outp
         .env("CASEFILE_DATA_DIR", &locations.data_dir)
         .env("CASEFILE_LOG_DIR", &locations.log_dir)
         .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
+        .env("CASEFILE_POLICY_FILE", &locations.policy_file)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -253,7 +253,12 @@ export type Email_Serialize = {
  */
 export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invalidInput" | "notFound" | "storage" | "database" | "newerVersion" | 
 /**  An AI provider refused or failed a request; the message says why and what to do. */
-"provider" | "internal";
+"provider" | "internal" | 
+/**
+ *  The firm's managed policy forbids the action, or the policy file is invalid and so blocks
+ *  every send; the message names the rule (or the file, place and reason) and who to ask.
+ */
+"policyBlocked";
 
 export type Filing = Filing_Serialize | Filing_Deserialize;
 

@@ -11,19 +11,23 @@
 //!   7  the workspace was written by a newer version of Casefile
 //!   8  an import finished, but some lines failed (each is reported)
 //!   9  the AI provider refused or failed the request (the message says why)
+//!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
+//!      send); the message names the rule or the file, place and reason
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casefile_core::paths::{DATA_DIR_ENV, Locations};
+use casefile_core::policy::{
+    EffectivePolicy, PolicyState, PolicyStatus, PreparedSend, ProfileEntry, SettingSource,
+};
 use casefile_core::providers::{
-    ChatRequest, CredentialField, Credentials, DataProcessing, Message, ProviderClient,
-    ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent, TransportSettings,
-    test_connection,
+    ChatRequest, CredentialField, DataProcessing, Message, ProviderClient, ProviderKind,
+    ProviderProfile, RetentionMode, StopReason, StreamEvent, test_connection,
 };
 use casefile_core::secrets::Secret;
-use casefile_core::store::{ImportFailure, SearchFilter, StoredProfile};
+use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, SearchFilter};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -40,7 +44,8 @@ use serde_json::json;
     after_help = "Exit codes: 0 success, 1 internal error, 2 invalid usage or input, \
     3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable, \
     6 case database unusable, 7 workspace from a newer Casefile, \
-    8 import finished with failed lines, 9 the AI provider refused or failed."
+    8 import finished with failed lines, 9 the AI provider refused or failed, \
+    10 blocked by the firm's managed policy (or the policy file is invalid)."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -79,11 +84,35 @@ enum Command {
         system: Option<String>,
         #[arg(long)]
         max_tokens: Option<u32>,
+        /// The client's jurisdiction (US, EU, UK, CA or other): the policy's mapping of
+        /// jurisdictions to regions applies to the send.
+        #[arg(long, value_parser = parse_jurisdiction)]
+        jurisdiction: Option<Jurisdiction>,
     },
+    /// The firm's managed policy: check a policy file before placing it, and show the
+    /// configuration in force on this desktop.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Encrypted backups of the case database, keyed by a passphrase the firm keeps (read from
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
     Backup(BackupCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check policy FILE as Casefile would read it: exit 0 if valid, 2 if not (with the place,
+    /// line and column or field, and the reason).
+    Validate { file: PathBuf },
+    /// Every setting in force on this desktop, its value, who chose it, and whether the policy
+    /// locked it and why; the policy's rules and profiles; which policy file was read. Exit 10
+    /// when the policy file is invalid (every send is then blocked).
+    Effective,
+}
+
+fn parse_jurisdiction(value: &str) -> Result<Jurisdiction, String> {
+    serde_json::from_value(json!(value))
+        .map_err(|_| format!("{value:?} is not one of US, EU, UK, CA, other"))
 }
 
 #[derive(Subcommand)]
@@ -405,6 +434,7 @@ async fn run(
             prompt,
             system,
             max_tokens,
+            jurisdiction,
         } => {
             let request = ChatRequest {
                 system,
@@ -412,9 +442,10 @@ async fn run(
                 max_tokens,
                 ..ChatRequest::default()
             };
-            ask(workspace, name, request, as_json).await
+            ask(workspace, name, jurisdiction, request, as_json).await
         }
         Command::Secret(command) => secret(workspace, command).await,
+        Command::Policy(command) => off_async(move || policy(&workspace, command)).await,
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
@@ -598,8 +629,8 @@ fn profile(
         ProfileSettingsCommand::Add(args) => {
             let (replace, make_default) = (args.replace, args.default);
             let profile = args.into_profile()?;
-            store.save_profile(&profile, replace, make_default)?;
-            let saved = store.profile(&profile.name)?;
+            workspace.save_profile(&mut store, &profile, replace, make_default)?;
+            let saved = entry(workspace, &store, &profile.name)?;
             let needs: Vec<_> = profile
                 .kind
                 .credential_fields()
@@ -619,7 +650,7 @@ fn profile(
             ))
         }
         ProfileSettingsCommand::List => {
-            let profiles = store.profiles()?;
+            let profiles = workspace.profile_entries(&store)?;
             let text = if profiles.is_empty() {
                 "No profiles. Add one with: casefile-admin profile add NAME --kind KIND …"
                     .to_owned()
@@ -627,13 +658,22 @@ fn profile(
                 profiles
                     .iter()
                     .map(|p| {
-                        format!(
-                            "{} {:<24} {:<18} {}",
+                        let mut line = format!(
+                            "{} {:<24} {:<18} {}{}",
                             if p.is_default { "*" } else { " " },
                             p.profile.name,
                             p.profile.kind,
-                            target_of(&p.profile)
-                        )
+                            target_of(&p.profile),
+                            if p.managed {
+                                "  [managed by your IT provider]"
+                            } else {
+                                ""
+                            }
+                        );
+                        if let Some(why) = &p.blocked {
+                            line.push_str(&format!("\n    BLOCKED: {why}"));
+                        }
+                        line
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -644,7 +684,7 @@ fn profile(
             ))
         }
         ProfileSettingsCommand::Show { name } => {
-            let stored = store.profile(&name)?;
+            let stored = entry(workspace, &store, &name)?;
             Ok(done(
                 describe(&stored),
                 serde_json::to_value(&stored).unwrap_or_default(),
@@ -658,7 +698,7 @@ fn profile(
             ))
         }
         ProfileSettingsCommand::Default { name } => {
-            store.set_default_profile(&name)?;
+            workspace.set_default_profile(&mut store, &name)?;
             Ok(done(
                 format!("{name} is now the default profile."),
                 json!({ "name": name, "default": true }),
@@ -667,23 +707,46 @@ fn profile(
     }
 }
 
-/// The profile and its credentials from the keychain, read off the async workers.
-async fn profile_with_credentials(
+/// The profile and its credentials, cleared by the managed policy read just now (for a client
+/// of `jurisdiction`), off the async workers. A blocked send reads no credential.
+async fn prepare_send(
     workspace: Workspace,
     name: String,
-) -> casefile_core::Result<(ProviderProfile, Credentials)> {
+    jurisdiction: Option<Jurisdiction>,
+) -> casefile_core::Result<PreparedSend> {
     tokio::task::spawn_blocking(move || {
-        let profile = workspace.open_store()?.profile(&name)?.profile;
-        let credentials = workspace.credentials(&profile)?;
-        Ok((profile, credentials))
+        let store = workspace.open_store()?;
+        workspace.prepare_send(&store, &name, jurisdiction)
     })
     .await
     .map_err(|e| Error::Internal(format!("command failed: {e}")))?
 }
 
+/// One profile as listed (the policy's or the user's).
+fn entry(
+    workspace: &Workspace,
+    store: &casefile_core::store::Store,
+    name: &str,
+) -> casefile_core::Result<ProfileEntry> {
+    workspace
+        .profile_entries(store)?
+        .into_iter()
+        .find(|p| p.profile.name == name)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "No provider profile named {name:?}. List them with casefile-admin profile list."
+            ))
+        })
+}
+
 async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Result<Report> {
-    let (profile, credentials) = profile_with_credentials(workspace, name).await?;
-    let client = ProviderClient::new(&TransportSettings::default())?;
+    let PreparedSend {
+        profile,
+        credentials,
+        transport,
+        ..
+    } = prepare_send(workspace, name, None).await?;
+    let client = ProviderClient::new(&transport)?;
     let report = test_connection(&client, &profile, &credentials).await;
     let text = match &report.failure {
         None => format!(
@@ -718,12 +781,21 @@ async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Resu
 async fn ask(
     workspace: Workspace,
     name: String,
+    jurisdiction: Option<Jurisdiction>,
     request: ChatRequest,
     as_json: bool,
 ) -> casefile_core::Result<Report> {
     use std::io::Write;
-    let (profile, credentials) = profile_with_credentials(workspace, name).await?;
-    let client = ProviderClient::new(&TransportSettings::default())?;
+    let PreparedSend {
+        profile,
+        credentials,
+        transport,
+        clearance,
+    } = prepare_send(workspace, name, jurisdiction).await?;
+    if let (Some(exception), false) = (&clearance.exception, as_json) {
+        eprintln!("note: allowed by the policy's exception {exception:?}");
+    }
+    let client = ProviderClient::new(&transport)?;
     let mut stream = client.stream(&profile, &credentials, &request).await?;
     let (mut text, mut usage, mut stop) = (String::new(), None, None);
     while let Some(event) = stream.next().await {
@@ -763,7 +835,7 @@ async fn ask(
     }
     Ok(Report {
         text: String::new(),
-        json: json!({ "text": text, "usage": usage, "stop": stop, "warning": warning }),
+        json: json!({ "text": text, "usage": usage, "stop": stop, "warning": warning, "policy_exception": clearance.exception }),
         exit: ExitCode::SUCCESS,
     })
 }
@@ -782,14 +854,19 @@ fn target_of(profile: &ProviderProfile) -> String {
     }
 }
 
-fn describe(stored: &StoredProfile) -> String {
+fn describe(stored: &ProfileEntry) -> String {
     let p = &stored.profile;
     let facts = &p.data_processing;
     let mut lines = vec![
         format!(
-            "Profile:     {}{}",
+            "Profile:     {}{}{}",
             p.name,
-            if stored.is_default { " (default)" } else { "" }
+            if stored.is_default { " (default)" } else { "" },
+            if stored.managed {
+                " (managed by your IT provider)"
+            } else {
+                ""
+            }
         ),
         format!("Kind:        {}", p.kind),
     ];
@@ -834,10 +911,13 @@ fn describe(stored: &StoredProfile) -> String {
             .unwrap_or("not recorded"),
     ));
     lines.push(credential_lines(stored));
+    if let Some(why) = &stored.blocked {
+        lines.push(format!("BLOCKED:     {why}"));
+    }
     lines.join("\n")
 }
 
-fn credential_lines(stored: &StoredProfile) -> String {
+fn credential_lines(stored: &ProfileEntry) -> String {
     stored
         .profile
         .kind
@@ -879,7 +959,7 @@ async fn secret(workspace: Workspace, command: SecretCommand) -> casefile_core::
             })
         }
         SecretCommand::Status { name } => {
-            let stored = workspace.open_store()?.profile(&name)?;
+            let stored = entry(&workspace, &workspace.open_store()?, &name)?;
             Ok(Report {
                 text: credential_lines(&stored),
                 json: json!({ "name": name, "credentials": stored.credentials }),
@@ -922,6 +1002,7 @@ fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::Database => 6,
         ErrorCode::NewerVersion => 7,
         ErrorCode::Provider => 9,
+        ErrorCode::PolicyBlocked => 10,
     })
 }
 
@@ -936,4 +1017,165 @@ fn fail(error: &Error, as_json: bool) -> ExitCode {
         eprintln!("error: {error}");
     }
     exit_code(error.code())
+}
+
+fn policy(workspace: &Workspace, command: PolicyCommand) -> casefile_core::Result<Report> {
+    match command {
+        PolicyCommand::Validate { file } => {
+            let state = match PolicyState::load(&file) {
+                PolicyState::Absent { .. } => {
+                    return Err(Error::InvalidInput(format!(
+                        "{} does not exist.",
+                        file.display()
+                    )));
+                }
+                state => state,
+            };
+            Ok(match state {
+                PolicyState::Invalid {
+                    path,
+                    location,
+                    reason,
+                } => Report {
+                    text: format!("{}: INVALID at {location}: {reason}", path.display()),
+                    json: json!({ "file": path, "valid": false, "location": location, "reason": reason }),
+                    exit: exit_code(ErrorCode::InvalidInput),
+                },
+                PolicyState::Valid { path, policy } => Report {
+                    text: format!(
+                        "{}: valid (version {}, {} profiles, {} locked settings).",
+                        path.display(),
+                        policy.version,
+                        policy.profiles.len(),
+                        policy.locks.len()
+                    ),
+                    json: json!({ "file": path, "valid": true }),
+                    exit: ExitCode::SUCCESS,
+                },
+                PolicyState::Absent { .. } => unreachable!("handled above"),
+            })
+        }
+        PolicyCommand::Effective => {
+            // The default profile lives in the case store; a desktop without one yet has none.
+            let store = if workspace.locations().data_dir.join(DATABASE_FILE).exists() {
+                Some(workspace.open_store()?)
+            } else {
+                None
+            };
+            let effective = workspace.effective_policy(store.as_ref())?;
+            Ok(Report {
+                text: describe_effective(&effective),
+                json: serde_json::to_value(&effective).unwrap_or_default(),
+                exit: if effective.is_invalid() {
+                    exit_code(ErrorCode::PolicyBlocked)
+                } else {
+                    ExitCode::SUCCESS
+                },
+            })
+        }
+    }
+}
+
+fn describe_effective(effective: &EffectivePolicy) -> String {
+    let file = effective.policy_file().display();
+    let mut lines = vec![match &effective.status {
+        PolicyStatus::Absent => format!("Policy file: {file} (not present: the user decides)"),
+        PolicyStatus::Valid => format!("Policy file: {file} (valid)"),
+        PolicyStatus::Invalid { location, reason } => format!(
+            "Policy file: {file} is INVALID at {location}: {reason}\nEvery send is blocked until \
+             it is fixed."
+        ),
+    }];
+    lines.push("Settings:".to_owned());
+    for setting in &effective.settings {
+        let who = match (setting.locked, setting.source) {
+            (true, _) => format!(
+                "locked by policy: {}",
+                setting.reason.as_deref().unwrap_or("")
+            ),
+            (false, SettingSource::Policy) => "policy default (may be changed)".to_owned(),
+            (false, SettingSource::User) => "user".to_owned(),
+            (false, SettingSource::BuiltIn) => "built in".to_owned(),
+        };
+        let value = match &setting.value {
+            serde_json::Value::Null => "(none)".to_owned(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        lines.push(format!(
+            "  {:<31} {:<34} {who}",
+            setting.name.as_str(),
+            value
+        ));
+    }
+    if let Some(policy) = effective.policy() {
+        let list = |items: Option<Vec<String>>| match items {
+            None => "any".to_owned(),
+            Some(items) if items.is_empty() => "none".to_owned(),
+            Some(items) => items.join(", "),
+        };
+        lines.push("Rules:".to_owned());
+        lines.push(format!(
+            "  allowed kinds:   {}",
+            list(
+                policy
+                    .allowed_kinds
+                    .as_ref()
+                    .map(|k| k.iter().map(|k| k.to_string()).collect())
+            )
+        ));
+        lines.push(format!(
+            "  allowed regions: {}",
+            list(
+                policy
+                    .allowed_regions
+                    .as_ref()
+                    .map(|r| r.iter().map(|r| r.to_string()).collect())
+            )
+        ));
+        lines.push(format!(
+            "  allowed models:  {}",
+            list(
+                policy
+                    .allowed_models
+                    .as_ref()
+                    .map(|m| m.iter().map(|m| m.to_string()).collect())
+            )
+        ));
+        for (jurisdiction, rule) in policy.jurisdictions.iter() {
+            let regions: Vec<_> = rule.regions.iter().map(|r| r.to_string()).collect();
+            let mut line = format!(
+                "  {jurisdiction} clients: {}",
+                if regions.is_empty() {
+                    "no region".to_owned()
+                } else {
+                    regions.join(", ")
+                }
+            );
+            for exception in &rule.exceptions {
+                line.push_str(&format!(
+                    "; exception {:?}: {}",
+                    exception.name,
+                    exception
+                        .regions
+                        .iter()
+                        .map(|r| r.to_string())
+                        .chain(exception.profiles.iter().map(|p| format!("profile {p}")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            lines.push(line);
+        }
+        let names: Vec<_> = policy.profiles.iter().map(|p| p.name.as_str()).collect();
+        lines.push(format!(
+            "Managed profiles: {}",
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ));
+    }
+    lines.join("\n")
 }

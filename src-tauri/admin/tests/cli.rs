@@ -28,6 +28,7 @@ impl Sandbox {
             .env("CASEFILE_DATA_DIR", self.dir.path().join("workspace"))
             .env("CASEFILE_LOG_DIR", self.log_dir())
             .env("CASEFILE_KEYCHAIN_SERVICE", &self.service)
+            .env("CASEFILE_POLICY_FILE", self.policy_file())
             .env("CASEFILE_LOG", "trace");
         cmd
     }
@@ -51,6 +52,11 @@ impl Sandbox {
             .write_all(input.as_bytes())
             .unwrap();
         child.wait_with_output().unwrap()
+    }
+
+    /// This sandbox's managed policy file (absent until a test writes it).
+    fn policy_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("policy.json")
     }
 
     fn log_dir(&self) -> std::path::PathBuf {
@@ -549,5 +555,117 @@ fn backup_restores_on_another_workspace_and_a_wrong_passphrase_writes_nothing() 
         again.status.code(),
         Some(2),
         "a second restore must not overwrite"
+    );
+}
+
+const POLICY: &str = r#"{
+  "version": 1,
+  "allowed_kinds": ["azure-openai", "bedrock"],
+  "allowed_regions": ["swedencentral", "eu-*", "us-east-1"],
+  "jurisdictions": {"EU": {"regions": ["eu-*", "swedencentral"]}},
+  "settings": {"proxy": "http://proxy.firm.example:3128", "ai_history_retention_days": 90},
+  "locks": {"proxy": "All AI traffic goes through the firm's proxy."}
+}"#;
+
+#[test]
+fn policy_validate_exits_0_for_a_valid_file_and_2_with_the_place_for_an_invalid_one() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("candidate.json");
+    std::fs::write(&file, POLICY).unwrap();
+    let out = sb.run(&["policy", "validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("valid"));
+
+    std::fs::write(
+        &file,
+        POLICY.replace("\"eu-*\", \"swedencentral\"", "\"europe-*\""),
+    )
+    .unwrap();
+    let out = sb.run(&["--json", "policy", "validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = stdout_json(&out);
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["file"], file.display().to_string());
+    assert_eq!(report["location"]["field"], "jurisdictions.EU.regions[0]");
+    assert!(
+        report["reason"].as_str().unwrap().contains("contradict"),
+        "{report}"
+    );
+
+    std::fs::write(&file, "{\"version\": 1,\n \"locks\": {\"proxy\": }}").unwrap();
+    let out = sb.run(&["policy", "validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("INVALID at line 2") && text.contains("not valid JSON"),
+        "{text}"
+    );
+
+    let missing = sb.run(&["policy", "validate", "/nonexistent/policy.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn policy_effective_shows_each_setting_and_what_locked_it() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["--json", "policy", "effective"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!(report["status"]["state"], "absent");
+    assert_eq!(
+        report["policy_file"],
+        sb.policy_file().display().to_string()
+    );
+    assert_eq!(report["settings"].as_array().unwrap().len(), 8);
+
+    // The user's own proxy loses to the locked one; the retention is the policy's default.
+    std::fs::create_dir_all(sb.dir.path().join("workspace")).unwrap();
+    std::fs::write(
+        sb.dir.path().join("workspace/settings.json"),
+        r#"{"proxy": "http://my-own:8080", "ai_history_retention_days": 7}"#,
+    )
+    .unwrap();
+    std::fs::write(sb.policy_file(), POLICY).unwrap();
+    let report = stdout_json(&sb.run(&["--json", "policy", "effective"]));
+    assert_eq!(report["status"]["state"], "valid");
+    let setting = |name: &str| {
+        report["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(setting("proxy")["value"], "http://proxy.firm.example:3128");
+    assert_eq!(setting("proxy")["locked"], true);
+    assert_eq!(
+        setting("proxy")["reason"],
+        "All AI traffic goes through the firm's proxy."
+    );
+    assert_eq!(setting("ai_history_retention_days")["value"], 7);
+    assert_eq!(setting("ai_history_retention_days")["source"], "user");
+    assert_eq!(report["rules"]["allowed_kinds"][0], "azure-openai");
+    let text = String::from_utf8_lossy(&sb.run(&["policy", "effective"]).stdout).into_owned();
+    assert!(text.contains("locked by policy: All AI traffic"), "{text}");
+    assert!(text.contains("EU clients: eu-*, swedencentral"), "{text}");
+
+    std::fs::write(sb.policy_file(), "{\"version\": 1, \"colour\": \"blue\"}").unwrap();
+    let out = sb.run(&["policy", "effective"]);
+    assert_eq!(out.status.code(), Some(10));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("INVALID") && text.contains("colour"),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_lists_the_policy_exit_code() {
+    let out = Sandbox::new().run(&["--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("10 blocked by the firm's managed policy"),
+        "{text}"
     );
 }

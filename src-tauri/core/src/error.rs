@@ -23,6 +23,9 @@ pub enum ErrorCode {
     /// An AI provider refused or failed a request; the message says why and what to do.
     Provider,
     Internal,
+    /// The firm's managed policy forbids the action, or the policy file is invalid and so blocks
+    /// every send; the message names the rule (or the file, place and reason) and who to ask.
+    PolicyBlocked,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +71,11 @@ pub enum Error {
     #[error("{0}")]
     Provider(#[from] crate::providers::ProviderError),
 
+    /// Refused by the managed policy (see [`crate::policy`]). The message starts with "Managed by
+    /// your IT provider:" and says what the policy forbids.
+    #[error("{0}")]
+    PolicyBlocked(String),
+
     #[error("Internal error: {0}. Please report this to your IT provider with the log file.")]
     Internal(String),
 }
@@ -84,6 +92,7 @@ impl Error {
             Error::NewerVersion(_) => ErrorCode::NewerVersion,
             Error::Provider(_) => ErrorCode::Provider,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::PolicyBlocked(_) => ErrorCode::PolicyBlocked,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod policy;
 pub mod providers;
 pub mod secrets;
 pub mod store;

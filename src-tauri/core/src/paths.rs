@@ -15,6 +15,8 @@ pub const DATA_DIR_ENV: &str = "CASEFILE_DATA_DIR";
 pub const LOG_DIR_ENV: &str = "CASEFILE_LOG_DIR";
 /// Overrides the keychain service name under which secrets are stored.
 pub const KEYCHAIN_SERVICE_ENV: &str = "CASEFILE_KEYCHAIN_SERVICE";
+/// Overrides where the managed policy file is read from (tests; an MSP never needs it).
+pub const POLICY_FILE_ENV: &str = "CASEFILE_POLICY_FILE";
 /// Log filter in `tracing` syntax, e.g. `info` or `casefile_core=debug`.
 pub const LOG_FILTER_ENV: &str = "CASEFILE_LOG";
 
@@ -28,6 +30,8 @@ pub struct Locations {
     pub log_dir: PathBuf,
     pub keychain_service: String,
     pub log_filter: String,
+    /// The managed policy file an MSP places for every user of this computer (it need not exist).
+    pub policy_file: PathBuf,
 }
 
 impl Locations {
@@ -62,6 +66,10 @@ impl Locations {
             keychain_service: non_empty(KEYCHAIN_SERVICE_ENV)
                 .unwrap_or_else(|| DEFAULT_KEYCHAIN_SERVICE.to_owned()),
             log_filter: non_empty(LOG_FILTER_ENV).unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned()),
+            policy_file: match non_empty(POLICY_FILE_ENV) {
+                Some(file) => absolute(Path::new(&file))?,
+                None => system_policy_file(&env),
+            },
         })
     }
 }
@@ -75,6 +83,24 @@ fn no_home() -> Error {
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).map_err(|e| Error::storage(path, e))
+}
+
+/// The system-wide policy file: Linux `/etc/casefile/policy.json`, macOS
+/// `/Library/Application Support/Casefile/policy.json`, Windows
+/// `%ProgramData%\Casefile\policy.json`. Only administrators can write these places.
+pub fn system_policy_file(env: impl Fn(&str) -> Option<String>) -> PathBuf {
+    if cfg!(windows) {
+        let program_data = env("ProgramData")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| r"C:\ProgramData".to_owned());
+        PathBuf::from(program_data)
+            .join("Casefile")
+            .join("policy.json")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Casefile/policy.json")
+    } else {
+        PathBuf::from("/etc/casefile/policy.json")
+    }
 }
 
 /// The per-user log folder each OS expects.
@@ -122,6 +148,7 @@ mod tests {
             (LOG_DIR_ENV, "/logs"),
             (KEYCHAIN_SERVICE_ENV, "Casefile-test"),
             (LOG_FILTER_ENV, "debug"),
+            (POLICY_FILE_ENV, "/policy/test.json"),
         ]);
         let loc = Locations::resolve_with(None, env).unwrap();
         assert_eq!(
@@ -131,6 +158,7 @@ mod tests {
                 log_dir: "/logs".into(),
                 keychain_service: "Casefile-test".into(),
                 log_filter: "debug".into(),
+                policy_file: "/policy/test.json".into(),
             }
         );
     }
@@ -149,6 +177,10 @@ mod tests {
             "{loc:?}"
         );
         assert!(loc.log_dir.ends_with("logs") || loc.log_dir.ends_with("Casefile"));
+        assert_eq!(loc.policy_file, system_policy_file(|_| None));
+        if cfg!(target_os = "linux") {
+            assert_eq!(loc.policy_file, PathBuf::from("/etc/casefile/policy.json"));
+        }
     }
 
     #[test]

@@ -218,7 +218,8 @@ impl Workspace {
 /// Provider credentials: values go to the keychain, the time they were set to the case store.
 impl Workspace {
     /// Stores `field` of profile `name` in the keychain. Blocks. Refuses a field the profile's
-    /// kind never uses, so a typo cannot leave a credential nobody reads.
+    /// kind never uses, so a typo cannot leave a credential nobody reads, and a profile the
+    /// managed policy forbids (or any, while the policy file is invalid).
     pub fn set_credential(
         &self,
         store: &mut Store,
@@ -226,6 +227,7 @@ impl Workspace {
         field: CredentialField,
         value: &Secret,
     ) -> Result<()> {
+        self.check_credential_change(store, name)?;
         let profile = store.profile(name)?.profile;
         if !profile.kind.credential_fields().contains(&field) {
             let accepted: Vec<_> = profile
@@ -275,8 +277,11 @@ impl Workspace {
         Ok(credentials)
     }
 
-    /// Removes a profile and all of its keychain entries. Blocks.
+    /// Removes a profile and all of its keychain entries. Blocks. Refused for a profile the
+    /// managed policy defines, and while the policy file is invalid.
     pub fn remove_profile(&self, store: &mut Store, name: &str) -> Result<()> {
+        let effective = self.effective_policy(Some(store))?;
+        self.check_user_profile_change(&effective, name)?;
         let profile = store.profile(name)?.profile;
         for &field in profile.kind.credential_fields() {
             self.secrets.delete(&field.secret_name(name)?)?;
@@ -352,6 +357,7 @@ mod tests {
             log_dir: dir.join("logs"),
             keychain_service: "Casefile-unit".into(),
             log_filter: "info".into(),
+            policy_file: dir.join("no-policy.json"),
         }
     }
 

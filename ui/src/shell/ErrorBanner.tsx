@@ -10,6 +10,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   newerVersion: "This workspace needs a newer version of Casefile",
   provider: "The AI provider could not complete the request",
   internal: "Casefile ran into a problem while starting",
+  policyBlocked: "Your IT provider's policy does not allow this",
 };
 
 /** A start-up failure: a plain headline chosen by code, then the app's own explanation. */

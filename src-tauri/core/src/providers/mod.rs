@@ -28,6 +28,8 @@ pub use profile::{
 };
 pub use transport::{ProviderClient, TransportSettings};
 
+pub(crate) use profile::validate_profile_name;
+
 use std::pin::Pin;
 
 use futures_core::Stream;

@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::secrets::{Secret, SecretName};
 use crate::{Error, Result};
 
 /// One adapter per (cloud, API surface). The names are stable: MSP scripts and policy files use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
     /// OpenAI Chat Completions.
@@ -208,7 +211,7 @@ impl Credentials {
 }
 
 /// How long the provider keeps prompts and answers, as the firm's contract says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RetentionMode {
     /// Nobody recorded it yet; the attorney is told so.
@@ -223,7 +226,7 @@ pub enum RetentionMode {
 }
 
 /// The data-processing facts an attorney must see before the first send from a profile.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataProcessing {
     /// Where prompts are processed, e.g. "EU (Frankfurt)".
@@ -237,7 +240,7 @@ pub struct DataProcessing {
 }
 
 /// The non-secret settings of one provider. Every endpoint is data, never a code path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderProfile {
     /// Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`).

@@ -1,0 +1,40 @@
+//! The managed policy: what the firm's IT provider (MSP) decides for every desktop.
+//!
+//! An MSP places one JSON file at a system path ([`crate::paths::system_policy_file`];
+//! `CASEFILE_POLICY_FILE` overrides it for tests). It can define firm-wide provider profiles
+//! (never secrets), restrict provider kinds, regions and models, map client jurisdictions to
+//! regions with named exceptions, set requirements, retention, proxy and CA file, and lock any
+//! user setting with a reason. [`EffectivePolicy`] is the policy over the user's settings, locks
+//! winning; [`gate`] checks every send against it at the moment of sending.
+//!
+//! A missing file means the user decides. A present but invalid file (bad JSON, an unknown key,
+//! a wrong type, a secret, contradictory rules, unreadable) is [`PolicyState::Invalid`] with the
+//! place and the reason, and blocks every send: nothing falls back silently.
+
+mod effective;
+mod file;
+mod gate;
+mod pattern;
+mod settings;
+mod state;
+mod workspace;
+
+pub use effective::{EffectivePolicy, EffectiveSetting, PolicyStatus, SettingSource};
+pub use file::{
+    JurisdictionException, JurisdictionRule, JurisdictionRules, MAX_POLICY_BYTES, POLICY_VERSION,
+    Policy, PolicyLocation, PolicyProblem, jurisdiction_name,
+};
+pub use gate::{Clearance, gate};
+pub use pattern::Pattern;
+pub use settings::{SettingName, Settings};
+pub use state::PolicyState;
+pub use workspace::{PreparedSend, ProfileEntry, USER_SETTINGS_FILE};
+
+/// The policy file's JSON Schema, generated from the types that parse it. The repository keeps a
+/// copy at `src-tauri/core/policy/policy.schema.json`; a test fails when the two differ.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Policy)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,176 @@
+//! The settings a user may choose and a policy may set or lock, by their stable names.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The name of a setting, as policy files (`locks`) and `casefile-admin policy effective` spell it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingName {
+    DefaultProfile,
+    CustomProfiles,
+    Proxy,
+    ExtraCaFile,
+    AiHistoryRetentionDays,
+    RequireClientConsent,
+    RequireRedaction,
+    RequireApprovalBeforeExport,
+}
+
+impl SettingName {
+    pub const ALL: [SettingName; 8] = [
+        SettingName::DefaultProfile,
+        SettingName::CustomProfiles,
+        SettingName::Proxy,
+        SettingName::ExtraCaFile,
+        SettingName::AiHistoryRetentionDays,
+        SettingName::RequireClientConsent,
+        SettingName::RequireRedaction,
+        SettingName::RequireApprovalBeforeExport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingName::DefaultProfile => "default_profile",
+            SettingName::CustomProfiles => "custom_profiles",
+            SettingName::Proxy => "proxy",
+            SettingName::ExtraCaFile => "extra_ca_file",
+            SettingName::AiHistoryRetentionDays => "ai_history_retention_days",
+            SettingName::RequireClientConsent => "require_client_consent",
+            SettingName::RequireRedaction => "require_redaction",
+            SettingName::RequireApprovalBeforeExport => "require_approval_before_export",
+        }
+    }
+
+    /// What the setting means, in one line (shown by `policy effective`).
+    pub fn description(self) -> &'static str {
+        match self {
+            SettingName::DefaultProfile => {
+                "the provider profile drafts use unless another is chosen"
+            }
+            SettingName::CustomProfiles => "whether users may add provider profiles of their own",
+            SettingName::Proxy => "proxy for all AI provider traffic, on top of the system's",
+            SettingName::ExtraCaFile => "PEM file of CA certificates trusted besides the OS's",
+            SettingName::AiHistoryRetentionDays => "days AI history is kept (none: until deleted)",
+            SettingName::RequireClientConsent => {
+                "a client's recorded consent is required before sending"
+            }
+            SettingName::RequireRedaction => "redaction is required before sending",
+            SettingName::RequireApprovalBeforeExport => {
+                "an attorney's approval is required before export"
+            }
+        }
+    }
+
+    /// The value when neither the user nor the policy chose one.
+    pub fn built_in(self) -> serde_json::Value {
+        match self {
+            SettingName::CustomProfiles => serde_json::Value::Bool(true),
+            SettingName::RequireClientConsent
+            | SettingName::RequireRedaction
+            | SettingName::RequireApprovalBeforeExport => serde_json::Value::Bool(false),
+            SettingName::DefaultProfile
+            | SettingName::Proxy
+            | SettingName::ExtraCaFile
+            | SettingName::AiHistoryRetentionDays => serde_json::Value::Null,
+        }
+    }
+}
+
+impl fmt::Display for SettingName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Values of the settings; `None` leaves the choice to the next layer (user, then policy default,
+/// then the built-in value). The same shape is the policy's `settings` and the user's
+/// `settings.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The provider profile drafts use unless another is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    /// Whether users may add provider profiles of their own (default true). With false, only the
+    /// policy's profiles can send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_profiles: Option<bool>,
+    /// Proxy for all AI provider traffic (http://host:port), on top of the system's settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Absolute path of a PEM file of CA certificates to trust besides the OS's (e.g. a
+    /// TLS-inspecting firewall's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_ca_file: Option<PathBuf>,
+    /// How many days AI history (prompts, answers, drafts' provenance) is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_history_retention_days: Option<u32>,
+    /// Require a client's recorded consent before sending their data to an AI provider. A policy
+    /// that sets a requirement to true locks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_client_consent: Option<bool>,
+    /// Require redaction of identifiers before sending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_redaction: Option<bool>,
+    /// Require an attorney's approval before a draft is exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_approval_before_export: Option<bool>,
+}
+
+impl Settings {
+    /// The value of `name` as JSON, `None` when this layer leaves it open.
+    pub fn get(&self, name: SettingName) -> Option<serde_json::Value> {
+        use serde_json::Value;
+        let text = |v: &Option<String>| v.clone().map(Value::String);
+        let flag = |v: &Option<bool>| v.map(Value::Bool);
+        match name {
+            SettingName::DefaultProfile => text(&self.default_profile),
+            SettingName::CustomProfiles => flag(&self.custom_profiles),
+            SettingName::Proxy => text(&self.proxy),
+            SettingName::ExtraCaFile => self
+                .extra_ca_file
+                .as_ref()
+                .map(|p| Value::String(p.display().to_string())),
+            SettingName::AiHistoryRetentionDays => self.ai_history_retention_days.map(Value::from),
+            SettingName::RequireClientConsent => flag(&self.require_client_consent),
+            SettingName::RequireRedaction => flag(&self.require_redaction),
+            SettingName::RequireApprovalBeforeExport => flag(&self.require_approval_before_export),
+        }
+    }
+
+    /// Copies the value of `name` from `other`.
+    pub(crate) fn take(&mut self, name: SettingName, other: &Settings) {
+        match name {
+            SettingName::DefaultProfile => self.default_profile = other.default_profile.clone(),
+            SettingName::CustomProfiles => self.custom_profiles = other.custom_profiles,
+            SettingName::Proxy => self.proxy = other.proxy.clone(),
+            SettingName::ExtraCaFile => self.extra_ca_file = other.extra_ca_file.clone(),
+            SettingName::AiHistoryRetentionDays => {
+                self.ai_history_retention_days = other.ai_history_retention_days
+            }
+            SettingName::RequireClientConsent => {
+                self.require_client_consent = other.require_client_consent
+            }
+            SettingName::RequireRedaction => self.require_redaction = other.require_redaction,
+            SettingName::RequireApprovalBeforeExport => {
+                self.require_approval_before_export = other.require_approval_before_export
+            }
+        }
+    }
+
+    /// Whether the policy made `name` a requirement (a `require_*` set to true), which locks it.
+    pub(crate) fn requires(&self, name: SettingName) -> bool {
+        matches!(
+            name,
+            SettingName::RequireClientConsent
+                | SettingName::RequireRedaction
+                | SettingName::RequireApprovalBeforeExport
+        ) && self.get(name) == Some(serde_json::Value::Bool(true))
+    }
+}

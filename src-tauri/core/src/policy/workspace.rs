@@ -1,0 +1,271 @@
+//! The policy applied to a workspace: its profiles (the policy's and the user's), changes the
+//! policy may refuse, and the one way to prepare a send.
+
+use serde::Serialize;
+
+use super::effective::EffectivePolicy;
+use super::gate::{Clearance, blocked, gate, rule_violation};
+use super::settings::{SettingName, Settings};
+use super::state::PolicyState;
+use crate::providers::{Credentials, ProviderProfile, TransportSettings};
+use crate::store::{CredentialStatus, Jurisdiction, Store};
+use crate::workspace::Workspace;
+use crate::{Error, Result};
+
+/// The user's own settings in the workspace folder. Casefile reads it; a locked setting in it has
+/// no effect (the policy's value wins).
+pub const USER_SETTINGS_FILE: &str = "settings.json";
+
+/// A profile as listed: the policy's profiles (managed, unchangeable) and the user's.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileEntry {
+    #[serde(flatten)]
+    pub profile: ProviderProfile,
+    pub is_default: bool,
+    /// Defined by the firm's policy: cannot be changed, replaced or removed here.
+    pub managed: bool,
+    /// The credentials set for this profile and when; never their values.
+    pub credentials: Vec<CredentialStatus>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    /// Why the policy blocks sending through this profile, when it does (firm-wide rules; a
+    /// client's jurisdiction may restrict it further).
+    pub blocked: Option<String>,
+}
+
+/// Everything a send needs, checked by the policy gate just now.
+pub struct PreparedSend {
+    pub profile: ProviderProfile,
+    pub credentials: Credentials,
+    /// The effective proxy and extra CA file.
+    pub transport: TransportSettings,
+    pub clearance: Clearance,
+}
+
+impl Workspace {
+    /// The policy file as it is now.
+    pub fn policy_state(&self) -> PolicyState {
+        PolicyState::load(&self.locations().policy_file)
+    }
+
+    /// The user's settings (`settings.json` in the workspace folder; none when it is missing).
+    pub fn user_settings(&self) -> Result<Settings> {
+        let file = self.locations().data_dir.join(USER_SETTINGS_FILE);
+        match std::fs::read_to_string(&file) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "Your settings file {} cannot be used ({e}). Fix or remove it.",
+                    file.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(Error::storage(&file, e)),
+        }
+    }
+
+    /// The policy over the user's settings, read now. The user's default profile comes from the
+    /// case store when one is given.
+    pub fn effective_policy(&self, store: Option<&Store>) -> Result<EffectivePolicy> {
+        let mut user = self.user_settings()?;
+        if let Some(store) = store
+            && let Some(default) = store.default_profile()?
+        {
+            user.default_profile = Some(default.profile.name);
+        }
+        Ok(EffectivePolicy::compute(self.policy_state(), &user))
+    }
+
+    /// The profile named `name` as it applies: the policy's definition wins over a stored one.
+    pub fn resolve_profile(
+        &self,
+        store: &Store,
+        effective: &EffectivePolicy,
+        name: &str,
+    ) -> Result<ProviderProfile> {
+        match effective.policy().and_then(|p| p.profile(name)) {
+            Some(managed) => Ok(managed.clone()),
+            None => Ok(store.profile(name)?.profile),
+        }
+    }
+
+    /// Every profile: the policy's first, then the user's, each with why the policy blocks it.
+    pub fn profile_entries(&self, store: &Store) -> Result<Vec<ProfileEntry>> {
+        let effective = self.effective_policy(Some(store))?;
+        let stored = store.profiles()?;
+        let default = effective.values().default_profile.clone();
+        let managed = effective
+            .policy()
+            .map(|p| p.profiles.clone())
+            .unwrap_or_default();
+        let mut entries: Vec<ProfileEntry> = managed
+            .into_iter()
+            .map(|profile| {
+                let row = stored.iter().find(|s| s.profile.name == profile.name);
+                ProfileEntry {
+                    is_default: default.as_deref() == Some(profile.name.as_str()),
+                    managed: true,
+                    credentials: row.map(|r| r.credentials.clone()).unwrap_or_default(),
+                    created_at: row.map(|r| r.created_at.clone()),
+                    updated_at: row.map(|r| r.updated_at.clone()),
+                    blocked: gate(&effective, &profile, None)
+                        .err()
+                        .map(|e| e.to_string()),
+                    profile,
+                }
+            })
+            .collect();
+        for row in stored {
+            if entries.iter().any(|e| e.profile.name == row.profile.name) {
+                continue;
+            }
+            entries.push(ProfileEntry {
+                is_default: default.as_deref() == Some(row.profile.name.as_str()),
+                managed: false,
+                blocked: gate(&effective, &row.profile, None)
+                    .err()
+                    .map(|e| e.to_string()),
+                profile: row.profile,
+                credentials: row.credentials,
+                created_at: Some(row.created_at),
+                updated_at: Some(row.updated_at),
+            });
+        }
+        Ok(entries)
+    }
+
+    /// Saves a profile of the user's, unless the policy forbids it: while the policy file is
+    /// invalid, for a name the policy defines, when the policy allows no profiles of the user's
+    /// own, or when the firm-wide rules would block it.
+    pub fn save_profile(
+        &self,
+        store: &mut Store,
+        profile: &ProviderProfile,
+        replace: bool,
+        make_default: bool,
+    ) -> Result<()> {
+        let effective = self.effective_policy(Some(store))?;
+        self.check_user_profile_change(&effective, &profile.name)?;
+        if make_default {
+            check_unlocked(&effective, SettingName::DefaultProfile)?;
+        }
+        if let Some(policy) = effective.policy() {
+            rule_violation(policy, profile)
+                .map_err(|why| blocked(format!("profile {:?}: {why}.", profile.name)))?;
+        }
+        store.save_profile(profile, replace, make_default)
+    }
+
+    /// Makes `name` the default profile, unless the policy locks the default.
+    pub fn set_default_profile(&self, store: &mut Store, name: &str) -> Result<()> {
+        let effective = self.effective_policy(Some(store))?;
+        if let Some(error) = effective.invalid_error() {
+            return Err(error);
+        }
+        check_unlocked(&effective, SettingName::DefaultProfile)?;
+        match effective.policy().and_then(|p| p.profile(name)) {
+            Some(managed) => store.save_profile(managed, true, false)?,
+            None if !effective.custom_profiles() => {
+                return Err(custom_profiles_refused(&effective, name));
+            }
+            None => {}
+        }
+        store.set_default_profile(name)
+    }
+
+    /// Refuses to remove or replace a profile the policy defines, and any change while the policy
+    /// is invalid or allows no profiles of the user's own.
+    pub(crate) fn check_user_profile_change(
+        &self,
+        effective: &EffectivePolicy,
+        name: &str,
+    ) -> Result<()> {
+        if let Some(error) = effective.invalid_error() {
+            return Err(error);
+        }
+        if effective.policy().and_then(|p| p.profile(name)).is_some() {
+            return Err(blocked(format!(
+                "profile {name:?} is defined by the firm's policy; it cannot be changed, replaced \
+                 or removed on this computer."
+            )));
+        }
+        if !effective.custom_profiles() {
+            return Err(custom_profiles_refused(effective, name));
+        }
+        Ok(())
+    }
+
+    /// Before a credential of `name` is stored: the policy must let the profile send. A profile
+    /// the policy defines gets its stored record (settings from the policy) on first use.
+    pub(crate) fn check_credential_change(&self, store: &mut Store, name: &str) -> Result<()> {
+        let effective = self.effective_policy(Some(store))?;
+        if let Some(error) = effective.invalid_error() {
+            return Err(error);
+        }
+        if let Some(managed) = effective.policy().and_then(|p| p.profile(name)) {
+            return store.save_profile(managed, true, false);
+        }
+        let profile = store.profile(name)?.profile;
+        gate(&effective, &profile, None)?;
+        Ok(())
+    }
+
+    /// Resolves profile `name`, checks it against the policy read now (for a client of
+    /// `jurisdiction`, when there is one), and reads its credentials. Blocks (keychain). Every
+    /// send goes through here: nothing is read from the keychain for a blocked send.
+    pub fn prepare_send(
+        &self,
+        store: &Store,
+        name: &str,
+        jurisdiction: Option<Jurisdiction>,
+    ) -> Result<PreparedSend> {
+        let effective = self.effective_policy(Some(store))?;
+        if let Some(error) = effective.invalid_error() {
+            return Err(error);
+        }
+        let profile = self.resolve_profile(store, &effective, name)?;
+        let clearance = gate(&effective, &profile, jurisdiction)?;
+        if let Some(exception) = &clearance.exception {
+            tracing::info!(
+                profile = name,
+                exception,
+                "send allowed by a policy exception"
+            );
+        }
+        let credentials = self.credentials(&profile)?;
+        Ok(PreparedSend {
+            profile,
+            credentials,
+            transport: effective.transport(),
+            clearance,
+        })
+    }
+}
+
+fn check_unlocked(effective: &EffectivePolicy, name: SettingName) -> Result<()> {
+    match effective.lock(name) {
+        Some(reason) => Err(blocked(format!(
+            "the setting {name} is locked by the firm's policy ({reason})."
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn custom_profiles_refused(effective: &EffectivePolicy, name: &str) -> Error {
+    let firm: Vec<_> = effective
+        .policy()
+        .map(|p| p.profiles.iter().map(|p| p.name.as_str()).collect())
+        .unwrap_or_default();
+    let reason = effective
+        .lock(SettingName::CustomProfiles)
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    blocked(format!(
+        "the firm's policy allows only its own profiles{reason}, so profile {name:?} cannot be \
+         added or used. The firm's profiles: {}.",
+        if firm.is_empty() {
+            "none".to_owned()
+        } else {
+            firm.join(", ")
+        }
+    ))
+}

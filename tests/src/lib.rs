@@ -217,7 +217,9 @@ impl App {
     }
 
     /// Runs `op` on the element with `data-testid="id"`, finding it again when the UI replaced it
-    /// in between (React re-renders lists as data arrives; WebDriver then reports it stale).
+    /// in between (React re-renders lists as data arrives; WebDriver then reports it stale). The
+    /// element is first scrolled to the middle of the window: at the bottom edge the status line
+    /// covers it, and WebKit refuses to type into or click what it cannot see.
     async fn on_element<T>(
         &self,
         id: &str,
@@ -226,7 +228,18 @@ impl App {
         let mut attempts = 0;
         loop {
             let element = self.by_test_id(id).await?;
-            match op(element).await {
+            let scrolled = self
+                .client
+                .execute(
+                    "arguments[0].scrollIntoView({ block: 'center' });",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await;
+            let outcome = match scrolled {
+                Ok(_) => op(element).await,
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Err(e) if is_stale(&e) && attempts < 20 => {
                     attempts += 1;
                     tokio::time::sleep(Duration::from_millis(50)).await;

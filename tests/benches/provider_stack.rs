@@ -121,7 +121,11 @@ async fn bare_run(client: &reqwest::Client, mock: &MockProvider, scenario: &str)
             break;
         }
         let chunk: serde_json::Value = serde_json::from_str(&event.data)?;
-        if let Some(text) = chunk["choices"][0]["delta"]["content"].as_str() {
+        // The opening chunk carries an empty content string with the role: not text yet.
+        if let Some(text) = chunk["choices"][0]["delta"]["content"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+        {
             first_text.get_or_insert_with(|| started.elapsed());
             bytes += text.len();
         }

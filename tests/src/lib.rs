@@ -11,7 +11,7 @@ mod process;
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -118,6 +118,39 @@ impl Sandbox {
             policy_file: self.path().join("policy.json"),
         }
     }
+
+    /// Points `command` (the app, or the admin CLI) at this sandbox's workspace, logs, keychain
+    /// namespace and policy file.
+    pub fn point_at<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        let locations = self.locations();
+        command
+            .env("CASEFILE_DATA_DIR", &locations.data_dir)
+            .env("CASEFILE_LOG_DIR", &locations.log_dir)
+            .env("CASEFILE_LOG", &locations.log_filter)
+            .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
+            .env("CASEFILE_POLICY_FILE", &locations.policy_file)
+    }
+
+    /// Runs the admin CLI on this sandbox as an MSP script would, with `stdin` as its input.
+    pub fn admin<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        args: &[S],
+        stdin: Option<&str>,
+    ) -> Result<Output> {
+        use std::io::Write;
+        let mut command = Command::new(admin_binary()?);
+        let mut child = self
+            .point_at(&mut command)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut input = child.stdin.take().context("no stdin")?;
+        input.write_all(stdin.unwrap_or_default().as_bytes())?;
+        drop(input);
+        Ok(child.wait_with_output()?)
+    }
 }
 
 /// One running app under WebDriver.
@@ -158,19 +191,15 @@ impl App {
             None => Sandbox::new()?,
         };
         let (port, native_port) = (free_port()?, free_port()?);
-        let locations = sandbox.locations();
-        let mut driver = Command::new(tauri_driver())
+        let mut driver = Command::new(tauri_driver());
+        let mut driver = sandbox
+            .point_at(&mut driver)
             .args([
                 "--port",
                 &port.to_string(),
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("CASEFILE_DATA_DIR", &locations.data_dir)
-            .env("CASEFILE_LOG_DIR", &locations.log_dir)
-            .env("CASEFILE_LOG", &locations.log_filter)
-            .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
-            .env("CASEFILE_POLICY_FILE", &locations.policy_file)
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(

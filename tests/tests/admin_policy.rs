@@ -3,31 +3,12 @@
 //! streams; a forbidden one is refused before any request reaches a provider; an invalid policy
 //! file blocks every send.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
+use casefile_tests::Sandbox;
 use casefile_tests::mock::{MockProvider, REPLY, Route};
-use casefile_tests::{Sandbox, admin_binary};
 use serde_json::json;
-
-fn admin(sandbox: &Sandbox, args: &[&str], stdin: Option<&str>) -> Result<Output> {
-    let locations = sandbox.locations();
-    let mut child = Command::new(admin_binary()?)
-        .args(args)
-        .env("CASEFILE_DATA_DIR", &locations.data_dir)
-        .env("CASEFILE_LOG_DIR", &locations.log_dir)
-        .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
-        .env("CASEFILE_POLICY_FILE", &locations.policy_file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut input = child.stdin.take().context("no stdin")?;
-    input.write_all(stdin.unwrap_or_default().as_bytes())?;
-    drop(input);
-    Ok(child.wait_with_output()?)
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -79,8 +60,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     // The admin sets the managed profiles' credentials, as a deployment script would.
     for (name, credentials) in [("firm-eu", &eu_credentials), ("firm-us", &us_credentials)] {
         for (field, value) in credentials.iter() {
-            let out = admin(
-                &sandbox,
+            let out = sandbox.admin(
                 &["secret", "set", name, field.as_str()],
                 Some(value.expose()),
             )?;
@@ -88,7 +68,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
         }
     }
     let listed: serde_json::Value =
-        serde_json::from_slice(&admin(&sandbox, &["--json", "profile", "list"], None)?.stdout)?;
+        serde_json::from_slice(&sandbox.admin(&["--json", "profile", "list"], None)?.stdout)?;
     ensure!(
         listed[0]["name"] == "firm-eu" && listed[0]["managed"] == true,
         "{listed}"
@@ -103,8 +83,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     );
 
     // EU client through the EU profile: streams.
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &["ask", "firm-eu", "--jurisdiction", "EU", "--prompt", "hi"],
         None,
     )?;
@@ -113,8 +92,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     ensure!(!azure.requests().is_empty());
 
     // EU client through the US profile: refused before anything reaches Bedrock.
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &["ask", "firm-us", "--jurisdiction", "EU", "--prompt", "hi"],
         None,
     )?;
@@ -125,8 +103,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     );
 
     // Everyone else's clients through the US profile: streams.
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &["ask", "firm-us", "--jurisdiction", "CA", "--prompt", "hi"],
         None,
     )?;
@@ -137,8 +114,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     let (mine, _) = Route::OpenAi.profile(&openai, "normal");
     let base = mine.base_url.clone().unwrap_or_default();
     let model = mine.model.clone().unwrap_or_default();
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &[
             "profile",
             "add",
@@ -153,17 +129,16 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
         None,
     )?;
     expect_blocked(&out, &["azure-openai, bedrock", "not openai"])?;
-    let out = admin(&sandbox, &["ask", "mine", "--prompt", "hi"], None)?;
+    let out = sandbox.admin(&["ask", "mine", "--prompt", "hi"], None)?;
     ensure!(out.status.code() == Some(3), "{}", stderr(&out));
     ensure!(openai.requests().is_empty());
 
     // The managed profiles cannot be removed or replaced, and the locked default cannot move.
     expect_blocked(
-        &admin(&sandbox, &["profile", "remove", "firm-eu"], None)?,
+        &sandbox.admin(&["profile", "remove", "firm-eu"], None)?,
         &["defined by the firm's policy"],
     )?;
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &[
             "profile",
             "add",
@@ -182,13 +157,16 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     )?;
     expect_blocked(&out, &["defined by the firm's policy"])?;
     expect_blocked(
-        &admin(&sandbox, &["profile", "default", "firm-us"], None)?,
+        &sandbox.admin(&["profile", "default", "firm-us"], None)?,
         &["default_profile is locked", "EU deployment"],
     )?;
 
     // `policy effective` reports the file, the locked default and the managed profiles.
-    let effective: serde_json::Value =
-        serde_json::from_slice(&admin(&sandbox, &["--json", "policy", "effective"], None)?.stdout)?;
+    let effective: serde_json::Value = serde_json::from_slice(
+        &sandbox
+            .admin(&["--json", "policy", "effective"], None)?
+            .stdout,
+    )?;
     ensure!(effective["status"]["state"] == "valid", "{effective}");
     ensure!(
         effective["policy_file"] == json!(policy_file),
@@ -210,8 +188,7 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
         &policy_file,
         r#"{"version": 1, "allowed_kinds": ["azure-openai"], "alowed_regions": []}"#,
     )?;
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &["ask", "firm-eu", "--jurisdiction", "EU", "--prompt", "hi"],
         None,
     )?;
@@ -224,20 +201,16 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
         ],
     )?;
     expect_blocked(
-        &admin(&sandbox, &["profile", "test", "firm-us"], None)?,
+        &sandbox.admin(&["profile", "test", "firm-us"], None)?,
         &["invalid"],
     )?;
-    let out = admin(
-        &sandbox,
-        &["secret", "set", "firm-eu", "api_key"],
-        Some("new-key"),
-    )?;
+    let out = sandbox.admin(&["secret", "set", "firm-eu", "api_key"], Some("new-key"))?;
     expect_blocked(&out, &["invalid"])?;
     ensure!(
         (azure.requests().len(), bedrock.requests().len()) == sent_before,
         "a send under an invalid policy reached a mock"
     );
-    let out = admin(&sandbox, &["policy", "effective"], None)?;
+    let out = sandbox.admin(&["policy", "effective"], None)?;
     ensure!(out.status.code() == Some(10));
     ensure!(String::from_utf8_lossy(&out.stdout).contains("INVALID"));
     Ok(())

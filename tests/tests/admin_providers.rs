@@ -2,35 +2,15 @@
 //! then `ask` and `profile test` against every provider's mock. The CLI runs as a child process
 //! that this test waits for, so the mocks need runtime threads of their own.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use casefile_core::providers::ProviderProfile;
+use casefile_tests::Sandbox;
 use casefile_tests::mock::{ALL_ROUTES, INPUT_TOKENS, MockProvider, OUTPUT_TOKENS, REPLY, Route};
-use casefile_tests::{Sandbox, admin_binary};
-
-fn admin(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<Output> {
-    let locations = sandbox.locations();
-    let mut child = Command::new(admin_binary()?)
-        .args(args)
-        .env("CASEFILE_DATA_DIR", &locations.data_dir)
-        .env("CASEFILE_LOG_DIR", &locations.log_dir)
-        .env("CASEFILE_KEYCHAIN_SERVICE", &locations.keychain_service)
-        .env("CASEFILE_POLICY_FILE", &locations.policy_file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut input = child.stdin.take().context("no stdin")?;
-    input.write_all(stdin.unwrap_or_default().as_bytes())?;
-    drop(input);
-    Ok(child.wait_with_output()?)
-}
 
 fn run(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<String> {
-    let out = admin(sandbox, args, stdin)?;
+    let out = sandbox.admin(args, stdin)?;
     ensure!(
         out.status.success(),
         "casefile-admin {args:?} failed: {}",
@@ -99,8 +79,7 @@ async fn ask_streams_the_answer_from_every_provider_through_keychain_credentials
         let name = format!("{route:?}").to_lowercase();
         set_up(&sandbox, route, &mock, &name, "normal").await?;
 
-        let out = admin(
-            &sandbox,
+        let out = sandbox.admin(
             &strings(&[
                 "ask",
                 &name,
@@ -147,8 +126,7 @@ async fn a_refused_request_exits_9_with_the_providers_diagnosis() -> Result<()> 
     let mock = MockProvider::start(route.mock_kind()).await?;
     set_up(&sandbox, route, &mock, "azure", "not-found").await?;
 
-    let out = admin(
-        &sandbox,
+    let out = sandbox.admin(
         &strings(&["--json", "ask", "azure", "--prompt", "hi"]),
         None,
     )?;
@@ -158,11 +136,7 @@ async fn a_refused_request_exits_9_with_the_providers_diagnosis() -> Result<()> 
     let message = error["error"]["message"].as_str().unwrap_or_default();
     ensure!(message.contains("deployment name"), "{message}");
 
-    let out = admin(
-        &sandbox,
-        &strings(&["--json", "profile", "test", "azure"]),
-        None,
-    )?;
+    let out = sandbox.admin(&strings(&["--json", "profile", "test", "azure"]), None)?;
     ensure!(out.status.code() == Some(9));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     ensure!(
@@ -176,11 +150,7 @@ async fn a_refused_request_exits_9_with_the_providers_diagnosis() -> Result<()> 
         &strings(&["secret", "remove", "azure", "api_key"]),
         None,
     )?;
-    let out = admin(
-        &sandbox,
-        &strings(&["ask", "azure", "--prompt", "hi"]),
-        None,
-    )?;
+    let out = sandbox.admin(&strings(&["ask", "azure", "--prompt", "hi"]), None)?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     ensure!(out.status.code() == Some(9), "{stderr}");
     ensure!(stderr.contains("secret set azure api_key"), "{stderr}");

@@ -333,7 +333,7 @@ export type KeychainStatus =
 /**  The keychain cannot be used; `message` says what the user can do. */
 { state: "unreachable"; code: ErrorCode; message: string };
 
-export type Kind = "note" | "matter" | "contact";
+export type Kind = "note" | "matter" | "contact" | "draft";
 
 /**  A stored matter: its details, its client and when it was created and last changed. */
 export type Matter = Matter_Serialize | Matter_Deserialize;

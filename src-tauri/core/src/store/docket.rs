@@ -39,7 +39,21 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    fn as_str(self) -> &'static str {
+    const ALL: [NoticeKind; 10] = [
+        NoticeKind::Receipt,
+        NoticeKind::Biometrics,
+        NoticeKind::Rfe,
+        NoticeKind::Noid,
+        NoticeKind::Noir,
+        NoticeKind::Nta,
+        NoticeKind::Interview,
+        NoticeKind::Approval,
+        NoticeKind::Denial,
+        NoticeKind::Transfer,
+    ];
+
+    /// As stored (the schema's CHECK list).
+    pub fn as_str(self) -> &'static str {
         match self {
             NoticeKind::Receipt => "receipt",
             NoticeKind::Biometrics => "biometrics",
@@ -228,6 +242,49 @@ impl Store {
         };
         let deadline = deadline.map(|id| self.deadline(id)).transpose()?;
         Ok((notice, deadline))
+    }
+
+    /// A matter's notices, oldest first.
+    pub fn notices_of(&self, matter_id: i64) -> Result<Vec<Notice>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, notice_date, service_method, printed_due FROM notices
+             WHERE matter_id = ?1 AND deleted_at IS NULL ORDER BY notice_date, id",
+        )?;
+        let rows = stmt
+            .query_map([matter_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, kind, notice_date, service, printed_due)| {
+                let unreadable = |what: &str, value: &str| {
+                    Error::Database(format!(
+                        "notice {id}'s {what} {value:?} cannot be read by this version of \
+                         Casefile; it is left as it is."
+                    ))
+                };
+                Ok(Notice {
+                    id,
+                    matter_id,
+                    kind: NoticeKind::ALL
+                        .into_iter()
+                        .find(|k| k.as_str() == kind)
+                        .ok_or_else(|| unreadable("kind", &kind))?,
+                    notice_date,
+                    service: [Service::Personal, Service::Mail, Service::Electronic]
+                        .into_iter()
+                        .find(|s| s.as_str() == service)
+                        .ok_or_else(|| unreadable("service", &service))?,
+                    printed_due,
+                })
+            })
+            .collect()
     }
 
     /// Records an event that starts a deadline and stores the computed deadline.

@@ -156,7 +156,8 @@ impl PartyRole {
         }
     }
 
-    fn words(self) -> &'static str {
+    /// In words, as records and drafts print it.
+    pub fn label(self) -> &'static str {
         match self {
             PartyRole::CoCounsel => "co-counsel",
             other => other.as_str(),
@@ -317,7 +318,7 @@ impl Store {
         if added == 0 {
             return Err(Error::InvalidInput(format!(
                 "{name} is already the {} on this matter.",
-                role.words()
+                role.label()
             )));
         }
         touch_matter(&tx, matter_id)?;
@@ -342,7 +343,7 @@ impl Store {
         if removed == 0 {
             return Err(Error::NotFound(format!(
                 "Contact {contact_id} is not the {} on matter {matter_id}.",
-                role.words()
+                role.label()
             )));
         }
         touch_matter(&tx, matter_id)?;

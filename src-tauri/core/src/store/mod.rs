@@ -7,6 +7,7 @@
 pub(crate) mod backup;
 mod contact_details;
 mod docket;
+mod drafts;
 mod fields;
 mod identifiers;
 mod import;
@@ -30,6 +31,9 @@ pub use contact_details::{
     Phone, PhoneKind, SensitivityFlag,
 };
 pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, UpcomingDeadline};
+pub use drafts::{
+    Draft, DraftEnd, DraftOrigin, DraftStatus, DraftSummary, DraftVersion, MatterAiCost, NewDraft,
+};
 pub use import::{ImportFailure, ImportReport, csv_columns};
 pub use key::DatabaseKey;
 pub use matter_details::{Forum, Matter, MatterDetails, Party, PartyRole};

@@ -1,4 +1,4 @@
-//! Full-text search over notes, matters and contacts (FTS5, bm25 ranking).
+//! Full-text search over notes, matters, contacts and drafts (FTS5, bm25 ranking).
 //!
 //! User input is never handed to FTS5 as query syntax: it is cut into plain words, each quoted,
 //! so quotes, AND/OR/NOT, NEAR, `*`, `-`, parentheses or random bytes can only ever be words to
@@ -31,6 +31,7 @@ pub enum Kind {
     Note = 1,
     Matter = 2,
     Contact = 3,
+    Draft = 4,
 }
 
 impl Kind {
@@ -39,6 +40,7 @@ impl Kind {
             1 => Some(Kind::Note),
             2 => Some(Kind::Matter),
             3 => Some(Kind::Contact),
+            4 => Some(Kind::Draft),
             _ => None,
         }
     }
@@ -123,7 +125,7 @@ pub(crate) const RANKED_NOTES: i64 = 2_000;
 fn kind_range(kind: Option<Kind>) -> (i64, i64) {
     match kind {
         Some(kind) => ((kind as i64) << KIND_SHIFT, (kind as i64 + 1) << KIND_SHIFT),
-        None => (1 << KIND_SHIFT, 4 << KIND_SHIFT),
+        None => (1 << KIND_SHIFT, 5 << KIND_SHIFT),
     }
 }
 
@@ -158,22 +160,26 @@ impl Store {
              )
              SELECT h.kind_code, h.record_id,
                     coalesce(n.external_id, m.external_id, c.external_id),
-                    coalesce(n.title, m.title,
+                    coalesce(n.title, m.title, d.title,
                              trim(c.given_name || ' ' || c.family_name || ' ' || c.institution_name)),
                     h.snippet,
-                    coalesce(n.matter_id, m.id),
-                    coalesce(nm.client_id, m.client_id, c.id),
-                    coalesce(n.updated_at, m.updated_at, c.updated_at)
+                    coalesce(n.matter_id, m.id, d.matter_id),
+                    coalesce(nm.client_id, m.client_id, dm.client_id, c.id),
+                    coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at)
              FROM hits h
              LEFT JOIN notes n ON h.kind_code = 1 AND n.id = h.record_id
              LEFT JOIN matters nm ON nm.id = n.matter_id
              LEFT JOIN matters m ON h.kind_code = 2 AND m.id = h.record_id
              LEFT JOIN contacts c ON h.kind_code = 3 AND c.id = h.record_id
+             LEFT JOIN drafts d ON h.kind_code = 4 AND d.id = h.record_id
+             LEFT JOIN matters dm ON dm.id = d.matter_id
              WHERE (?2 IS NULL OR h.kind_code = ?2)
-               AND (?3 IS NULL OR coalesce(nm.client_id, m.client_id, c.id) = ?3)
-               AND (?4 IS NULL OR coalesce(n.matter_id, m.id) = ?4)
-               AND (?5 IS NULL OR coalesce(n.updated_at, m.updated_at, c.updated_at) >= ?5)
-               AND (?6 IS NULL OR coalesce(n.updated_at, m.updated_at, c.updated_at) <= ?6)
+               AND (?3 IS NULL OR coalesce(nm.client_id, m.client_id, dm.client_id, c.id) = ?3)
+               AND (?4 IS NULL OR coalesce(n.matter_id, m.id, d.matter_id) = ?4)
+               AND (?5 IS NULL
+                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) >= ?5)
+               AND (?6 IS NULL
+                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) <= ?6)
              ORDER BY h.rank
              LIMIT ?7",
         )?;

@@ -5,6 +5,7 @@ export const KIND_LABEL: Record<Kind, string> = {
   contact: "Client",
   matter: "Matter",
   note: "Note",
+  draft: "Draft",
 };
 
 /** Where a search result opens: the client, the matter or the note itself. */
@@ -16,5 +17,8 @@ export function routeFor(hit: SearchHit): ClientsRoute {
       return { page: "matter", matterId: hit.id };
     case "note":
       return noteRoute(hit.id);
+    case "draft":
+      // Every draft belongs to a matter; its page lists the matter's drafts.
+      return hit.matterId == null ? { page: "list" } : { page: "matter", matterId: hit.matterId };
   }
 }

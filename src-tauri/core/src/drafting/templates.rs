@@ -1,0 +1,366 @@
+//! Drafting templates: data, not code. Each is a TOML file naming its sections; a section is either
+//! filled on this computer from the matter's record (`from = "record"`, a MiniJinja body) or
+//! drafted by the AI provider (`from = "ai"`, instructions). Casefile ships five; a firm adds or
+//! changes its own by placing `NAME.toml` in the workspace's `templates` folder, where a file with
+//! the name of a built-in one replaces it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// The folder, inside the workspace folder, holding the firm's own templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
+const BUILT_IN: [(&str, &str); 5] = [
+    (
+        "case-summary",
+        include_str!("../../templates/case-summary.toml"),
+    ),
+    (
+        "rfe-response",
+        include_str!("../../templates/rfe-response.toml"),
+    ),
+    (
+        "status-letter",
+        include_str!("../../templates/status-letter.toml"),
+    ),
+    (
+        "cover-letter",
+        include_str!("../../templates/cover-letter.toml"),
+    ),
+    (
+        "declaration",
+        include_str!("../../templates/declaration.toml"),
+    ),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Stable name (lowercase words joined by `-`), used by the CLI and kept with every draft.
+    pub name: String,
+    /// Raised by whoever edits the template; kept with every draft made from it.
+    pub version: u32,
+    pub title: String,
+    pub description: String,
+    /// What the AI provider is told for every AI section of this template.
+    #[serde(default)]
+    pub instructions: String,
+    pub sections: Vec<Section>,
+    #[serde(skip_deserializing)]
+    pub origin: TemplateOrigin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub heading: String,
+    pub from: SectionSource,
+    /// For a record section: the MiniJinja text filled from the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// For an AI section: what the provider is asked to write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionSource {
+    /// Filled on this computer from the record; never sent for drafting as a task.
+    Record,
+    /// Drafted by the AI provider, or left for the attorney when none is used.
+    Ai,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "path")]
+pub enum TemplateOrigin {
+    #[default]
+    BuiltIn,
+    /// The firm's own file in the workspace's templates folder.
+    Firm(PathBuf),
+}
+
+/// A firm template file that could not be used, and why (the others still load).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateProblem {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Every usable template, built-in ones replaced by the firm's files of the same name.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub templates: Vec<Template>,
+    pub problems: Vec<TemplateProblem>,
+}
+
+impl Templates {
+    /// The built-in templates, then the firm's from `workspace_dir/templates/*.toml`.
+    pub fn load(workspace_dir: &Path) -> Result<Self> {
+        let mut templates: Vec<Template> = BUILT_IN
+            .iter()
+            .map(|(name, text)| {
+                parse(text, TemplateOrigin::BuiltIn).map_err(|reason| {
+                    Error::Internal(format!("built-in template {name} is invalid: {reason}"))
+                })
+            })
+            .collect::<Result<_>>()?;
+        let mut problems = Vec::new();
+        let dir = workspace_dir.join(TEMPLATES_DIR);
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::storage(dir, e)),
+        };
+        files.sort();
+        for path in files {
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| parse(&text, TemplateOrigin::Firm(path.clone())));
+            match loaded {
+                Ok(template) => match templates.iter_mut().find(|t| t.name == template.name) {
+                    Some(existing) if matches!(existing.origin, TemplateOrigin::Firm(_)) => {
+                        problems.push(TemplateProblem {
+                            path,
+                            reason: format!(
+                                "another file already defines template {:?}; rename one of them",
+                                template.name
+                            ),
+                        })
+                    }
+                    Some(existing) => *existing = template,
+                    None => templates.push(template),
+                },
+                Err(reason) => problems.push(TemplateProblem { path, reason }),
+            }
+        }
+        Ok(Self {
+            templates,
+            problems,
+        })
+    }
+
+    /// The template called `name`, or an error listing the ones there are.
+    pub fn get(&self, name: &str) -> Result<&Template> {
+        self.templates
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = self.templates.iter().map(|t| t.name.as_str()).collect();
+                let problem = self
+                    .problems
+                    .iter()
+                    .find(|p| p.path.file_stem().is_some_and(|s| s == name))
+                    .map(|p| format!(" {} could not be used: {}.", p.path.display(), p.reason))
+                    .unwrap_or_default();
+                Error::NotFound(format!(
+                    "There is no template {name:?}.{problem} Templates: {}.",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// Parses and checks one template file's text.
+pub fn parse(text: &str, origin: TemplateOrigin) -> Result<Template, String> {
+    let mut template: Template = toml::from_str(text).map_err(|e| e.to_string())?;
+    template.origin = origin;
+    check(&template)?;
+    Ok(template)
+}
+
+fn check(t: &Template) -> Result<(), String> {
+    let well_named = !t.name.is_empty()
+        && t.name.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if !well_named {
+        return Err(format!(
+            "name {:?} must be lowercase letters and digits, words joined by '-'",
+            t.name
+        ));
+    }
+    if t.version == 0 {
+        return Err("version must be 1 or more".into());
+    }
+    if t.title.trim().is_empty() {
+        return Err("title is empty".into());
+    }
+    if t.sections.is_empty() {
+        return Err("a template needs at least one section".into());
+    }
+    let environment = super::document::environment();
+    for (number, section) in t.sections.iter().enumerate() {
+        let place = format!("section {} ({:?})", number + 1, section.heading);
+        if section.heading.trim().is_empty() {
+            return Err(format!("{place}: heading is empty"));
+        }
+        match (section.from, &section.body, &section.instructions) {
+            (SectionSource::Record, Some(body), None) => {
+                environment
+                    .template_from_str(body)
+                    .map_err(|e| format!("{place}: {}", super::document::describe(&e)))?;
+            }
+            (SectionSource::Ai, None, Some(instructions)) if !instructions.trim().is_empty() => {}
+            (SectionSource::Record, _, _) => {
+                return Err(format!(
+                    "{place}: a record section has a body and no instructions"
+                ));
+            }
+            (SectionSource::Ai, _, _) => {
+                return Err(format!(
+                    "{place}: an AI section has instructions and no body"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
+        let folder = dir.join(TEMPLATES_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(file);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    const FIRM_SUMMARY: &str = r#"
+name = "case-summary"
+version = 7
+title = "Our case summary"
+description = "The firm's own"
+[[sections]]
+heading = "Snapshot"
+from = "record"
+body = "{{ matter.title }}"
+"#;
+
+    #[test]
+    fn the_five_built_in_templates_load_with_record_and_ai_sections() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = Templates::load(dir.path()).unwrap();
+        let names: Vec<_> = loaded.templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "case-summary",
+                "rfe-response",
+                "status-letter",
+                "cover-letter",
+                "declaration"
+            ]
+        );
+        assert!(loaded.problems.is_empty());
+        for t in &loaded.templates {
+            assert_eq!(t.origin, TemplateOrigin::BuiltIn);
+            assert!(t.sections.iter().any(|s| s.from == SectionSource::Record));
+            assert!(t.sections.iter().any(|s| s.from == SectionSource::Ai));
+        }
+    }
+
+    #[test]
+    fn a_firm_file_replaces_the_built_in_template_of_its_name_and_adds_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let replaced = write(dir.path(), "summary.toml", FIRM_SUMMARY);
+        write(
+            dir.path(),
+            "intake.toml",
+            &FIRM_SUMMARY
+                .replace("case-summary", "intake-memo")
+                .replace("version = 7", "version = 1"),
+        );
+        let loaded = Templates::load(dir.path()).unwrap();
+        let summary = loaded.get("case-summary").unwrap();
+        assert_eq!(summary.version, 7);
+        assert_eq!(summary.origin, TemplateOrigin::Firm(replaced));
+        assert_eq!(loaded.get("intake-memo").unwrap().version, 1);
+        assert_eq!(loaded.templates.len(), 6);
+    }
+
+    #[test]
+    fn a_broken_firm_file_is_reported_with_its_reason_and_the_rest_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("syntax.toml", "name = ", "line 1, column 8"),
+            (
+                "unknown-key.toml",
+                &format!("{FIRM_SUMMARY}\ncolour = \"red\""),
+                "unknown field",
+            ),
+            (
+                "bad-name.toml",
+                &FIRM_SUMMARY.replace("\"case-summary\"", "\"Case Summary\""),
+                "lowercase",
+            ),
+            (
+                "version-zero.toml",
+                &FIRM_SUMMARY.replace("version = 7", "version = 0"),
+                "version",
+            ),
+            (
+                "bad-jinja.toml",
+                &FIRM_SUMMARY.replace("{{ matter.title }}", "{% if %}"),
+                "section 1",
+            ),
+            (
+                "record-without-body.toml",
+                &FIRM_SUMMARY.replace("body = \"{{ matter.title }}\"", "instructions = \"x\""),
+                "record section",
+            ),
+        ];
+        for (file, text, _) in &cases {
+            write(dir.path(), file, text);
+        }
+        let loaded = Templates::load(dir.path()).unwrap();
+        assert_eq!(loaded.templates.len(), 5, "built-ins stay");
+        assert_eq!(loaded.get("case-summary").unwrap().version, 1);
+        for (file, _, reason) in cases {
+            let problem = loaded
+                .problems
+                .iter()
+                .find(|p| p.path.ends_with(file))
+                .unwrap_or_else(|| panic!("{file} should be reported"));
+            assert!(
+                problem.reason.contains(reason),
+                "{file}: {:?} should mention {reason:?}",
+                problem.reason
+            );
+        }
+    }
+
+    #[test]
+    fn two_firm_files_with_one_name_are_a_problem_not_a_silent_choice() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", FIRM_SUMMARY);
+        let second = write(dir.path(), "b.toml", FIRM_SUMMARY);
+        let loaded = Templates::load(dir.path()).unwrap();
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].path, second);
+    }
+
+    #[test]
+    fn an_unknown_template_lists_the_known_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Templates::load(dir.path())
+            .unwrap()
+            .get("memo")
+            .unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::NotFound);
+        assert!(err.to_string().contains("case-summary, rfe-response"));
+    }
+}

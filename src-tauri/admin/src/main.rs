@@ -23,8 +23,8 @@ use casefile_core::policy::{
     EffectivePolicy, PolicyState, PolicyStatus, PreparedSend, ProfileEntry, SettingSource,
 };
 use casefile_core::providers::{
-    ChatRequest, CredentialField, DataProcessing, Message, ProviderClient, ProviderKind,
-    ProviderProfile, RetentionMode, StopReason, StreamEvent, test_connection,
+    ChatRequest, CredentialField, DataProcessing, Message, ModelLimits, ProviderClient,
+    ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent, test_connection,
 };
 use casefile_core::secrets::Secret;
 use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, SearchFilter};
@@ -343,6 +343,19 @@ struct ProfileArgs {
     /// The contract or data-processing agreement reference.
     #[arg(long)]
     contract_reference: Option<String>,
+    /// The model's context window in tokens (default 128000): drafts larger than it are refused
+    /// before sending, with a choice of fewer notes.
+    #[arg(long)]
+    context_window: Option<u32>,
+    /// The longest answer to ask for, in tokens (default 4096).
+    #[arg(long)]
+    max_output_tokens: Option<u32>,
+    /// US dollars per million input tokens, for the cost estimate and per-matter AI cost.
+    #[arg(long)]
+    input_price: Option<f64>,
+    /// US dollars per million output tokens.
+    #[arg(long)]
+    output_price: Option<f64>,
     /// Make this the default profile.
     #[arg(long)]
     default: bool,
@@ -376,6 +389,12 @@ impl ProfileArgs {
             retention: self.retention.unwrap_or_default(),
             no_training: self.no_training,
             contract_reference: self.contract_reference,
+        };
+        profile.model_limits = ModelLimits {
+            context_window_tokens: self.context_window,
+            max_output_tokens: self.max_output_tokens,
+            usd_per_million_input_tokens: self.input_price,
+            usd_per_million_output_tokens: self.output_price,
         };
         Ok(profile)
     }

@@ -21,7 +21,7 @@ pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
 
 /// The managed policy an MSP places on each desktop. Its published schema (generated from these
 /// types) is `src-tauri/core/policy/policy.schema.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Casefile managed policy",

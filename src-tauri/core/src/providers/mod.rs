@@ -24,7 +24,8 @@ mod transport;
 pub use check::{ConnectionFailure, ConnectionReport, test_connection};
 pub use error::{ProviderError, ProviderErrorKind};
 pub use profile::{
-    CredentialField, Credentials, DataProcessing, ProviderKind, ProviderProfile, RetentionMode,
+    CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind, ProviderProfile,
+    RetentionMode,
 };
 pub use transport::{ProviderClient, TransportSettings};
 

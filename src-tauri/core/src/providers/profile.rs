@@ -239,8 +239,45 @@ pub struct DataProcessing {
     pub contract_reference: Option<String>,
 }
 
+/// What the model can take and what it costs, as the firm's contract or price list says: the
+/// size limit and the estimate an attorney sees before sending, and the cost kept with a draft.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelLimits {
+    /// Tokens the model reads and writes in one request (its context window).
+    pub context_window_tokens: Option<u32>,
+    /// The longest answer asked for.
+    pub max_output_tokens: Option<u32>,
+    pub usd_per_million_input_tokens: Option<f64>,
+    pub usd_per_million_output_tokens: Option<f64>,
+}
+
+impl ModelLimits {
+    /// Assumed when the profile does not say: a window every supported model family reaches.
+    pub const DEFAULT_CONTEXT_WINDOW: u32 = 128_000;
+    pub const DEFAULT_MAX_OUTPUT: u32 = 4_096;
+
+    pub fn context_window(&self) -> u32 {
+        self.context_window_tokens
+            .unwrap_or(Self::DEFAULT_CONTEXT_WINDOW)
+    }
+
+    pub fn max_output(&self) -> u32 {
+        self.max_output_tokens.unwrap_or(Self::DEFAULT_MAX_OUTPUT)
+    }
+
+    /// The cost of a request in US dollars, when both prices are known.
+    pub fn cost_usd(&self, tokens_in: u64, tokens_out: u64) -> Option<f64> {
+        let per_million = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
+        Some(
+            per_million(tokens_in, self.usd_per_million_input_tokens?)
+                + per_million(tokens_out, self.usd_per_million_output_tokens?),
+        )
+    }
+}
+
 /// The non-secret settings of one provider. Every endpoint is data, never a code path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderProfile {
     /// Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`).
@@ -269,6 +306,8 @@ pub struct ProviderProfile {
     pub extra_headers: BTreeMap<String, String>,
     #[serde(default)]
     pub data_processing: DataProcessing,
+    #[serde(default)]
+    pub model_limits: ModelLimits,
 }
 
 impl ProviderProfile {
@@ -292,6 +331,7 @@ impl ProviderProfile {
             token_url: None,
             extra_headers: BTreeMap::new(),
             data_processing: DataProcessing::default(),
+            model_limits: ModelLimits::default(),
         })
     }
 }
@@ -378,6 +418,33 @@ impl ProviderProfile {
         }
         for url in [&self.base_url, &self.token_url].into_iter().flatten() {
             check_endpoint(url)?;
+        }
+        let limits = &self.model_limits;
+        if limits.context_window_tokens == Some(0) || limits.max_output_tokens == Some(0) {
+            return Err(Error::InvalidInput(
+                "context_window_tokens and max_output_tokens must be more than 0.".into(),
+            ));
+        }
+        if limits.max_output() >= limits.context_window() {
+            return Err(Error::InvalidInput(format!(
+                "max_output_tokens ({}) must be smaller than context_window_tokens ({}).",
+                limits.max_output(),
+                limits.context_window()
+            )));
+        }
+        for price in [
+            limits.usd_per_million_input_tokens,
+            limits.usd_per_million_output_tokens,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !price.is_finite() || price < 0.0 {
+                return Err(Error::InvalidInput(format!(
+                    "A price of {price} US dollars per million tokens is not usable; write a \
+                     number of 0 or more."
+                )));
+            }
         }
         for (name, value) in &self.extra_headers {
             let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);

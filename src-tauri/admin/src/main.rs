@@ -14,6 +14,8 @@
 //!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
 //!      send); the message names the rule or the file, place and reason
 
+mod config;
+
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,6 +95,10 @@ enum Command {
     /// configuration in force on this desktop.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// This desktop's settings and provider profiles as a file, to apply on other desktops
+    /// (never a credential).
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Encrypted backups of the case database, keyed by a passphrase the firm keeps (read from
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
@@ -449,6 +455,7 @@ async fn run(
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
+        Command::Config(command) => off_async(move || config::run(&workspace, command)).await,
     }
 }
 

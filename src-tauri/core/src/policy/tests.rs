@@ -121,7 +121,42 @@ fn every_invalid_policy_fails_closed_with_its_place_and_reason() {
         (
             "{\"version\": 1, \"version\": 1}".into(),
             "line 1",
-            "duplicate field",
+            "duplicate key \"version\"",
+        ),
+        // serde_json keeps the last of two equal keys: each of these would silently drop a rule.
+        (
+            "{\"version\": 1,\n \"jurisdictions\": {\n  \"EU\": {\"regions\": [\"eu-*\"]},\n  \
+             \"EU\": {\"regions\": [\"us-east-1\"]}}}"
+                .into(),
+            "line 4, column 6, field jurisdictions",
+            "duplicate key \"EU\"",
+        ),
+        (
+            "{\"version\": 1, \"locks\": {\"proxy\": \"Firm proxy.\",\n \"proxy\": \"Other.\"}}"
+                .into(),
+            "line 2, column 8, field locks",
+            "duplicate key \"proxy\"",
+        ),
+        (
+            "{\"version\": 1, \"settings\": {\"require_redaction\": true,\n \
+             \"require_redaction\": false}}"
+                .into(),
+            "line 2, column 20, field settings",
+            "duplicate key \"require_redaction\"",
+        ),
+        (
+            "{\"version\": 1, \"profiles\": [{\"name\": \"a\", \"kind\": \"bedrock\",\n \
+             \"region\": \"eu-west-1\", \"region\": \"us-east-1\", \"model\": \"m\"}]}"
+                .into(),
+            "line 2, column 32, field profiles[0]",
+            "duplicate key \"region\"",
+        ),
+        (
+            "{\"version\": 1, \"jurisdictions\": {\"CA\": {\"regions\": [], \"exceptions\": [\n \
+             {\"name\": \"DPA\", \"regions\": [\"us-east-1\"], \"name\": \"Consent\"}]}}}"
+                .into(),
+            "line 2, column 49, field jurisdictions.CA.exceptions[0]",
+            "duplicate key \"name\"",
         ),
     ];
     let value_cases: Vec<(serde_json::Value, &str, &str)> = vec![

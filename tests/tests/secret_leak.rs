@@ -207,8 +207,8 @@ async fn no_secret_reaches_a_file_a_log_an_export_or_the_database() -> Result<()
         &[
             "ask",
             "az-eu",
-            "--jurisdiction",
-            "EU",
+            "--client",
+            "C-EU",
             "--prompt",
             "Summarise the I-130 process",
         ],
@@ -217,14 +217,7 @@ async fn no_secret_reaches_a_file_a_log_an_export_or_the_database() -> Result<()
     ensure!(String::from_utf8_lossy(&out.stdout).contains(REPLY));
     session.ok(&["--json", "ask", "bedrock-us", "--prompt", "hi"], None)?;
     let out = session.run(
-        &[
-            "ask",
-            "bedrock-us",
-            "--jurisdiction",
-            "EU",
-            "--prompt",
-            "hi",
-        ],
+        &["ask", "bedrock-us", "--client", "C-EU", "--prompt", "hi"],
         None,
     )?;
     ensure!(

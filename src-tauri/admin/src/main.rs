@@ -86,8 +86,12 @@ enum Command {
         system: Option<String>,
         #[arg(long)]
         max_tokens: Option<u32>,
-        /// The client's jurisdiction (US, EU, UK, CA or other): the policy's mapping of
-        /// jurisdictions to regions applies to the send.
+        /// The client the prompt is about: its internal id or the id it was imported under.
+        /// The policy's mapping of the client's jurisdiction to regions applies to the send.
+        #[arg(long, value_name = "CLIENT", conflicts_with = "jurisdiction")]
+        client: Option<String>,
+        /// A jurisdiction (US, EU, UK, CA or other) to apply instead of a client's, for a
+        /// prompt about no recorded client.
         #[arg(long, value_parser = parse_jurisdiction)]
         jurisdiction: Option<Jurisdiction>,
     },
@@ -440,6 +444,7 @@ async fn run(
             prompt,
             system,
             max_tokens,
+            client,
             jurisdiction,
         } => {
             let request = ChatRequest {
@@ -448,7 +453,11 @@ async fn run(
                 max_tokens,
                 ..ChatRequest::default()
             };
-            ask(workspace, name, jurisdiction, request, as_json).await
+            let client = match (client, jurisdiction) {
+                (Some(reference), _) => Client::Recorded(reference),
+                (None, jurisdiction) => Client::Stated(jurisdiction),
+            };
+            ask(workspace, name, client, request, as_json).await
         }
         Command::Secret(command) => secret(workspace, command).await,
         Command::Policy(command) => off_async(move || policy(&workspace, command)).await,
@@ -714,15 +723,27 @@ fn profile(
     }
 }
 
-/// The profile and its credentials, cleared by the managed policy read just now (for a client
-/// of `jurisdiction`), off the async workers. A blocked send reads no credential.
+/// Whose data a send carries, for the policy's jurisdiction rules.
+enum Client {
+    /// A client in the case store (internal or imported id): its recorded jurisdiction applies.
+    Recorded(String),
+    /// A jurisdiction given on the command line, or none (only the firm-wide rules apply).
+    Stated(Option<Jurisdiction>),
+}
+
+/// The profile and its credentials, cleared by the managed policy read just now (for `client`'s
+/// jurisdiction), off the async workers. A blocked send reads no credential.
 async fn prepare_send(
     workspace: Workspace,
     name: String,
-    jurisdiction: Option<Jurisdiction>,
+    client: Client,
 ) -> casefile_core::Result<PreparedSend> {
     tokio::task::spawn_blocking(move || {
         let store = workspace.open_store()?;
+        let jurisdiction = match client {
+            Client::Recorded(reference) => store.find_contact(&reference)?.details.jurisdiction,
+            Client::Stated(jurisdiction) => jurisdiction,
+        };
         workspace.prepare_send(&store, &name, jurisdiction)
     })
     .await
@@ -752,7 +773,7 @@ async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Resu
         credentials,
         transport,
         ..
-    } = prepare_send(workspace, name, None).await?;
+    } = prepare_send(workspace, name, Client::Stated(None)).await?;
     let client = ProviderClient::new(&transport)?;
     let report = test_connection(&client, &profile, &credentials).await;
     let text = match &report.failure {
@@ -788,7 +809,7 @@ async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Resu
 async fn ask(
     workspace: Workspace,
     name: String,
-    jurisdiction: Option<Jurisdiction>,
+    client: Client,
     request: ChatRequest,
     as_json: bool,
 ) -> casefile_core::Result<Report> {
@@ -798,7 +819,7 @@ async fn ask(
         credentials,
         transport,
         clearance,
-    } = prepare_send(workspace, name, jurisdiction).await?;
+    } = prepare_send(workspace, name, client).await?;
     if let (Some(exception), false) = (&clearance.exception, as_json) {
         eprintln!("note: allowed by the policy's exception {exception:?}");
     }

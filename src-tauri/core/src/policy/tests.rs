@@ -653,3 +653,40 @@ fn policy_schema_matches_the_types() {
     Policy::parse(&text)
         .unwrap_or_else(|p| panic!("{}: {}: {}", example.display(), p.location, p.reason));
 }
+
+/// The README's deployment example ("Azure OpenAI in an EU data zone for EU clients, Bedrock
+/// us-east-1 for the rest") parses and decides as it promises.
+#[test]
+fn the_deployment_example_sends_eu_clients_to_the_eu_data_zone_and_the_rest_to_us_east_1() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/firm-eu-us.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let state = PolicyState::from_text(&file, &text);
+    let PolicyState::Valid { policy, .. } = &state else {
+        panic!("{state:?}");
+    };
+    let firm_eu = policy.profile("firm-eu").unwrap().clone();
+    let firm_us = policy.profile("firm-us").unwrap().clone();
+    let eff = EffectivePolicy::compute(state, &Settings::default());
+
+    let refused = gate(&eff, &firm_us, Some(Jurisdiction::Eu)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::PolicyBlocked);
+    assert!(refused.to_string().contains("EU clients"), "{refused}");
+    assert!(gate(&eff, &firm_eu, Some(Jurisdiction::Eu)).is_ok());
+    for rest in [
+        Jurisdiction::Us,
+        Jurisdiction::Uk,
+        Jurisdiction::Ca,
+        Jurisdiction::Other,
+    ] {
+        assert!(gate(&eff, &firm_us, Some(rest)).is_ok(), "{rest:?}");
+        assert!(gate(&eff, &firm_eu, Some(rest)).is_err(), "{rest:?}");
+    }
+    // Nothing else can send: a user's own profile is refused, even in an allowed region.
+    let err = gate(&eff, &bedrock("mine", "us-east-1"), Some(Jurisdiction::Us)).unwrap_err();
+    assert!(err.to_string().contains("only its own"), "{err}");
+    assert!(eff.lock(SettingName::CustomProfiles).is_some());
+    assert_eq!(
+        eff.setting(SettingName::DefaultProfile).value,
+        json!("firm-us")
+    );
+}

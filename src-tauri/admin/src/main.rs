@@ -1118,8 +1118,13 @@ fn describe_effective(effective: &EffectivePolicy) -> String {
     for setting in &effective.settings {
         let who = match (setting.locked, setting.source) {
             (true, _) => format!(
-                "locked by policy: {}",
-                setting.reason.as_deref().unwrap_or("")
+                "locked by policy: {}{}",
+                setting.reason.as_deref().unwrap_or(""),
+                setting
+                    .overridden_user_value
+                    .as_ref()
+                    .map(|mine| format!(" (the user's {mine} is not used)"))
+                    .unwrap_or_default()
             ),
             (false, SettingSource::Policy) => "policy default (may be changed)".to_owned(),
             (false, SettingSource::User) => "user".to_owned(),

@@ -648,6 +648,14 @@ fn policy_effective_shows_each_setting_and_what_locked_it() {
     assert_eq!(report["rules"]["allowed_kinds"][0], "azure-openai");
     let text = String::from_utf8_lossy(&sb.run(&["policy", "effective"]).stdout).into_owned();
     assert!(text.contains("locked by policy: All AI traffic"), "{text}");
+    assert!(
+        text.contains("(the user's \"http://my-own:8080\" is not used)"),
+        "{text}"
+    );
+    assert_eq!(
+        setting("proxy")["overridden_user_value"],
+        "http://my-own:8080"
+    );
     assert!(text.contains("EU clients: eu-*, swedencentral"), "{text}");
 
     std::fs::write(sb.policy_file(), "{\"version\": 1, \"colour\": \"blue\"}").unwrap();

@@ -409,6 +409,11 @@ fn locks_win_over_the_user_and_unlocked_policy_values_are_defaults() {
         eff.transport().proxy.as_deref(),
         Some("http://proxy.firm.example:3128")
     );
+    // The user's own proxy is shown as overridden; an unlocked setting overrides nothing.
+    assert_eq!(
+        proxy.overridden_user_value,
+        Some(json!("http://my-own-proxy:8080"))
+    );
 
     // Unlocked: the user's choice wins over the policy's default.
     let days = eff.setting(SettingName::AiHistoryRetentionDays);
@@ -425,6 +430,12 @@ fn locks_win_over_the_user_and_unlocked_policy_values_are_defaults() {
     // A requirement the policy sets is locked; one it leaves open is the user's.
     let consent = eff.setting(SettingName::RequireClientConsent);
     assert_eq!((consent.value.clone(), consent.locked), (json!(true), true));
+    assert_eq!(consent.overridden_user_value, Some(json!(false)));
+    assert_eq!(
+        eff.setting(SettingName::AiHistoryRetentionDays)
+            .overridden_user_value,
+        None
+    );
     assert!(consent.reason.as_deref().unwrap().contains("Required"));
     let redaction = eff.setting(SettingName::RequireRedaction);
     assert_eq!(

@@ -146,11 +146,7 @@ pub fn scan_database(path: &Path, key_hex: &str, secrets: &[Secret]) -> Result<V
     let mut found = Vec::new();
     for table in tables {
         let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
-        let columns: Vec<String> = statement
-            .column_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             for (i, column) in columns.iter().enumerate() {

@@ -396,6 +396,9 @@ impl Workspace {
                 // A policy profile gets its stored record (the policy's settings) to be the default.
                 Some(managed) if !stored.contains_key(name) => to_save.push(managed.clone()),
                 Some(_) => {}
+                None if !effective.custom_profiles() => {
+                    refusals.push(custom_profiles_refusal(&effective, name));
+                }
                 None if in_file || stored.contains_key(name) => {}
                 None => {
                     return Err(Error::InvalidInput(format!(
@@ -722,6 +725,32 @@ mod tests {
         }
         assert!(b_store.profiles().unwrap().is_empty());
         assert!(!b.locations().data_dir.join(USER_SETTINGS_FILE).exists());
+
+        // With only the policy's profiles allowed, a default naming the user's own is refused.
+        b_store.save_profile(&azure("first"), false, true).unwrap();
+        b_store.save_profile(&azure("mine"), false, false).unwrap();
+        write_policy(
+            &b,
+            json!({"version": 1, "settings": {"custom_profiles": false}}),
+        );
+        let only_default = ConfigFile {
+            settings: Settings {
+                default_profile: Some("mine".into()),
+                ..Settings::default()
+            },
+            profiles: Vec::new(),
+            ..config.clone()
+        };
+        let err = b
+            .import_config(&mut b_store, &only_default, false)
+            .unwrap_err();
+        assert!(err.to_string().contains("only its own profiles"), "{err}");
+        assert!(
+            b_store.profile("first").unwrap().is_default,
+            "nothing was written"
+        );
+        b_store.remove_profile("mine").unwrap();
+        b_store.remove_profile("first").unwrap();
 
         // A policy profile of the same name cannot be overridden by a file.
         write_policy(

@@ -5,6 +5,7 @@
 //! temporary workspace, log folder and keychain namespace, so no test touches a user's data. The
 //! tests expect a display and a Secret Service (`make test` runs them in a private session).
 
+pub mod leak;
 pub mod mock;
 mod process;
 

@@ -215,3 +215,105 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     ensure!(String::from_utf8_lossy(&out.stdout).contains("INVALID"));
     Ok(())
 }
+
+/// `ask --client` applies the jurisdiction recorded for that client (named by its imported id or
+/// its internal id): an EU client's prompt never reaches Bedrock in us-east-1, a US client's does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_clients_recorded_jurisdiction_decides_where_the_prompt_may_go() -> Result<()> {
+    let sandbox = Sandbox::new()?;
+    let azure = MockProvider::start(Route::AzureClassic.mock_kind()).await?;
+    let bedrock = MockProvider::start(Route::BedrockSigV4.mock_kind()).await?;
+    let (mut firm_eu, eu_credentials) = Route::AzureClassic.profile(&azure, "normal");
+    firm_eu.name = "firm-eu".into();
+    let (mut firm_us, us_credentials) = Route::BedrockSigV4.profile(&bedrock, "normal");
+    firm_us.name = "firm-us".into();
+    let policy = json!({
+        "version": 1,
+        "profiles": [firm_eu, firm_us],
+        "jurisdictions": {
+            "EU": {"regions": ["swedencentral"]},
+            "US": {"regions": ["us-east-1"]}
+        }
+    });
+    std::fs::write(
+        sandbox.locations().policy_file,
+        serde_json::to_string_pretty(&policy)?,
+    )?;
+    for (name, credentials) in [("firm-eu", &eu_credentials), ("firm-us", &us_credentials)] {
+        for (field, value) in credentials.iter() {
+            let out = sandbox.admin(
+                &["secret", "set", name, field.as_str()],
+                Some(value.expose()),
+            )?;
+            ensure!(out.status.success(), "{name} {field}: {}", stderr(&out));
+        }
+    }
+    let records = sandbox.path().join("clients.jsonl");
+    std::fs::write(
+        &records,
+        concat!(
+            r#"{"type":"contact","id":"C-EU","given_name":"Ana","family_name":"Peña","jurisdiction":"EU"}"#,
+            "\n",
+            r#"{"type":"contact","id":"C-US","given_name":"Luis","family_name":"Ortiz","jurisdiction":"US"}"#,
+            "\n"
+        ),
+    )?;
+    let out = sandbox.admin(&["import", &records.display().to_string()], None)?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    let hits: serde_json::Value =
+        serde_json::from_slice(&sandbox.admin(&["--json", "search", "Peña"], None)?.stdout)?;
+    let ana = hits[0]["id"].to_string();
+    ensure!(hits[0]["externalId"] == "C-EU", "{hits}");
+
+    // The EU client, by imported id and by internal id: refused before Bedrock sees anything.
+    for client in ["C-EU", ana.as_str()] {
+        let out = sandbox.admin(
+            &["ask", "firm-us", "--client", client, "--prompt", "hi"],
+            None,
+        )?;
+        expect_blocked(&out, &["EU clients", "swedencentral", "us-east-1"])?;
+    }
+    ensure!(
+        bedrock.requests().is_empty(),
+        "a blocked send reached the mock"
+    );
+    // The same client through the EU profile, and the US client through Bedrock: both stream.
+    let out = sandbox.admin(
+        &["ask", "firm-eu", "--client", "C-EU", "--prompt", "hi"],
+        None,
+    )?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    ensure!(String::from_utf8_lossy(&out.stdout) == format!("{REPLY}\n"));
+    let out = sandbox.admin(
+        &["ask", "firm-us", "--client", "C-US", "--prompt", "hi"],
+        None,
+    )?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    ensure!(String::from_utf8_lossy(&out.stdout) == format!("{REPLY}\n"));
+    ensure!(bedrock.requests().len() == 1);
+
+    // An unknown client is not found (exit 3); a client and a jurisdiction together are a
+    // usage error (exit 2). Neither sends anything.
+    let out = sandbox.admin(
+        &["ask", "firm-us", "--client", "C-404", "--prompt", "hi"],
+        None,
+    )?;
+    ensure!(out.status.code() == Some(3), "{}", stderr(&out));
+    let out = sandbox.admin(
+        &[
+            "ask",
+            "firm-us",
+            "--client",
+            "C-EU",
+            "--jurisdiction",
+            "US",
+            "--prompt",
+            "hi",
+        ],
+        None,
+    )?;
+    ensure!(out.status.code() == Some(2), "{}", stderr(&out));
+    ensure!(bedrock.requests().len() == 1);
+    Ok(())
+}

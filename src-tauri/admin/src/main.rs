@@ -14,6 +14,8 @@
 //!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
 //!      send); the message names the rule or the file, place and reason
 
+mod config;
+
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,8 +86,12 @@ enum Command {
         system: Option<String>,
         #[arg(long)]
         max_tokens: Option<u32>,
-        /// The client's jurisdiction (US, EU, UK, CA or other): the policy's mapping of
-        /// jurisdictions to regions applies to the send.
+        /// The client the prompt is about: its internal id or the id it was imported under.
+        /// The policy's mapping of the client's jurisdiction to regions applies to the send.
+        #[arg(long, value_name = "CLIENT", conflicts_with = "jurisdiction")]
+        client: Option<String>,
+        /// A jurisdiction (US, EU, UK, CA or other) to apply instead of a client's, for a
+        /// prompt about no recorded client.
         #[arg(long, value_parser = parse_jurisdiction)]
         jurisdiction: Option<Jurisdiction>,
     },
@@ -93,6 +99,10 @@ enum Command {
     /// configuration in force on this desktop.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// This desktop's settings and provider profiles as a file, to apply on other desktops
+    /// (never a credential).
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Encrypted backups of the case database, keyed by a passphrase the firm keeps (read from
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
@@ -453,6 +463,7 @@ async fn run(
             prompt,
             system,
             max_tokens,
+            client,
             jurisdiction,
         } => {
             let request = ChatRequest {
@@ -461,13 +472,18 @@ async fn run(
                 max_tokens,
                 ..ChatRequest::default()
             };
-            ask(workspace, name, jurisdiction, request, as_json).await
+            let client = match (client, jurisdiction) {
+                (Some(reference), _) => Client::Recorded(reference),
+                (None, jurisdiction) => Client::Stated(jurisdiction),
+            };
+            ask(workspace, name, client, request, as_json).await
         }
         Command::Secret(command) => secret(workspace, command).await,
         Command::Policy(command) => off_async(move || policy(&workspace, command)).await,
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
+        Command::Config(command) => off_async(move || config::run(&workspace, command)).await,
     }
 }
 
@@ -726,15 +742,27 @@ fn profile(
     }
 }
 
-/// The profile and its credentials, cleared by the managed policy read just now (for a client
-/// of `jurisdiction`), off the async workers. A blocked send reads no credential.
+/// Whose data a send carries, for the policy's jurisdiction rules.
+enum Client {
+    /// A client in the case store (internal or imported id): its recorded jurisdiction applies.
+    Recorded(String),
+    /// A jurisdiction given on the command line, or none (only the firm-wide rules apply).
+    Stated(Option<Jurisdiction>),
+}
+
+/// The profile and its credentials, cleared by the managed policy read just now (for `client`'s
+/// jurisdiction), off the async workers. A blocked send reads no credential.
 async fn prepare_send(
     workspace: Workspace,
     name: String,
-    jurisdiction: Option<Jurisdiction>,
+    client: Client,
 ) -> casefile_core::Result<PreparedSend> {
     tokio::task::spawn_blocking(move || {
         let store = workspace.open_store()?;
+        let jurisdiction = match client {
+            Client::Recorded(reference) => store.find_contact(&reference)?.details.jurisdiction,
+            Client::Stated(jurisdiction) => jurisdiction,
+        };
         workspace.prepare_send(&store, &name, jurisdiction)
     })
     .await
@@ -764,7 +792,7 @@ async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Resu
         credentials,
         transport,
         ..
-    } = prepare_send(workspace, name, None).await?;
+    } = prepare_send(workspace, name, Client::Stated(None)).await?;
     let client = ProviderClient::new(&transport)?;
     let report = test_connection(&client, &profile, &credentials).await;
     let text = match &report.failure {
@@ -800,7 +828,7 @@ async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Resu
 async fn ask(
     workspace: Workspace,
     name: String,
-    jurisdiction: Option<Jurisdiction>,
+    client: Client,
     request: ChatRequest,
     as_json: bool,
 ) -> casefile_core::Result<Report> {
@@ -810,7 +838,7 @@ async fn ask(
         credentials,
         transport,
         clearance,
-    } = prepare_send(workspace, name, jurisdiction).await?;
+    } = prepare_send(workspace, name, client).await?;
     if let (Some(exception), false) = (&clearance.exception, as_json) {
         eprintln!("note: allowed by the policy's exception {exception:?}");
     }
@@ -1109,8 +1137,13 @@ fn describe_effective(effective: &EffectivePolicy) -> String {
     for setting in &effective.settings {
         let who = match (setting.locked, setting.source) {
             (true, _) => format!(
-                "locked by policy: {}",
-                setting.reason.as_deref().unwrap_or("")
+                "locked by policy: {}{}",
+                setting.reason.as_deref().unwrap_or(""),
+                setting
+                    .overridden_user_value
+                    .as_ref()
+                    .map(|mine| format!(" (the user's {mine} is not used)"))
+                    .unwrap_or_default()
             ),
             (false, SettingSource::Policy) => "policy default (may be changed)".to_owned(),
             (false, SettingSource::User) => "user".to_owned(),

@@ -648,6 +648,14 @@ fn policy_effective_shows_each_setting_and_what_locked_it() {
     assert_eq!(report["rules"]["allowed_kinds"][0], "azure-openai");
     let text = String::from_utf8_lossy(&sb.run(&["policy", "effective"]).stdout).into_owned();
     assert!(text.contains("locked by policy: All AI traffic"), "{text}");
+    assert!(
+        text.contains("(the user's \"http://my-own:8080\" is not used)"),
+        "{text}"
+    );
+    assert_eq!(
+        setting("proxy")["overridden_user_value"],
+        "http://my-own:8080"
+    );
     assert!(text.contains("EU clients: eu-*, swedencentral"), "{text}");
 
     std::fs::write(sb.policy_file(), "{\"version\": 1, \"colour\": \"blue\"}").unwrap();
@@ -667,5 +675,107 @@ fn help_lists_the_policy_exit_code() {
     assert!(
         text.contains("10 blocked by the firm's managed policy"),
         "{text}"
+    );
+}
+
+/// A reference desktop's configuration scripted onto another: the export is private and never
+/// clobbered, the import applies once and then changes nothing, and a policy lock or a bad file
+/// refuses the whole import with the reason.
+#[test]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+fn config_export_and_import_as_an_msp_script_would() {
+    let reference = Sandbox::new();
+    assert!(reference.run(AZURE_PROFILE).status.success());
+    let secret = "sk-casefile-config-5e1d77a0";
+    let set = reference.run_with_stdin(&["secret", "set", "firm-eu", "api_key"], secret);
+    assert!(set.status.success(), "{}", stderr(&set));
+    std::fs::write(
+        reference.dir.path().join("workspace/settings.json"),
+        r#"{"ai_history_retention_days": 30, "require_redaction": true}"#,
+    )
+    .unwrap();
+    let file = reference.dir.path().join("firm.casefile-config.json");
+    let path = file.to_str().unwrap();
+    let out = reference.run(&["config", "export", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !text.contains(secret) && text.contains("\"api_key\""),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = reference.run(&["config", "export", path]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "left alone");
+    assert!(
+        reference
+            .run(&["config", "export", path, "--force"])
+            .status
+            .success()
+    );
+
+    let desktop = Sandbox::new();
+    let out = desktop.run(&["config", "import", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("created (firm-eu)")
+            && report.contains("casefile-admin secret set firm-eu api_key"),
+        "{report}"
+    );
+    let out = desktop.run(&["--json", "config", "import", path]);
+    let report = stdout_json(&out);
+    assert_eq!(report["profiles_unchanged"], serde_json::json!(["firm-eu"]));
+    assert_eq!(report["settings_changed"], serde_json::json!([]));
+    let effective = stdout_json(&desktop.run(&["--json", "policy", "effective"]));
+    let retention = effective["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ai_history_retention_days")
+        .unwrap();
+    assert_eq!(retention["value"], 30);
+    assert_eq!(retention["source"], "user");
+
+    // A desktop whose policy locks a setting the file gives refuses it all, with the reason.
+    let locked = Sandbox::new();
+    std::fs::write(
+        locked.policy_file(),
+        r#"{"version": 1, "settings": {"require_redaction": false},
+            "locks": {"require_redaction": "Redaction is decided per matter by the firm."}}"#,
+    )
+    .unwrap();
+    let out = locked.run(&["config", "import", path]);
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("require_redaction")
+            && message.contains("Redaction is decided per matter by the firm.")
+            && message.contains("Nothing was imported"),
+        "{message}"
+    );
+    let listed = stdout_json(&locked.run(&["--json", "profile", "list"]));
+    assert_eq!(listed, serde_json::json!([]), "nothing was written");
+
+    // A file with a key written twice is refused with the place, before anything is written.
+    let bad = desktop.dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"format\": \"casefile-config\", \"version\": 1,\n \"settings\": {\"proxy\": \"http://a:1\", \"proxy\": \"http://b:1\"}}",
+    )
+    .unwrap();
+    let out = desktop.run(&["config", "import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 2, column 44, field settings")
+            && stderr(&out).contains("duplicate key \"proxy\""),
+        "{}",
+        stderr(&out)
     );
 }

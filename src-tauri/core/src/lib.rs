@@ -5,9 +5,11 @@
 pub mod deadlines;
 pub mod drafting;
 pub mod error;
+pub mod json_keys;
 pub mod logging;
 pub mod paths;
 pub mod policy;
+pub mod private_file;
 pub mod providers;
 pub mod secrets;
 pub mod store;

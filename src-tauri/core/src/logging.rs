@@ -13,6 +13,10 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::{Error, Result};
 
+/// Logging that stays off whatever the filter: the AWS signer's only events are trace-level dumps
+/// of the signing parameters (the access key id) and of event-stream payloads (a draft's text).
+const SILENCED: &str = "aws_sigv4=off";
+
 /// Rotated files kept per program before the oldest is removed.
 const KEPT_LOG_FILES: usize = 14;
 
@@ -26,7 +30,7 @@ pub struct LogGuard {
 /// (`tracing` directive syntax). Call once, at start-up.
 pub fn init(dir: &Path, program: &str, filter: &str) -> Result<LogGuard> {
     std::fs::create_dir_all(dir).map_err(|e| Error::storage(dir, e))?;
-    let filter = EnvFilter::try_new(filter)
+    let filter = EnvFilter::try_new(format!("{filter},{SILENCED}"))
         .map_err(|e| Error::InvalidInput(format!("invalid log filter {filter:?}: {e}")))?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)

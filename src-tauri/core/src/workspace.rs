@@ -299,7 +299,8 @@ fn key_name(workspace_id: &str) -> Result<SecretName> {
     SecretName::new(&format!("database-key.{workspace_id}"))
 }
 
-fn random_id() -> Result<String> {
+/// 32 hex digits from the OS's secure random source.
+pub(crate) fn random_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::Internal(format!("no secure random numbers: {e}")))?;

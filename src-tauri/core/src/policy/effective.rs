@@ -29,6 +29,10 @@ pub struct EffectiveSetting {
     pub locked: bool,
     /// The policy's reason, when it locked the setting.
     pub reason: Option<String>,
+    /// The user's own value that a lock overrides (from `settings.json`), so an admin sees
+    /// why the user's choice has no effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden_user_value: Option<serde_json::Value>,
 }
 
 /// The policy file's state as reported (without the policy's contents).
@@ -93,9 +97,11 @@ impl EffectivePolicy {
             };
             values.take(name, layer);
             let locked = lock.is_some() || required;
+            let value = layer.get(name).unwrap_or_else(|| name.built_in());
+            let overridden_user_value = user.get(name).filter(|mine| locked && *mine != value);
             settings.push(EffectiveSetting {
                 name,
-                value: layer.get(name).unwrap_or_else(|| name.built_in()),
+                value,
                 source: if layer.get(name).is_none() {
                     // A lock without a value pins the built-in value.
                     if locked {
@@ -110,6 +116,7 @@ impl EffectivePolicy {
                 reason: lock
                     .cloned()
                     .or_else(|| required.then(|| "Required by your firm's policy.".to_owned())),
+                overridden_user_value,
             });
         }
         Self {

@@ -188,7 +188,7 @@ pub struct PolicyProblem {
 }
 
 impl PolicyProblem {
-    fn at(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub(crate) fn at(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             location: PolicyLocation::field(field),
             reason: reason.into(),
@@ -208,6 +208,7 @@ impl Policy {
                 ),
             });
         }
+        crate::json_keys::check_unique_keys(text).map_err(|p| json_problem(&p.error, p.object))?;
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| json_problem(&e, None))?;
         let Some(object) = value.as_object() else {
@@ -235,7 +236,7 @@ impl Policy {
             }
             Some(_) => {}
         }
-        find_secrets(&value, &mut String::new())?;
+        find_secrets(&value, &mut String::new(), "a policy file")?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let policy: Policy = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
@@ -372,55 +373,17 @@ impl Policy {
 
     fn check_settings(&self) -> Result<(), PolicyProblem> {
         let s = &self.settings;
-        if let Some(name) = &s.default_profile {
-            crate::providers::validate_profile_name(name)
-                .map_err(|e| PolicyProblem::at("settings.default_profile", e.to_string()))?;
-            if s.custom_profiles == Some(false) && self.profile(name).is_none() {
-                return Err(PolicyProblem::at(
-                    "settings.default_profile",
-                    format!(
-                        "{name:?} is not one of the policy's profiles, and custom_profiles is \
-                         false, so it could never be used"
-                    ),
-                ));
-            }
-        }
-        if let Some(proxy) = &s.proxy {
-            let parsed = url::Url::parse(proxy).map_err(|e| {
-                PolicyProblem::at(
-                    "settings.proxy",
-                    format!("{proxy:?} is not a URL ({e}); use the form http://host:port"),
-                )
-            })?;
-            if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")
-                || parsed.host_str().is_none()
-            {
-                return Err(PolicyProblem::at(
-                    "settings.proxy",
-                    format!("{proxy:?} is not a proxy URL; use the form http://host:port"),
-                ));
-            }
-            if !parsed.username().is_empty() || parsed.password().is_some() {
-                return Err(PolicyProblem::at(
-                    "settings.proxy",
-                    "the proxy URL holds a user name or password; a policy never holds secrets",
-                ));
-            }
-        }
-        if let Some(file) = &s.extra_ca_file
-            && !file.is_absolute()
+        s.check("settings", "a policy")?;
+        if let Some(name) = &s.default_profile
+            && s.custom_profiles == Some(false)
+            && self.profile(name).is_none()
         {
             return Err(PolicyProblem::at(
-                "settings.extra_ca_file",
-                format!("{} is not an absolute path", file.display()),
-            ));
-        }
-        if let Some(days) = s.ai_history_retention_days
-            && days > 36_500
-        {
-            return Err(PolicyProblem::at(
-                "settings.ai_history_retention_days",
-                format!("{days} days is more than 100 years; leave it out to keep history"),
+                "settings.default_profile",
+                format!(
+                    "{name:?} is not one of the policy's profiles, and custom_profiles is \
+                     false, so it could never be used"
+                ),
             ));
         }
         Ok(())
@@ -445,7 +408,7 @@ fn check_region_pattern(region: &Pattern, at: &str) -> Result<(), PolicyProblem>
 
 /// A serde_json error as a problem: its line and column, the field when known, and its
 /// message without the position (shown separately).
-fn json_problem(error: &serde_json::Error, field: Option<String>) -> PolicyProblem {
+pub(crate) fn json_problem(error: &serde_json::Error, field: Option<String>) -> PolicyProblem {
     let message = error.to_string();
     let reason = match message.rsplit_once(" at line ") {
         Some((reason, _)) => reason.to_owned(),
@@ -467,9 +430,14 @@ fn json_problem(error: &serde_json::Error, field: Option<String>) -> PolicyProbl
     }
 }
 
-/// Refuses anything that looks like a credential, wherever it is: a policy file is readable by
-/// every user of the computer, and credentials belong in each desktop's keychain.
-fn find_secrets(value: &serde_json::Value, path: &mut String) -> Result<(), PolicyProblem> {
+/// Refuses anything that looks like a credential, wherever it is: policy and configuration
+/// files are copied around and readable by other users, and credentials belong in each
+/// desktop's keychain. `file` names the kind of file in the message ("a policy file").
+pub(crate) fn find_secrets(
+    value: &serde_json::Value,
+    path: &mut String,
+    file: &str,
+) -> Result<(), PolicyProblem> {
     match value {
         serde_json::Value::Object(map) => {
             for (key, value) in map {
@@ -482,13 +450,13 @@ fn find_secrets(value: &serde_json::Value, path: &mut String) -> Result<(), Poli
                     return Err(PolicyProblem::at(
                         path.as_str(),
                         format!(
-                            "{key:?} looks like a credential, and a policy file never holds \
-                             secrets (every user can read it). Remove it and set credentials on \
-                             each desktop with: casefile-admin secret set PROFILE FIELD"
+                            "{key:?} looks like a credential, and {file} never holds secrets \
+                             (other users can read it). Remove it and set credentials on each \
+                             desktop with: casefile-admin secret set PROFILE FIELD"
                         ),
                     ));
                 }
-                find_secrets(value, path)?;
+                find_secrets(value, path, file)?;
                 path.truncate(len);
             }
         }
@@ -496,15 +464,17 @@ fn find_secrets(value: &serde_json::Value, path: &mut String) -> Result<(), Poli
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                find_secrets(item, path)?;
+                find_secrets(item, path, file)?;
                 path.truncate(len);
             }
         }
         serde_json::Value::String(text) if text.contains("PRIVATE KEY-----") => {
             return Err(PolicyProblem::at(
                 path.as_str(),
-                "this value is a private key, and a policy file never holds secrets. Set it on \
-                 each desktop with: casefile-admin secret set PROFILE service_account_json",
+                format!(
+                    "this value is a private key, and {file} never holds secrets. Set it on \
+                     each desktop with: casefile-admin secret set PROFILE service_account_json"
+                ),
             ));
         }
         _ => {}
@@ -512,7 +482,8 @@ fn find_secrets(value: &serde_json::Value, path: &mut String) -> Result<(), Poli
     Ok(())
 }
 
-fn looks_like_secret_name(key: &str) -> bool {
+/// Whether a key (a JSON key, a header name) names a credential.
+pub(crate) fn looks_like_secret_name(key: &str) -> bool {
     let folded: String = key
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())

@@ -11,6 +11,7 @@
 //! a wrong type, a secret, contradictory rules, unreadable) is [`PolicyState::Invalid`] with the
 //! place and the reason, and blocks every send: nothing falls back silently.
 
+mod config;
 mod effective;
 mod file;
 mod gate;
@@ -19,6 +20,10 @@ mod settings;
 mod state;
 mod workspace;
 
+pub use config::{
+    CONFIG_FORMAT, CONFIG_VERSION, ConfigFile, ConfigImport, ConfigProfile, MAX_CONFIG_BYTES,
+    MissingCredential, MissingHeader,
+};
 pub use effective::{EffectivePolicy, EffectiveSetting, PolicyStatus, SettingSource};
 pub use file::{
     JurisdictionException, JurisdictionRule, JurisdictionRules, MAX_POLICY_BYTES, POLICY_VERSION,
@@ -34,6 +39,12 @@ pub use workspace::{PreparedSend, ProfileEntry, USER_SETTINGS_FILE};
 /// copy at `src-tauri/core/policy/policy.schema.json`; a test fails when the two differ.
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Policy)).unwrap_or_default()
+}
+
+/// The configuration file's JSON Schema (`casefile-admin config export|import`), kept at
+/// `src-tauri/core/policy/config.schema.json` like the policy's.
+pub fn config_json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ConfigFile)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::file::PolicyProblem;
+
 /// The name of a setting, as policy files (`locks`) and `casefile-admin policy effective` spell it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -172,5 +174,61 @@ impl Settings {
                 | SettingName::RequireRedaction
                 | SettingName::RequireApprovalBeforeExport
         ) && self.get(name) == Some(serde_json::Value::Bool(true))
+    }
+}
+
+impl Settings {
+    /// Checks each value that is set: a usable profile name, a proxy URL without credentials, an
+    /// absolute CA file path, a plausible retention. `at` is where the settings are in the file
+    /// (`settings`), `holder` what holds them in messages ("a policy").
+    pub(crate) fn check(&self, at: &str, holder: &str) -> Result<(), PolicyProblem> {
+        let field = |name: SettingName| format!("{at}.{name}");
+        if let Some(name) = &self.default_profile {
+            crate::providers::validate_profile_name(name).map_err(|e| {
+                PolicyProblem::at(field(SettingName::DefaultProfile), e.to_string())
+            })?;
+        }
+        if let Some(proxy) = &self.proxy {
+            let at = field(SettingName::Proxy);
+            let parsed = url::Url::parse(proxy).map_err(|e| {
+                PolicyProblem::at(
+                    &at,
+                    format!("{proxy:?} is not a URL ({e}); use the form http://host:port"),
+                )
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")
+                || parsed.host_str().is_none()
+            {
+                return Err(PolicyProblem::at(
+                    &at,
+                    format!("{proxy:?} is not a proxy URL; use the form http://host:port"),
+                ));
+            }
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                return Err(PolicyProblem::at(
+                    &at,
+                    format!(
+                        "the proxy URL holds a user name or password; {holder} never holds secrets"
+                    ),
+                ));
+            }
+        }
+        if let Some(file) = &self.extra_ca_file
+            && !file.is_absolute()
+        {
+            return Err(PolicyProblem::at(
+                field(SettingName::ExtraCaFile),
+                format!("{} is not an absolute path", file.display()),
+            ));
+        }
+        if let Some(days) = self.ai_history_retention_days
+            && days > 36_500
+        {
+            return Err(PolicyProblem::at(
+                field(SettingName::AiHistoryRetentionDays),
+                format!("{days} days is more than 100 years; leave it out to keep history"),
+            ));
+        }
+        Ok(())
     }
 }

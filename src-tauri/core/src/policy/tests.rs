@@ -121,7 +121,42 @@ fn every_invalid_policy_fails_closed_with_its_place_and_reason() {
         (
             "{\"version\": 1, \"version\": 1}".into(),
             "line 1",
-            "duplicate field",
+            "duplicate key \"version\"",
+        ),
+        // serde_json keeps the last of two equal keys: each of these would silently drop a rule.
+        (
+            "{\"version\": 1,\n \"jurisdictions\": {\n  \"EU\": {\"regions\": [\"eu-*\"]},\n  \
+             \"EU\": {\"regions\": [\"us-east-1\"]}}}"
+                .into(),
+            "line 4, column 6, field jurisdictions",
+            "duplicate key \"EU\"",
+        ),
+        (
+            "{\"version\": 1, \"locks\": {\"proxy\": \"Firm proxy.\",\n \"proxy\": \"Other.\"}}"
+                .into(),
+            "line 2, column 8, field locks",
+            "duplicate key \"proxy\"",
+        ),
+        (
+            "{\"version\": 1, \"settings\": {\"require_redaction\": true,\n \
+             \"require_redaction\": false}}"
+                .into(),
+            "line 2, column 20, field settings",
+            "duplicate key \"require_redaction\"",
+        ),
+        (
+            "{\"version\": 1, \"profiles\": [{\"name\": \"a\", \"kind\": \"bedrock\",\n \
+             \"region\": \"eu-west-1\", \"region\": \"us-east-1\", \"model\": \"m\"}]}"
+                .into(),
+            "line 2, column 32, field profiles[0]",
+            "duplicate key \"region\"",
+        ),
+        (
+            "{\"version\": 1, \"jurisdictions\": {\"CA\": {\"regions\": [], \"exceptions\": [\n \
+             {\"name\": \"DPA\", \"regions\": [\"us-east-1\"], \"name\": \"Consent\"}]}}}"
+                .into(),
+            "line 2, column 49, field jurisdictions.CA.exceptions[0]",
+            "duplicate key \"name\"",
         ),
     ];
     let value_cases: Vec<(serde_json::Value, &str, &str)> = vec![
@@ -374,6 +409,11 @@ fn locks_win_over_the_user_and_unlocked_policy_values_are_defaults() {
         eff.transport().proxy.as_deref(),
         Some("http://proxy.firm.example:3128")
     );
+    // The user's own proxy is shown as overridden; an unlocked setting overrides nothing.
+    assert_eq!(
+        proxy.overridden_user_value,
+        Some(json!("http://my-own-proxy:8080"))
+    );
 
     // Unlocked: the user's choice wins over the policy's default.
     let days = eff.setting(SettingName::AiHistoryRetentionDays);
@@ -390,6 +430,12 @@ fn locks_win_over_the_user_and_unlocked_policy_values_are_defaults() {
     // A requirement the policy sets is locked; one it leaves open is the user's.
     let consent = eff.setting(SettingName::RequireClientConsent);
     assert_eq!((consent.value.clone(), consent.locked), (json!(true), true));
+    assert_eq!(consent.overridden_user_value, Some(json!(false)));
+    assert_eq!(
+        eff.setting(SettingName::AiHistoryRetentionDays)
+            .overridden_user_value,
+        None
+    );
     assert!(consent.reason.as_deref().unwrap().contains("Required"));
     let redaction = eff.setting(SettingName::RequireRedaction);
     assert_eq!(
@@ -617,4 +663,41 @@ fn policy_schema_matches_the_types() {
     let text = std::fs::read_to_string(&example).unwrap();
     Policy::parse(&text)
         .unwrap_or_else(|p| panic!("{}: {}: {}", example.display(), p.location, p.reason));
+}
+
+/// The README's deployment example ("Azure OpenAI in an EU data zone for EU clients, Bedrock
+/// us-east-1 for the rest") parses and decides as it promises.
+#[test]
+fn the_deployment_example_sends_eu_clients_to_the_eu_data_zone_and_the_rest_to_us_east_1() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/firm-eu-us.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let state = PolicyState::from_text(&file, &text);
+    let PolicyState::Valid { policy, .. } = &state else {
+        panic!("{state:?}");
+    };
+    let firm_eu = policy.profile("firm-eu").unwrap().clone();
+    let firm_us = policy.profile("firm-us").unwrap().clone();
+    let eff = EffectivePolicy::compute(state, &Settings::default());
+
+    let refused = gate(&eff, &firm_us, Some(Jurisdiction::Eu)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::PolicyBlocked);
+    assert!(refused.to_string().contains("EU clients"), "{refused}");
+    assert!(gate(&eff, &firm_eu, Some(Jurisdiction::Eu)).is_ok());
+    for rest in [
+        Jurisdiction::Us,
+        Jurisdiction::Uk,
+        Jurisdiction::Ca,
+        Jurisdiction::Other,
+    ] {
+        assert!(gate(&eff, &firm_us, Some(rest)).is_ok(), "{rest:?}");
+        assert!(gate(&eff, &firm_eu, Some(rest)).is_err(), "{rest:?}");
+    }
+    // Nothing else can send: a user's own profile is refused, even in an allowed region.
+    let err = gate(&eff, &bedrock("mine", "us-east-1"), Some(Jurisdiction::Us)).unwrap_err();
+    assert!(err.to_string().contains("only its own"), "{err}");
+    assert!(eff.lock(SettingName::CustomProfiles).is_some());
+    assert_eq!(
+        eff.setting(SettingName::DefaultProfile).value,
+        json!("firm-us")
+    );
 }

@@ -251,6 +251,12 @@ fn check_unlocked(effective: &EffectivePolicy, name: SettingName) -> Result<()> 
 }
 
 fn custom_profiles_refused(effective: &EffectivePolicy, name: &str) -> Error {
+    blocked(custom_profiles_refusal(effective, name))
+}
+
+/// Why profile `name` of the user's own cannot be added or used under a policy that allows
+/// only its own profiles.
+pub(super) fn custom_profiles_refusal(effective: &EffectivePolicy, name: &str) -> String {
     let firm: Vec<_> = effective
         .policy()
         .map(|p| p.profiles.iter().map(|p| p.name.as_str()).collect())
@@ -259,7 +265,7 @@ fn custom_profiles_refused(effective: &EffectivePolicy, name: &str) -> Error {
         .lock(SettingName::CustomProfiles)
         .map(|r| format!(" ({r})"))
         .unwrap_or_default();
-    blocked(format!(
+    format!(
         "the firm's policy allows only its own profiles{reason}, so profile {name:?} cannot be \
          added or used. The firm's profiles: {}.",
         if firm.is_empty() {
@@ -267,5 +273,5 @@ fn custom_profiles_refused(effective: &EffectivePolicy, name: &str) -> Error {
         } else {
             firm.join(", ")
         }
-    ))
+    )
 }

@@ -122,7 +122,9 @@ impl FromStr for ProviderKind {
 
 /// A credential a profile may need. Values live only in the OS keychain, under
 /// `profile.<profile name>.<field>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialField {
     ApiKey,

@@ -35,38 +35,52 @@ impl Store {
         replace: bool,
         make_default: bool,
     ) -> Result<()> {
-        profile.validate()?;
-        let settings = serde_json::to_string(profile)
-            .map_err(|e| Error::Internal(format!("profile settings not serializable: {e}")))?;
+        let default = make_default.then_some(profile.name.as_str());
+        self.save_profiles(std::slice::from_ref(profile), replace, default)
+    }
+
+    /// Saves `profiles` as [`Store::save_profile`] does, all or none in one transaction, then
+    /// makes `default` (a saved or existing profile) the default.
+    pub fn save_profiles(
+        &mut self,
+        profiles: &[ProviderProfile],
+        replace: bool,
+        default: Option<&str>,
+    ) -> Result<()> {
         let now = now();
         let tx = self.conn.transaction()?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM provider_profiles WHERE name = ?1",
-                [&profile.name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match existing {
-            Some(_) if !replace => {
-                return Err(Error::InvalidInput(format!(
-                    "A profile named {:?} already exists. Choose another name, or replace its \
-                     settings (casefile-admin profile add … --replace).",
-                    profile.name
-                )));
-            }
-            Some(id) => {
-                tx.execute(
-                    "UPDATE provider_profiles SET settings = ?1, updated_at = ?2 WHERE id = ?3",
-                    params![settings, now, id],
-                )?;
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO provider_profiles (name, settings, created_at, updated_at) \
-                     VALUES (?1, ?2, ?3, ?3)",
-                    params![profile.name, settings, now],
-                )?;
+        for profile in profiles {
+            profile.validate()?;
+            let settings = serde_json::to_string(profile)
+                .map_err(|e| Error::Internal(format!("profile settings not serializable: {e}")))?;
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM provider_profiles WHERE name = ?1",
+                    [&profile.name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match existing {
+                Some(_) if !replace => {
+                    return Err(Error::InvalidInput(format!(
+                        "A profile named {:?} already exists. Choose another name, or replace its \
+                         settings (casefile-admin profile add … --replace).",
+                        profile.name
+                    )));
+                }
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE provider_profiles SET settings = ?1, updated_at = ?2 WHERE id = ?3",
+                        params![settings, now, id],
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO provider_profiles (name, settings, created_at, updated_at) \
+                         VALUES (?1, ?2, ?3, ?3)",
+                        params![profile.name, settings, now],
+                    )?;
+                }
             }
         }
         let has_default: bool = tx.query_row(
@@ -74,8 +88,10 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        if make_default || !has_default {
-            set_default(&tx, &profile.name)?;
+        match (default, profiles.first()) {
+            (Some(name), _) => set_default(&tx, name)?,
+            (None, Some(first)) if !has_default => set_default(&tx, &first.name)?,
+            (None, _) => {}
         }
         tx.commit()?;
         Ok(())

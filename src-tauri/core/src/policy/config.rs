@@ -36,7 +36,7 @@ pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
 
 /// A desktop's non-secret configuration (`casefile-admin config export|import`). Its published
 /// schema (generated from these types) is `src-tauri/core/policy/config.schema.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Casefile desktop configuration",
@@ -61,7 +61,7 @@ pub struct ConfigFile {
 }
 
 /// One provider profile and what it needs from each desktop's keychain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigProfile {
     /// The profile's settings, as `casefile-admin profile show --json` names them.

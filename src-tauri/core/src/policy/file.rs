@@ -489,7 +489,17 @@ pub(crate) fn looks_like_secret_name(key: &str) -> bool {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    if matches!(folded.as_str(), "tokenurl" | "tenantid" | "clientid") {
+    // Profile settings whose names contain a secret-like word but hold none.
+    if matches!(
+        folded.as_str(),
+        "tokenurl"
+            | "tenantid"
+            | "clientid"
+            | "contextwindowtokens"
+            | "maxoutputtokens"
+            | "usdpermillioninputtokens"
+            | "usdpermillionoutputtokens"
+    ) {
         return false;
     }
     [

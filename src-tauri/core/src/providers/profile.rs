@@ -608,4 +608,55 @@ mod tests {
             .insert("Ocp-Apim-Subscription-Key".into(), "a\r\nb".into());
         assert!(profile.validate().is_err());
     }
+
+    #[test]
+    fn model_limits_are_checked_and_price_requests() {
+        let mut profile = ProviderProfile::new("p", ProviderKind::OpenAi).unwrap();
+        profile.model = Some("m".into());
+        assert_eq!(
+            profile.model_limits.cost_usd(1_000, 1_000),
+            None,
+            "no prices, no cost"
+        );
+        profile.model_limits = ModelLimits {
+            context_window_tokens: Some(8_000),
+            max_output_tokens: Some(1_000),
+            usd_per_million_input_tokens: Some(2.5),
+            usd_per_million_output_tokens: Some(10.0),
+        };
+        profile.validate().unwrap();
+        let cost = profile.model_limits.cost_usd(200_000, 50_000).unwrap();
+        assert!((cost - 1.0).abs() < 1e-9, "{cost}");
+        for (limits, words) in [
+            (
+                ModelLimits {
+                    max_output_tokens: Some(8_000),
+                    ..profile.model_limits.clone()
+                },
+                "smaller than",
+            ),
+            (
+                ModelLimits {
+                    context_window_tokens: Some(0),
+                    ..profile.model_limits.clone()
+                },
+                "more than 0",
+            ),
+            (
+                ModelLimits {
+                    usd_per_million_input_tokens: Some(-1.0),
+                    ..profile.model_limits.clone()
+                },
+                "not usable",
+            ),
+        ] {
+            let bad = ProviderProfile {
+                model_limits: limits,
+                ..profile.clone()
+            };
+            let err = bad.validate().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput);
+            assert!(err.to_string().contains(words), "{err}");
+        }
+    }
 }

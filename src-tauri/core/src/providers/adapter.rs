@@ -10,6 +10,7 @@ use futures_util::future::BoxFuture;
 use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
+use super::exchange::BodyStream;
 use super::http_error::secret_command;
 use super::{
     ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
@@ -37,7 +38,7 @@ pub(crate) trait Adapter: Send + Sync {
     fn error_from_response(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ProviderError;
 
     /// Parses a 2xx streaming body into events.
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream;
+    fn parse_stream(&self, body: BodyStream) -> ChatStream;
 }
 
 /// What every adapter gets: the shared HTTP client and the token caches. Cloning is cheap and

@@ -1,6 +1,7 @@
 //! Anthropic's Messages API, direct and on Vertex AI (`streamRawPredict`: the model goes in the
 //! URL, the API version in the body, and Google signs the request).
 
+use crate::providers::exchange::BodyStream;
 use eventsource_stream::Event;
 use futures_util::future::BoxFuture;
 use reqwest::Url;
@@ -144,9 +145,9 @@ impl Adapter for MessagesAdapter {
         self.wording.response_error(status, headers, body)
     }
 
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
+    fn parse_stream(&self, body: BodyStream) -> ChatStream {
         sse::decode(
-            sse::response_events(response),
+            sse::response_events(body),
             MessagesDecoder {
                 wording: self.wording.clone(),
                 usage: Usage::default(),

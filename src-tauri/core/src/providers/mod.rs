@@ -12,6 +12,7 @@ mod azure;
 mod bedrock;
 mod check;
 mod error;
+mod exchange;
 mod google;
 mod http_error;
 mod openai;
@@ -23,6 +24,7 @@ mod transport;
 
 pub use check::{ConnectionFailure, ConnectionReport, test_connection};
 pub use error::{ProviderError, ProviderErrorKind};
+pub use exchange::{Exchange, ExchangeRecord};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind, ProviderProfile,
     RetentionMode,

@@ -3,6 +3,7 @@
 //! differ in URL, authentication, the name of the token limit and error advice; the stream is the
 //! same, with Azure's content-filter chunks tolerated.
 
+use crate::providers::exchange::BodyStream;
 use eventsource_stream::Event;
 use futures_util::future::BoxFuture;
 use reqwest::Url;
@@ -364,8 +365,8 @@ impl Adapter for ChatCompletionsAdapter {
         self.wording.response_error(status, headers, body)
     }
 
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
-        sse::decode(sse::response_events(response), self.decoder())
+    fn parse_stream(&self, body: BodyStream) -> ChatStream {
+        sse::decode(sse::response_events(body), self.decoder())
     }
 }
 

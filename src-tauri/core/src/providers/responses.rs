@@ -1,5 +1,6 @@
 //! OpenAI's Responses API. Asks OpenAI not to store the conversation (`store: false`).
 
+use crate::providers::exchange::BodyStream;
 use eventsource_stream::Event;
 use futures_util::future::BoxFuture;
 use reqwest::Url;
@@ -98,9 +99,9 @@ impl Adapter for ResponsesAdapter {
         self.wording.response_error(status, headers, body)
     }
 
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
+    fn parse_stream(&self, body: BodyStream) -> ChatStream {
         sse::decode(
-            sse::response_events(response),
+            sse::response_events(body),
             ResponsesDecoder {
                 wording: self.wording.clone(),
             },

@@ -2,6 +2,7 @@
 //! comments, multi-line data, events split across reads); each adapter supplies an [`SseDecoder`]
 //! that turns its events into [`StreamEvent`]s.
 
+use crate::providers::exchange::BodyStream;
 use std::collections::VecDeque;
 
 use eventsource_stream::{Event, EventStreamError, Eventsource};
@@ -9,7 +10,7 @@ use futures_util::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
-use super::{ChatStream, ProviderError, ProviderErrorKind, StreamEvent, transport};
+use super::{ChatStream, ProviderError, ProviderErrorKind, StreamEvent};
 
 /// SSE events of one response, transport failures already mapped.
 pub(crate) type SseEvents = BoxStream<'static, Result<Event, ProviderError>>;
@@ -58,8 +59,8 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
 }
 
 /// The SSE events of a 2xx response body.
-pub(crate) fn response_events(response: reqwest::Response) -> SseEvents {
-    sse_events(response.bytes_stream(), transport::body_error)
+pub(crate) fn response_events(body: BodyStream) -> SseEvents {
+    sse_events(body, std::convert::identity)
 }
 
 /// SSE events from any byte stream; `transport_error` maps the stream's own failures.

@@ -8,7 +8,10 @@ use reqwest::header::HeaderMap;
 use reqwest::{Certificate, Proxy, Url};
 use tracing::{debug, warn};
 
+use futures_util::{StreamExt, TryStreamExt};
+
 use super::adapter::{Adapter, AdapterContext};
+use super::exchange::Exchange;
 use super::retry::{self, RetryDecision};
 use super::{
     ChatRequest, ChatStream, Credentials, ProviderError, ProviderErrorKind, ProviderKind,
@@ -97,18 +100,33 @@ impl ProviderClient {
         credentials: &Credentials,
         request: &ChatRequest,
     ) -> Result<ChatStream, ProviderError> {
+        self.stream_recorded(profile, credentials, request, &Exchange::new())
+            .await
+    }
+
+    /// As [`ProviderClient::stream`], noting in `exchange` what is sent and received (for the
+    /// audit log), also when the provider refuses.
+    pub async fn stream_recorded(
+        &self,
+        profile: &ProviderProfile,
+        credentials: &Credentials,
+        request: &ChatRequest,
+        exchange: &Exchange,
+    ) -> Result<ChatStream, ProviderError> {
         let adapter = adapter_for(&self.context, profile, credentials)?;
-        self.send_with_retries(adapter.as_ref(), request).await
+        self.send_with_retries(adapter.as_ref(), request, exchange)
+            .await
     }
 
     async fn send_with_retries(
         &self,
         adapter: &dyn Adapter,
         request: &ChatRequest,
+        exchange: &Exchange,
     ) -> Result<ChatStream, ProviderError> {
         let mut attempt = 0;
         loop {
-            let (error, headers) = match self.attempt(adapter, request).await {
+            let (error, headers) = match self.attempt(adapter, request, exchange).await {
                 Ok(stream) => return Ok(stream),
                 Err(failure) => failure,
             };
@@ -142,10 +160,12 @@ impl ProviderClient {
         &self,
         adapter: &dyn Adapter,
         request: &ChatRequest,
+        exchange: &Exchange,
     ) -> Result<ChatStream, (ProviderError, Option<HeaderMap>)> {
         let wire = adapter.prepare(request).await.map_err(|e| (e, None))?;
         require_secure_url(&wire.url).map_err(|e| (e, None))?;
         let host = wire.url.host_str().unwrap_or_default().to_owned();
+        exchange.sent(&host, &wire.body);
         let response = self
             .context
             .http
@@ -158,10 +178,12 @@ impl ProviderClient {
         let status = response.status();
         debug!(%host, status = status.as_u16(), "provider answered");
         if status.is_success() {
-            return Ok(adapter.parse_stream(response));
+            let body = response.bytes_stream().map_err(body_error).boxed();
+            return Ok(adapter.parse_stream(exchange.tap(body)));
         }
         let headers = response.headers().clone();
         let body = read_error_body(response).await;
+        exchange.received(&body);
         let error = adapter.error_from_response(status.as_u16(), &headers, &body);
         warn!(%host, status = status.as_u16(), kind = ?error.kind(), "provider refused the request");
         Err((error, Some(headers)))

@@ -4,6 +4,7 @@
 pub(crate) mod eventstream;
 pub(crate) mod sigv4;
 
+use crate::providers::exchange::BodyStream;
 use std::collections::VecDeque;
 
 use bytes::Bytes;
@@ -18,7 +19,6 @@ use self::sigv4::BedrockAuth;
 use super::adapter::{Adapter, AdapterContext, WireRequest};
 use super::http_error::{excerpt, finish, secret_command};
 use super::sse::cut_off;
-use super::transport;
 use super::{
     ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
     ProviderProfile, Role, StopReason, StreamEvent, Usage,
@@ -180,13 +180,8 @@ impl Adapter for ConverseAdapter {
         )
     }
 
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
-        converse_stream(
-            response
-                .bytes_stream()
-                .map(|chunk| chunk.map_err(transport::body_error))
-                .boxed(),
-        )
+    fn parse_stream(&self, body: BodyStream) -> ChatStream {
+        converse_stream(body)
     }
 }
 

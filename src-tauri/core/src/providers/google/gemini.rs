@@ -2,6 +2,7 @@
 //! `GenerateContentResponse`; the stream has no end marker, so the chunk with `finishReason`
 //! is the last that matters and the final `usageMetadata` carries the totals.
 
+use crate::providers::exchange::BodyStream;
 use eventsource_stream::Event;
 use futures_util::future::BoxFuture;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -104,9 +105,9 @@ impl Adapter for GeminiAdapter {
         vertex_error(status, headers, body, &self.target())
     }
 
-    fn parse_stream(&self, response: reqwest::Response) -> ChatStream {
+    fn parse_stream(&self, body: BodyStream) -> ChatStream {
         sse::decode(
-            sse::response_events(response),
+            sse::response_events(body),
             GeminiDecoder::new(&self.profile_name, &self.model, &self.location),
         )
     }

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_docket.sql"),
     include_str!("migrations/0003_provider_profiles.sql"),
     include_str!("migrations/0004_search_speed.sql"),
+    include_str!("migrations/0005_consent_audit.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {
@@ -132,7 +133,7 @@ mod tests {
         let store = Store::open(&path, &key, false).unwrap();
         let health = store.check().unwrap();
         assert_eq!(health.integrity, "ok");
-        assert_eq!(health.schema_version, 4);
+        assert_eq!(health.schema_version as usize, MIGRATIONS.len());
         assert_eq!(
             (
                 health.contacts,

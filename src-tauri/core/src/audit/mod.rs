@@ -220,12 +220,24 @@ fn hex(digest: &[u8; 32]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The OS user running Casefile, as the environment names them (`USER`, `USERNAME` on Windows).
+/// The OS user running Casefile: on Unix the account name of the process's user id (the
+/// environment can name anyone), elsewhere `USERNAME`.
 pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_owned())
+    #[cfg(unix)]
+    {
+        let uid = nix::unistd::Uid::current();
+        match nix::unistd::User::from_uid(uid) {
+            Ok(Some(user)) => user.name,
+            _ => format!("uid {uid}"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("USERNAME")
+            .ok()
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
 }
 
 /// Appends the `request` entry for `payload`, the exact bytes about to be sent, and returns its

@@ -39,6 +39,25 @@
 //!
 //! (every column of the exported entry except `entry_hash` and the derived `final_outcome`).
 //! For example entry 1, a request, starts `casefile-audit-v1\nseq=1:1\nentry=7:request\n`.
+//! Recomputing a JSON export (`audit export --format json`) in Python:
+//!
+//! ```text
+//! import hashlib, json
+//! FIELDS = "seq entry at os_user request_seq client_id matter_id draft_id purpose profile \
+//!   provider_kind endpoint_host region model bytes_sent bytes_received tokens_in tokens_out \
+//!   redactions payload_sha256 response_sha256 outcome prev_hash".split()
+//! prev = "0" * 64
+//! for e in json.load(open("audit.json"))["entries"]:
+//!     out = b"casefile-audit-v1\n"
+//!     for name in FIELDS:
+//!         v = e[name]
+//!         if v is None: out += name.encode() + b"=-\n"
+//!         else:
+//!             v = str(v).encode()
+//!             out += name.encode() + b"=" + str(len(v)).encode() + b":" + v + b"\n"
+//!     assert e["prev_hash"] == prev and hashlib.sha256(out).hexdigest() == e["entry_hash"], e["seq"]
+//!     prev = e["entry_hash"]
+//! ```
 //!
 //! SQL triggers refuse UPDATE and DELETE on the table and inserts out of sequence (defence in
 //! depth); the chain detects what triggers cannot: someone with the database key editing the
@@ -268,28 +287,6 @@ pub fn record_blocked(store: &mut Store, attempt: &Attempt, code: &str) -> Resul
 /// has one result: a second is refused.
 pub fn record_result(store: &mut Store, request_seq: i64, completion: Completion) -> Result<i64> {
     let outcome = completion.outcome.stored()?;
-    let request: Option<(String, Option<i64>)> = store
-        .conn
-        .query_row(
-            "SELECT entry, (SELECT seq FROM audit_log WHERE request_seq = ?1) \
-             FROM audit_log WHERE seq = ?1",
-            [request_seq],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    match request {
-        Some((entry, None)) if entry == "request" => {}
-        Some((entry, Some(result))) if entry == "request" => {
-            return Err(Error::Internal(format!(
-                "audit request {request_seq} already has its result (entry {result})"
-            )));
-        }
-        _ => {
-            return Err(Error::Internal(format!(
-                "audit entry {request_seq} is not a request"
-            )));
-        }
-    }
     let ResponseDigest { hasher, bytes } = completion.response;
     let entry = Entry {
         entry: "result".to_owned(),
@@ -467,6 +464,28 @@ pub fn entries(store: &Store) -> Result<Vec<Entry>> {
     Ok(rows)
 }
 
+/// A result may be appended only for a request that has none yet. Checked inside the append's
+/// transaction, so two processes cannot both record one.
+fn check_unanswered(tx: &rusqlite::Transaction<'_>, request_seq: i64) -> Result<()> {
+    let request: Option<(String, Option<i64>)> = tx
+        .query_row(
+            "SELECT entry, (SELECT seq FROM audit_log WHERE request_seq = ?1) \
+             FROM audit_log WHERE seq = ?1",
+            [request_seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match request {
+        Some((entry, None)) if entry == "request" => Ok(()),
+        Some((entry, Some(result))) if entry == "request" => Err(Error::Internal(format!(
+            "audit request {request_seq} already has its result (entry {result})"
+        ))),
+        _ => Err(Error::Internal(format!(
+            "audit entry {request_seq} is not a request"
+        ))),
+    }
+}
+
 /// Links `entry` to the last one and appends it, in one immediate transaction so that two
 /// processes appending at once (the app and the CLI) each see the other's last entry.
 fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
@@ -480,6 +499,9 @@ fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    if let Some(request_seq) = entry.request_seq {
+        check_unanswered(&tx, request_seq)?;
+    }
     let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_owned()));
     entry.seq = last_seq + 1;
     entry.at = crate::store::now();
@@ -520,8 +542,8 @@ fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
     )
     .map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::InvalidInput(format!(
-            "The audit entry was refused ({e}); nothing was sent. Check that the client and \
-             matter exist."
+            "The audit log refused the entry ({e}); a request whose entry is refused is not \
+             sent. Check that its client and matter exist."
         )),
         _ => e.into(),
     })?;

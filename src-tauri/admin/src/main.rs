@@ -13,8 +13,11 @@
 //!   9  the AI provider refused or failed the request (the message says why)
 //!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
 //!      send); the message names the rule or the file, place and reason
+//!  11  `audit verify`: the audit log's hash chain is broken (the first broken entry is named)
 
+mod audit;
 mod config;
+mod consent;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -29,7 +32,7 @@ use casefile_core::providers::{
     ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent, test_connection,
 };
 use casefile_core::secrets::Secret;
-use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, SearchFilter};
+use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, Kind, SearchFilter};
 use casefile_core::workspace::{KeychainStatus, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
@@ -47,7 +50,8 @@ use serde_json::json;
     3 not found, 4 keychain unreachable or refused, 5 workspace folder unusable, \
     6 case database unusable, 7 workspace from a newer Casefile, \
     8 import finished with failed lines, 9 the AI provider refused or failed, \
-    10 blocked by the firm's managed policy (or the policy file is invalid)."
+    10 blocked by the firm's managed policy (or the policy file is invalid), \
+    11 the audit log's hash chain is broken."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -107,6 +111,12 @@ enum Command {
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Clients' consent to sending their information to an AI provider: record, list, revoke.
+    #[command(subcommand)]
+    Consent(consent::ConsentCommand),
+    /// The audit log of every request to an AI provider: check its hash chain, export it.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 #[derive(Subcommand)]
@@ -484,6 +494,10 @@ async fn run(
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
         Command::Config(command) => off_async(move || config::run(&workspace, command)).await,
+        Command::Consent(command) => off_async(move || consent::run(&workspace, command)).await,
+        Command::Audit(command) => {
+            off_async(move || audit::run(&workspace, command, as_json)).await
+        }
     }
 }
 
@@ -760,7 +774,12 @@ async fn prepare_send(
     tokio::task::spawn_blocking(move || {
         let store = workspace.open_store()?;
         let jurisdiction = match client {
-            Client::Recorded(reference) => store.find_contact(&reference)?.details.jurisdiction,
+            Client::Recorded(reference) => {
+                store
+                    .contact(store.resolve(Kind::Contact, &reference)?)?
+                    .details
+                    .jurisdiction
+            }
             Client::Stated(jurisdiction) => jurisdiction,
         };
         workspace.prepare_send(&store, &name, jurisdiction)

@@ -2,6 +2,7 @@
 //! Rust APIs that the desktop shell and the admin CLI both call. This crate never depends on
 //! Tauri, a webview or a display, so every behaviour can be tested headless.
 
+pub mod audit;
 pub mod deadlines;
 pub mod drafting;
 pub mod error;

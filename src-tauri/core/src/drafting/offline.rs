@@ -2,10 +2,11 @@
 //! this computer, AI sections left for the attorney. Works with no provider and no network.
 
 use super::document::{body, fill};
-use super::provenance::{NoteUsed, Provenance, os_user};
+use super::provenance::{NoteUsed, Provenance};
 use super::record::{MatterRecord, NoteSelection};
 use super::templates::{Template, TemplateOrigin};
 use crate::Result;
+use crate::audit::os_user;
 use crate::store::{Draft, DraftOrigin, NewDraft, Store};
 
 /// Fills `template` from matter `matter_id`'s record and stores the result as a draft pending

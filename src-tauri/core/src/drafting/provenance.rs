@@ -159,11 +159,3 @@ impl Provenance {
         format!("## Provenance\n\n{}\n", lines.join("\n"))
     }
 }
-
-/// The operating-system user, for provenance and records of who did what.
-pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown user".into())
-}

@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use futures_util::{StreamExt, stream::BoxStream};
+use openssl::sha::Sha256;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::ProviderError;
+use crate::audit::{hex, sha256_hex};
 
 /// A provider's answer body as it arrives.
 pub(crate) type BodyStream = BoxStream<'static, Result<Bytes, ProviderError>>;
@@ -57,7 +58,7 @@ impl Exchange {
             request_bytes: wire.request_bytes,
             request_sha256: wire.request_sha256.clone(),
             response_bytes: wire.response_bytes,
-            response_sha256: hex(&wire.response.clone().finalize()),
+            response_sha256: hex(&wire.response.clone().finish()),
         }
     }
 
@@ -67,7 +68,7 @@ impl Exchange {
         wire.host = Some(host.to_owned());
         wire.attempts += 1;
         wire.request_bytes = body.len() as u64;
-        wire.request_sha256 = Some(hex(&Sha256::digest(body)));
+        wire.request_sha256 = Some(sha256_hex(body));
     }
 
     /// Notes answer bytes (an error body, read whole).
@@ -92,10 +93,6 @@ impl Exchange {
     fn lock(&self) -> std::sync::MutexGuard<'_, Wire> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -249,39 +249,6 @@ impl Store {
             .into_contact()
     }
 
-    /// The client a script names: by its internal id, or by the `id` it was imported under.
-    /// A reference that names two different clients (one's internal id, another's imported id)
-    /// is refused rather than guessed, since the client's jurisdiction decides where its data
-    /// may go.
-    pub fn find_contact(&self, reference: &str) -> Result<Contact> {
-        let live = |sql: &str, value: &dyn rusqlite::ToSql| -> Result<Option<i64>> {
-            Ok(self.conn.query_row(sql, [value], |r| r.get(0)).optional()?)
-        };
-        let imported = live(
-            "SELECT id FROM contacts WHERE external_id = ?1 AND deleted_at IS NULL",
-            &reference,
-        )?;
-        let internal = match reference.trim().parse::<i64>() {
-            Ok(id) => live(
-                "SELECT id FROM contacts WHERE id = ?1 AND deleted_at IS NULL",
-                &id,
-            )?,
-            Err(_) => None,
-        };
-        match (internal, imported) {
-            (Some(a), Some(b)) if a != b => Err(Error::InvalidInput(format!(
-                "{reference:?} names two clients: client {a} by its internal id, and client {b} \
-                 by the id it was imported under. Nothing was done; give the jurisdiction \
-                 instead (--jurisdiction)."
-            ))),
-            (Some(id), _) | (None, Some(id)) => self.contact(id),
-            (None, None) => Err(Error::NotFound(format!(
-                "No client has the id {reference:?} (internal, or imported). Find it with \
-                 casefile-admin search NAME."
-            ))),
-        }
-    }
-
     /// Replaces a contact's details after checking every field. Saving what is stored already
     /// changes nothing (not even `updated_at`); a contact in the trash is refused.
     pub fn update_contact(&mut self, id: i64, details: &ContactDetails) -> Result<Contact> {
@@ -762,34 +729,6 @@ mod tests {
         // Saving the stored record again changes nothing.
         let again = store.update_contact(id, &saved.details).unwrap();
         assert_eq!(again.updated_at, saved.updated_at);
-    }
-
-    #[test]
-    fn a_client_is_found_by_internal_or_imported_id_and_an_ambiguous_one_is_refused() {
-        let (_dir, mut store) = test_support::store();
-        let mut eu = NewContact::person("Ana", "Peña");
-        eu.external_id = Some("C-EU".into());
-        let ana = store.create_contact(&eu).unwrap();
-        let mut details = store.contact(ana).unwrap().details;
-        details.jurisdiction = Some(Jurisdiction::Eu);
-        store.update_contact(ana, &details).unwrap();
-        let found = store.find_contact("C-EU").unwrap();
-        assert_eq!(
-            (found.id, found.details.jurisdiction),
-            (ana, Some(Jurisdiction::Eu))
-        );
-        assert_eq!(store.find_contact(&ana.to_string()).unwrap().id, ana);
-
-        let missing = store.find_contact("C-404").unwrap_err();
-        assert_eq!(missing.code(), ErrorCode::NotFound);
-        // Another client imported under the first one's internal id: which one is meant?
-        let mut other = NewContact::person("Luis", "Peña");
-        other.external_id = Some(ana.to_string());
-        let luis = store.create_contact(&other).unwrap();
-        assert_ne!(luis, ana);
-        let err = store.find_contact(&ana.to_string()).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::InvalidInput);
-        assert!(err.to_string().contains("names two clients"), "{err}");
     }
 
     #[test]

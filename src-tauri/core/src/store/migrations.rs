@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_docket.sql"),
     include_str!("migrations/0003_provider_profiles.sql"),
     include_str!("migrations/0004_search_speed.sql"),
+    include_str!("migrations/0005_consent_audit.sql"),
     include_str!("migrations/0006_drafts.sql"),
 ];
 

@@ -5,6 +5,7 @@
 //! migrations. There is no way to open the store unencrypted.
 
 pub(crate) mod backup;
+mod consents;
 mod contact_details;
 mod docket;
 mod drafts;
@@ -12,6 +13,7 @@ mod fields;
 mod identifiers;
 mod import;
 mod key;
+mod lookup;
 mod matter_details;
 mod migrations;
 mod notes;
@@ -26,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
 pub use backup::MIN_PASSPHRASE_CHARS;
+pub use consents::{Consent, ConsentMethod, ConsentScope, NewConsent, Revocation};
 pub use contact_details::{
     Address, AddressKind, Contact, ContactDetails, Email, EmailKind, I94, Jurisdiction, Passport,
     Phone, PhoneKind, SensitivityFlag,
@@ -52,7 +55,8 @@ pub const DATABASE_FILE: &str = "casefile.db";
 const CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Store {
-    conn: Connection,
+    /// Also used by core modules that keep their own tables here (the audit log).
+    pub(crate) conn: Connection,
     /// Read by `casefile_trigger_indexing()`: false only inside a bulk import's transaction,
     /// which then indexes the notes it wrote itself (see `import::BulkIndexing`).
     trigger_indexing: Arc<AtomicBool>,
@@ -185,7 +189,7 @@ impl From<rusqlite::Error> for Error {
 }
 
 /// The current time as stored in the database (RFC 3339, UTC).
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
@@ -203,6 +207,14 @@ pub(crate) mod test_support {
         )
         .unwrap();
         (dir, store)
+    }
+
+    /// A plain connection to the encrypted file, as anyone holding the key could open it
+    /// outside Casefile (no checks, no Casefile functions).
+    pub fn raw_connection(path: &Path, key: &DatabaseKey) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(&key.pragma()).unwrap();
+        conn
     }
 }
 

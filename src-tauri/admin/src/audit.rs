@@ -1,0 +1,159 @@
+//! `casefile-admin audit`: check the audit log's hash chain, and export it for an auditor.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use casefile_core::audit::{self, AuditVerification, ExportFormat};
+use casefile_core::store::Kind;
+use casefile_core::workspace::Workspace;
+use casefile_core::{Error, Result};
+use clap::Subcommand;
+
+use super::Report;
+
+/// The exit code of `audit verify` when the chain is broken.
+pub const BROKEN_EXIT: u8 = 11;
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check that no entry of the audit log was changed, removed or moved: exit 0 when the
+    /// chain is whole, 11 when it is broken (naming the first broken entry and why). Requests
+    /// that never recorded their end are listed as "outcome unknown (interrupted)".
+    Verify,
+    /// Write every audit entry (or one client's) with every field, its hash and the one before,
+    /// so an auditor can recompute the chain; to standard output, or to a new FILE.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Only this client's requests and their results (internal id or the imported id).
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+        /// A file to create (an existing file is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Result<Report> {
+    let store = workspace.open_store()?;
+    match command {
+        AuditCommand::Verify => {
+            let report = audit::verify(&store)?;
+            Ok(Report {
+                text: describe(&report),
+                json: serde_json::to_value(&report).unwrap_or_default(),
+                exit: if report.intact {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(BROKEN_EXIT)
+                },
+            })
+        }
+        AuditCommand::Export {
+            format,
+            client,
+            out,
+        } => {
+            let client_id = client
+                .map(|c| store.resolve(Kind::Contact, &c))
+                .transpose()?;
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+            };
+            if as_json && out.is_none() && format == ExportFormat::Csv {
+                return Err(Error::InvalidInput(
+                    "--json prints JSON: export with --format json, or write the CSV to a file \
+                     with --out FILE."
+                        .into(),
+                ));
+            }
+            let mut bytes = Vec::new();
+            let entries = audit::export(&store, format, client_id, &mut bytes)?;
+            match out {
+                Some(file) => {
+                    write_new(&file, &bytes)?;
+                    Ok(Report {
+                        text: format!("Wrote {entries} audit entries to {}.", file.display()),
+                        json: serde_json::json!({ "file": file, "entries": entries }),
+                        exit: ExitCode::SUCCESS,
+                    })
+                }
+                None => {
+                    let text = String::from_utf8(bytes)
+                        .map_err(|e| Error::Internal(format!("export is not UTF-8: {e}")))?;
+                    Ok(Report {
+                        json: if as_json {
+                            serde_json::from_str(&text).unwrap_or_default()
+                        } else {
+                            serde_json::Value::Null
+                        },
+                        text: text.trim_end().to_owned(),
+                        exit: ExitCode::SUCCESS,
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn describe(report: &AuditVerification) -> String {
+    let mut lines = vec![match (&report.first_problem, &report.last_hash) {
+        (Some(problem), _) => format!(
+            "Audit log BROKEN at entry {} ({}): {}\nKeep the database file as it is (it is \
+             evidence) and tell your IT provider.",
+            problem.seq,
+            serde_json::to_value(problem.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            problem.message
+        ),
+        (None, Some(last)) => format!(
+            "Audit log intact: {} entries; the newest entry's hash is {last}.",
+            report.entries
+        ),
+        (None, None) => "Audit log intact: no entries yet.".to_owned(),
+    }];
+    if !report.interrupted.is_empty() {
+        let seqs: Vec<_> = report.interrupted.iter().map(i64::to_string).collect();
+        lines.push(format!(
+            "Outcome unknown (interrupted, or still running): requests {}.",
+            seqs.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+/// Creates `file` (never replacing one) readable only by its owner, and writes `bytes`; a
+/// failed write leaves no partial file.
+fn write_new(file: &Path, bytes: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut handle = options.open(file).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::InvalidInput(format!(
+                "{} already exists; choose another file name (exports never overwrite).",
+                file.display()
+            ))
+        } else {
+            Error::InvalidInput(format!("cannot create {}: {e}", file.display()))
+        }
+    })?;
+    handle
+        .write_all(bytes)
+        .and_then(|()| handle.sync_all())
+        .map_err(|e| {
+            let _ = std::fs::remove_file(file);
+            Error::InvalidInput(format!("cannot write {}: {e}", file.display()))
+        })
+}

@@ -3,6 +3,7 @@
 //! Tauri, a webview or a display, so every behaviour can be tested headless.
 
 pub mod deadlines;
+pub mod drafting;
 pub mod error;
 pub mod logging;
 pub mod paths;

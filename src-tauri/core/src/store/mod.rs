@@ -7,8 +7,8 @@
 pub(crate) mod backup;
 mod contact_details;
 mod docket;
-mod fields;
-mod identifiers;
+pub(crate) mod fields;
+pub(crate) mod identifiers;
 mod import;
 mod key;
 mod matter_details;

@@ -123,40 +123,53 @@ static SSN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{3})[- ]?([0-9]{2})[- ]?([0-9]{4})$").expect("valid regex")
 });
 
-/// A Social Security number or ITIN, stored as `AAA-GG-SSSS`. SSNs never start with 000, 666 or
-/// 9 and have no 00 group or 0000 serial; ITINs start with 9 and have a group of 50–65, 70–88,
-/// 90–92 or 94–99.
+/// Which of the two taxpayer numbers nine digits are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaxId {
+    Ssn,
+    Itin,
+}
+
+/// Whether 9 digits (`AAA-GG-SSSS`, dashes or spaces optional) are a valid SSN or ITIN, with the
+/// number in its stored form `AAA-GG-SSSS`; otherwise why they are neither. SSNs never start with
+/// 000, 666 or 9 and have no 00 group or 0000 serial; ITINs start with 9 and have a group of
+/// 50–65, 70–88, 90–92 or 94–99.
+pub(crate) fn tax_id(value: &str) -> std::result::Result<(TaxId, String), &'static str> {
+    let Some(parts) = SSN.captures(value) else {
+        return Err("write 9 digits as AAA-GG-SSSS, e.g. 123-45-6789.");
+    };
+    let (area, group, serial) = (&parts[1], &parts[2], &parts[3]);
+    let group_number: u32 = group.parse().expect("digits");
+    let kind = if area.starts_with('9') {
+        if !matches!(group_number, 50..=65 | 70..=88 | 90..=92 | 94..=99) {
+            return Err(
+                "a number starting with 9 is an ITIN, whose middle two digits are 50–65, 70–88, \
+                 90–92 or 94–99.",
+            );
+        }
+        TaxId::Itin
+    } else if area == "000" || area == "666" {
+        return Err("no SSN starts with 000 or 666.");
+    } else if group == "00" || serial == "0000" {
+        return Err("no SSN has 00 as its middle two digits or 0000 as its last four.");
+    } else {
+        TaxId::Ssn
+    };
+    Ok((kind, format!("{area}-{group}-{serial}")))
+}
+
+/// A Social Security number or ITIN (see [`tax_id`]), stored as `AAA-GG-SSSS`.
 pub(super) fn ssn_itin(field: Field<'_>, value: Option<&str>) -> Result<Option<String>> {
     let Some(value) = text(value) else {
         return Ok(None);
     };
-    let refuse = |why: &str| {
-        field.invalid(format!(
+    match tax_id(&value) {
+        Ok((_, stored)) => Ok(Some(stored)),
+        Err(why) => Err(field.invalid(format!(
             "{}: {value:?} is not a valid SSN or ITIN: {why}",
             field.label
-        ))
-    };
-    let Some(parts) = SSN.captures(&value) else {
-        return Err(refuse("write 9 digits as AAA-GG-SSSS, e.g. 123-45-6789."));
-    };
-    let (area, group, serial) = (&parts[1], &parts[2], &parts[3]);
-    let group_number: u32 = group.parse().expect("digits");
-    if area.starts_with('9') {
-        let itin_group = matches!(group_number, 50..=65 | 70..=88 | 90..=92 | 94..=99);
-        if !itin_group {
-            return Err(refuse(
-                "a number starting with 9 is an ITIN, whose middle two digits are 50–65, 70–88, \
-                 90–92 or 94–99.",
-            ));
-        }
-    } else if area == "000" || area == "666" {
-        return Err(refuse("no SSN starts with 000 or 666."));
-    } else if group == "00" || serial == "0000" {
-        return Err(refuse(
-            "no SSN has 00 as its middle two digits or 0000 as its last four.",
-        ));
+        ))),
     }
-    Ok(Some(format!("{area}-{group}-{serial}")))
 }
 
 static EMAIL: LazyLock<Regex> =
@@ -194,7 +207,7 @@ pub(super) fn phone(field: Field<'_>, value: &str) -> Result<String> {
 }
 
 /// Upper case without spaces or dashes: how identifiers printed in groups are stored.
-fn compact(value: &str) -> String {
+pub(crate) fn compact(value: &str) -> String {
     value
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')

@@ -8,19 +8,21 @@ use regex::Regex;
 // Identifiers are ASCII, so the patterns use ASCII classes and word boundaries: Unicode word
 // boundaries would force the regex engine off its fast path on any text with an accent.
 
-/// Three letters and ten digits, optionally grouped 3-2-3-5 by dashes or spaces.
-static RECEIPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)\b([a-z]{3})[ -]?([0-9]{2})[ -]?([0-9]{3})[ -]?([0-9]{5})\b")
-        .expect("valid regex")
-});
+/// Three letters and ten digits, optionally grouped 3-2-3-5 by dashes or spaces. Written for
+/// the flags `(?i-u)`; redaction embeds it in its own pattern.
+pub(crate) const RECEIPT_PATTERN: &str =
+    r"\b([a-z]{3})[ -]?([0-9]{2})[ -]?([0-9]{3})[ -]?([0-9]{5})\b";
 
-/// `A`, `A#`, `A-` or `USCIS#` followed by 7 to 9 digits, optionally grouped 3-3-3.
-static A_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(?:a|uscis)(?:[ \t]*#[ \t]*|-)?([0-9]{3}[ -][0-9]{3}[ -][0-9]{3}|[0-9]{7,9})\b",
-    )
-    .expect("valid regex")
-});
+/// `A`, `A#`, `A-` or `USCIS#` followed by 7 to 9 digits, optionally grouped 3-3-3. Written for
+/// the flags `(?i-u)`.
+pub(crate) const A_NUMBER_PATTERN: &str =
+    r"\b(?:a|uscis)(?:[ \t]*#[ \t]*|-)?([0-9]{3}[ -][0-9]{3}[ -][0-9]{3}|[0-9]{7,9})\b";
+
+static RECEIPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i-u){RECEIPT_PATTERN}")).expect("valid regex"));
+
+static A_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i-u){A_NUMBER_PATTERN}")).expect("valid regex"));
 
 /// An identifier found in text: its byte range there and its canonical spelling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,15 +43,21 @@ pub fn find(text: &str) -> Vec<Found> {
     });
     let a_numbers = A_NUMBER.captures_iter(text).map(|c| {
         let whole = c.get(0).expect("match");
-        let digits: String = c[1].chars().filter(char::is_ascii_digit).collect();
         Found {
             range: whole.range(),
-            canonical: format!("A{digits:0>9}"),
+            canonical: canonical_a_number_digits(&c[1]),
         }
     });
     let mut found: Vec<Found> = receipts.chain(a_numbers).collect();
     found.sort_by_key(|f| f.range.start);
     found
+}
+
+/// The canonical A-number for the digits of one, however they are grouped: `A` and the digits
+/// zero-padded to 9.
+pub(crate) fn canonical_a_number_digits(digits: &str) -> String {
+    let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+    format!("A{digits:0>9}")
 }
 
 /// The canonical identifiers of `text`, space-separated and without repeats: the value of the

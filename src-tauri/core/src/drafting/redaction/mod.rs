@@ -1,0 +1,453 @@
+//! Redaction before sending: identifiers and the values stored for a matter are replaced by
+//! typed placeholders (`[CLIENT_1]`, `[A_NUMBER_1]`…) before any text leaves the computer, and
+//! restored locally in the streamed answer.
+//!
+//! One [`Redactor`] serves one request: every text of it (system prompt, matter fields, each note)
+//! goes through [`Redactor::redact`] together, so a value has the same placeholder everywhere.
+//! Placeholders are numbered per kind in order of first appearance. What is found:
+//!
+//! - identifiers by their shape ([`patterns`]): receipt numbers, A-numbers, SSNs and ITINs (valid
+//!   ones only), US passport numbers, I-94 numbers (the old 11-digit form only after "I-94" or
+//!   "admission"), SEVIS ids, phone numbers (never inside a longer alphanumeric run), e-mail
+//!   addresses. One number in any spelling (`A# 012-345-678`, `A012345678`) is one value;
+//! - the values stored for the matter ([`KnownValue`], gathered by [`known_values`]): names,
+//!   other names used, addresses, employers and the stored identifiers, matched regardless of
+//!   case and accents (`Pena` finds `Peña`) and only as whole words. A person's name is also
+//!   found as "Given Family", "Given Middle Family", "Family Given", "Family, Given", "Given"
+//!   with the first part of a compound family name ("Ana García" for García López), and as the
+//!   family name alone when it is at least [`MIN_SINGLE_WORD`] letters and written with a
+//!   capital (so the family name "Will" does not take the verb "will"). A given name alone is
+//!   not redacted: it says little without the family name and would take common words. An
+//!   address is found by each of its street lines of at least [`MIN_STREET_LINE`] characters;
+//!   a city or country alone says little and is left;
+//! - by hand, from the preview ([`ManualChanges`]): values to redact with their kind, and values
+//!   to keep as they are. Both apply to the whole request.
+//!
+//! Where two findings overlap, the one that starts first wins, then the longer one.
+
+mod fold;
+mod known;
+mod patterns;
+mod rehydrate;
+mod stored;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub use known::known_values;
+pub use rehydrate::Rehydrator;
+pub use stored::{KnownValue, MIN_SINGLE_WORD, MIN_STREET_LINE};
+
+use crate::store::fields::compact;
+use crate::store::identifiers;
+
+/// What a placeholder stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    /// The matter's client (its names and other names used).
+    Client,
+    /// Any other party to the matter: family members, petitioners, sponsors…
+    Person,
+    ANumber,
+    Receipt,
+    Ssn,
+    Itin,
+    Passport,
+    I94,
+    Sevis,
+    /// A USCIS online account number (stored only: 12 bare digits say nothing by their shape).
+    UscisAccount,
+    Phone,
+    Email,
+    Address,
+    Employer,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 14] = [
+        Kind::Client,
+        Kind::Person,
+        Kind::ANumber,
+        Kind::Receipt,
+        Kind::Ssn,
+        Kind::Itin,
+        Kind::Passport,
+        Kind::I94,
+        Kind::Sevis,
+        Kind::UscisAccount,
+        Kind::Phone,
+        Kind::Email,
+        Kind::Address,
+        Kind::Employer,
+    ];
+
+    /// The word inside its placeholders: `CLIENT` in `[CLIENT_1]`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Client => "CLIENT",
+            Kind::Person => "PERSON",
+            Kind::ANumber => "A_NUMBER",
+            Kind::Receipt => "RECEIPT",
+            Kind::Ssn => "SSN",
+            Kind::Itin => "ITIN",
+            Kind::Passport => "PASSPORT",
+            Kind::I94 => "I94",
+            Kind::Sevis => "SEVIS",
+            Kind::UscisAccount => "USCIS_ACCOUNT",
+            Kind::Phone => "PHONE",
+            Kind::Email => "EMAIL",
+            Kind::Address => "ADDRESS",
+            Kind::Employer => "EMPLOYER",
+        }
+    }
+
+    /// Names of people and organisations: matched with their spelling variants.
+    fn is_name(self) -> bool {
+        matches!(self, Kind::Client | Kind::Person | Kind::Employer)
+    }
+
+    /// The form under which two spellings of one value are the same value.
+    fn canonical(self, value: &str) -> String {
+        match self {
+            Kind::Receipt => identifiers::find(value)
+                .into_iter()
+                .next()
+                .map_or_else(|| compact(value), |f| f.canonical),
+            Kind::ANumber => identifiers::canonical_a_number_digits(value),
+            Kind::Ssn | Kind::Itin => digits(value),
+            Kind::Phone => {
+                let digits = digits(value);
+                // +1 713 555 0100 and (713) 555-0100 are one number.
+                match digits.strip_prefix('1') {
+                    Some(national) if digits.len() == 11 => national.to_owned(),
+                    _ => digits,
+                }
+            }
+            Kind::Passport | Kind::I94 | Kind::Sevis | Kind::UscisAccount => {
+                compact(value).replace(['.', '/'], "")
+            }
+            Kind::Email => value.trim().to_lowercase(),
+            Kind::Client | Kind::Person | Kind::Address | Kind::Employer => fold::key(value),
+        }
+    }
+}
+
+fn digits(value: &str) -> String {
+    value.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A value named by hand in the preview.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ManualValue {
+    pub kind: Kind,
+    pub value: String,
+}
+
+impl fmt::Debug for ManualValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ManualValue({:?}, [redacted])", self.kind)
+    }
+}
+
+/// The preview's changes by hand, applied to every text of the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct ManualChanges {
+    /// Values to redact that nothing found, each under its kind.
+    pub redact: Vec<ManualValue>,
+    /// Found values to send as they are. A value kept by its placeholder's original (the stored
+    /// name) keeps every spelling of it; a value kept as one spelling (`Peña`) keeps only that.
+    pub keep: Vec<ManualValue>,
+}
+
+/// One placeholder in a redacted text.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Span {
+    /// Byte range of the placeholder in the redacted text.
+    pub range: Range<usize>,
+    pub kind: Kind,
+    pub placeholder: String,
+    /// The text it replaced, as written there.
+    pub original: String,
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Span")
+            .field("range", &self.range)
+            .field("placeholder", &self.placeholder)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A text as it will leave the computer, with where each placeholder stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactedText {
+    pub text: String,
+    pub spans: Vec<Span>,
+}
+
+/// The redacted texts of one request, in the order given, and the placeholders' originals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redaction {
+    pub texts: Vec<RedactedText>,
+    pub map: RedactionMap,
+}
+
+/// One placeholder and the value it stands for.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub placeholder: String,
+    pub kind: Kind,
+    /// The value restored in the answer: the stored value, or the first spelling found.
+    pub original: String,
+    /// How many times it was replaced in the request.
+    pub occurrences: usize,
+}
+
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entry")
+            .field("placeholder", &self.placeholder)
+            .field("occurrences", &self.occurrences)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Placeholder → original for one request. It holds client data: it is kept only in the
+/// encrypted database with the draft, and its `Debug` shows placeholders, never originals.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedactionMap {
+    entries: Vec<Entry>,
+}
+
+/// How much of one kind a request redacted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct KindCount {
+    /// Distinct values (placeholders).
+    pub values: usize,
+    /// Replacements in the texts.
+    pub occurrences: usize,
+}
+
+impl RedactionMap {
+    /// Every placeholder, in order of first appearance.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The original a placeholder stands for.
+    pub fn original(&self, placeholder: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.placeholder == placeholder)
+            .map(|e| e.original.as_str())
+    }
+
+    /// Counts per kind, for provenance and the audit log (no originals).
+    pub fn counts(&self) -> BTreeMap<Kind, KindCount> {
+        let mut counts = BTreeMap::<Kind, KindCount>::new();
+        for e in &self.entries {
+            let count = counts.entry(e.kind).or_default();
+            count.values += 1;
+            count.occurrences += e.occurrences;
+        }
+        counts
+    }
+
+    /// `text` with every known placeholder restored (a whole answer at once).
+    pub fn rehydrate(&self, text: &str) -> String {
+        let mut rehydrator = Rehydrator::new(self);
+        let mut restored = rehydrator.push(text);
+        restored.push_str(&rehydrator.finish());
+        restored
+    }
+}
+
+impl fmt::Debug for RedactionMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.entries).finish()
+    }
+}
+
+/// Redacts the texts of one request (see the module documentation).
+pub struct Redactor {
+    stored: stored::Matcher,
+    /// (kind, canonical value) of everything to keep as written.
+    keep: HashSet<(Kind, String)>,
+}
+
+impl Redactor {
+    /// A redactor for the values stored for a matter plus the preview's changes by hand.
+    pub fn new(known: Vec<KnownValue>, changes: &ManualChanges) -> Self {
+        let manual = changes
+            .redact
+            .iter()
+            .filter_map(|m| KnownValue::by_hand(m.kind, &m.value));
+        Self {
+            stored: stored::Matcher::new(known.into_iter().chain(manual).collect()),
+            keep: changes
+                .keep
+                .iter()
+                .map(|m| (m.kind, m.kind.canonical(&m.value)))
+                .collect(),
+        }
+    }
+
+    /// Redacts every text of one request with one numbering.
+    pub fn redact<S: AsRef<str>>(&self, texts: &[S]) -> Redaction {
+        let mut numbering = Numbering::default();
+        let texts = texts
+            .iter()
+            .map(|t| self.redact_one(t.as_ref(), &mut numbering))
+            .collect();
+        Redaction {
+            texts,
+            map: RedactionMap {
+                entries: numbering.entries,
+            },
+        }
+    }
+
+    fn redact_one(&self, text: &str, numbering: &mut Numbering) -> RedactedText {
+        let mut findings: Vec<Finding> = patterns::find(text)
+            .into_iter()
+            .map(|f| {
+                let key = f.kind.canonical(&text[f.range.clone()]);
+                Finding {
+                    range: f.range,
+                    value: Value::Shape(f.kind, key),
+                }
+            })
+            .chain(
+                self.stored
+                    .find(text)
+                    .into_iter()
+                    .map(|(range, value)| Finding {
+                        range,
+                        value: Value::Stored(value),
+                    }),
+            )
+            .filter(|f| !self.kept(text, f))
+            .collect();
+        findings.sort_unstable_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+
+        let mut out = RedactedText {
+            text: String::with_capacity(text.len()),
+            spans: Vec::new(),
+        };
+        let mut copied = 0;
+        for f in findings {
+            if f.range.start < copied {
+                continue; // overlaps one already taken
+            }
+            let written = &text[f.range.clone()];
+            let (kind, key, original) = match f.value {
+                Value::Stored(i) => {
+                    let v = self.stored.value(i);
+                    (v.kind, v.key.clone(), v.value.as_str())
+                }
+                Value::Shape(kind, key) => {
+                    let original = self.stored.display(kind, &key).unwrap_or(written);
+                    (kind, key, original)
+                }
+            };
+            let entry = numbering.entry(kind, key, original);
+            out.text.push_str(&text[copied..f.range.start]);
+            let start = out.text.len();
+            out.text.push_str(&entry.placeholder);
+            out.spans.push(Span {
+                range: start..out.text.len(),
+                kind,
+                placeholder: entry.placeholder.clone(),
+                original: written.to_owned(),
+            });
+            copied = f.range.end;
+        }
+        out.text.push_str(&text[copied..]);
+        out
+    }
+
+    /// Whether a finding is a value the preview said to keep, as its whole value or as written.
+    fn kept(&self, text: &str, f: &Finding) -> bool {
+        if self.keep.is_empty() {
+            return false;
+        }
+        let kind = match &f.value {
+            Value::Stored(i) => {
+                let v = self.stored.value(*i);
+                if self.keep.contains(&(v.kind, v.key.clone())) {
+                    return true;
+                }
+                v.kind
+            }
+            Value::Shape(kind, key) => {
+                if self.keep.contains(&(*kind, key.clone())) {
+                    return true;
+                }
+                *kind
+            }
+        };
+        self.keep
+            .contains(&(kind, kind.canonical(&text[f.range.clone()])))
+    }
+}
+
+/// A value found in a text: where, and which value.
+struct Finding {
+    range: Range<usize>,
+    value: Value,
+}
+
+enum Value {
+    /// One of the matcher's stored values, by index.
+    Stored(usize),
+    /// An identifier found by its shape: its kind and canonical form.
+    Shape(Kind, String),
+}
+
+/// Placeholders handed out so far in a request.
+#[derive(Default)]
+struct Numbering {
+    entries: Vec<Entry>,
+    by_value: HashMap<(Kind, String), usize>,
+    per_kind: HashMap<Kind, usize>,
+}
+
+impl Numbering {
+    /// The entry of a value, new (next number of its kind) on its first appearance.
+    fn entry(&mut self, kind: Kind, key: String, original: &str) -> &Entry {
+        let index = *self.by_value.entry((kind, key)).or_insert_with(|| {
+            let n = self.per_kind.entry(kind).or_default();
+            *n += 1;
+            self.entries.push(Entry {
+                placeholder: format!("[{}_{n}]", kind.label()),
+                kind,
+                original: original.to_owned(),
+                occurrences: 0,
+            });
+            self.entries.len() - 1
+        });
+        let entry = &mut self.entries[index];
+        entry.occurrences += 1;
+        entry
+    }
+}

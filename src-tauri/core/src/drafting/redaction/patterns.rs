@@ -1,0 +1,180 @@
+//! Identifiers found by their shape (the formats in the design notes): one combined pattern,
+//! one pass over the text, then each match is checked and classified (SSN rules, I-94 context,
+//! known receipt prefixes). A match that fails its check is dropped and the search resumes one
+//! character later, so a phone number is still found behind a receipt-shaped false start.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{CaptureLocations, Regex};
+
+use super::Kind;
+use crate::store::fields::{TaxId, tax_id};
+use crate::store::identifiers::{A_NUMBER_PATTERN, RECEIPT_PATTERN};
+
+/// USCIS receipt prefixes: the service centres and offices that issue receipt numbers.
+const RECEIPT_PREFIXES: [&str; 12] = [
+    "EAC", "VSC", "WAC", "CSC", "LIN", "NSC", "SRC", "TSC", "MSC", "NBC", "IOE", "YSC",
+];
+
+/// The shapes, in the order that decides between two starting at the same place. Identifiers
+/// are ASCII, so the whole pattern runs with `(?i-u)`: ASCII classes and word boundaries keep the
+/// regex engine on its fast path. `\B` before `+` or `(` means "after a non-word character".
+const SHAPES: [(&str, &str); 10] = [
+    ("receipt", RECEIPT_PATTERN),
+    ("anumber", A_NUMBER_PATTERN),
+    ("sevis", r"\bn[0-9]{10}\b"),
+    ("i94", r"\b[0-9]{9}[a-z][0-9]\b"),
+    ("passport", r"\b[a-z][0-9]{8}\b"),
+    ("ssn", r"\b[0-9]{3}[ -][0-9]{2}[ -][0-9]{4}\b"),
+    // North American numbers: 10 digits, optionally after +1 or 1, area code optionally in
+    // parentheses; area code and exchange never start with 0 or 1.
+    (
+        "phone",
+        r"(?:(?:\B\+1|\b1)[-. ]?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[-. ]?)|\B\([2-9][0-9]{2}\) ?|\b[2-9][0-9]{2}[-. ]?)[2-9][0-9]{2}[-. ]?[0-9]{4}\b",
+    ),
+    // Other countries: `+`, a country code, then groups (digit count checked afterwards).
+    (
+        "intl",
+        r"\B\+[1-9][0-9]{0,2}(?:[-. ]?\(?[0-9]{1,4}\)?){1,5}\b",
+    ),
+    // Bare digit runs whose kind depends on the words before them.
+    ("digits", r"\b(?:[0-9]{9}|[0-9]{11})\b"),
+    (
+        "email",
+        r"\b[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b",
+    ),
+];
+
+/// A 7-digit local number with a separator (`555-0100`): only when nothing longer matched.
+const LOCAL_PHONE: &str = r"\b[2-9][0-9]{2}[-.][0-9]{4}\b";
+
+static SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> = SHAPES
+        .iter()
+        .map(|(name, pattern)| format!("(?P<{name}>{pattern})"))
+        .chain(std::iter::once(format!("(?P<local>{LOCAL_PHONE})")))
+        .collect();
+    Regex::new(&format!("(?i-u){}", alternatives.join("|"))).expect("valid regex")
+});
+
+/// An identifier found by its shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Found {
+    pub range: Range<usize>,
+    pub kind: Kind,
+}
+
+/// Every identifier in `text`, in order, without overlaps.
+pub(super) fn find(text: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut locations = SHAPE.capture_locations();
+    let mut at = 0;
+    while at < text.len() {
+        let Some(whole) = SHAPE.captures_read_at(&mut locations, text, at) else {
+            break;
+        };
+        let range = whole.range();
+        match classify(text, range.clone(), &locations) {
+            Some(kind) => {
+                at = range.end;
+                found.push(Found { range, kind });
+            }
+            // Resume right after the false start's first character.
+            None => at = next_char(text, range.start),
+        }
+    }
+    found
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// The kind of a match, or `None` when its checks fail.
+fn classify(text: &str, range: Range<usize>, locations: &CaptureLocations) -> Option<Kind> {
+    let matched = &text[range.clone()];
+    let name = SHAPE
+        .capture_names()
+        .enumerate()
+        .find_map(|(i, name)| name.filter(|_| locations.get(i).is_some()))?;
+    let digits = matched.bytes().filter(u8::is_ascii_digit).count();
+    let bare = digits == matched.len();
+    // An old-style I-94 number is 11 bare digits, told from a phone number only by its context.
+    if bare && digits == 11 && context_has(text, range.start, &["i-94", "i94", "admission"]) {
+        return Some(Kind::I94);
+    }
+    match name {
+        "receipt" => {
+            let prefix = matched[..3].to_ascii_uppercase();
+            // Any three letters written against the digits, but a word followed by a space and
+            // ten digits ("tel 2125550100") is a receipt only with a known prefix.
+            let attached = !matched.as_bytes()[3].is_ascii_whitespace();
+            (attached || RECEIPT_PREFIXES.contains(&prefix.as_str())).then_some(Kind::Receipt)
+        }
+        "anumber" => Some(Kind::ANumber),
+        "sevis" => Some(Kind::Sevis),
+        "i94" => Some(Kind::I94),
+        "passport" => Some(Kind::Passport),
+        "ssn" => tax_kind(matched),
+        "phone" | "local" => Some(Kind::Phone),
+        "intl" => (8..=15).contains(&digits).then_some(Kind::Phone),
+        "digits" if digits == 9 => Some(nine_digits(text, range.start, matched)),
+        "email" => Some(Kind::Email),
+        _ => None, // 11 bare digits without I-94 context
+    }
+}
+
+fn tax_kind(digits: &str) -> Option<Kind> {
+    match tax_id(digits) {
+        Ok((TaxId::Ssn, _)) => Some(Kind::Ssn),
+        Ok((TaxId::Itin, _)) => Some(Kind::Itin),
+        Err(_) => None,
+    }
+}
+
+/// Nine bare digits: an SSN, ITIN or A-number when the words before say so (and the number
+/// fits), otherwise a US passport number (the one kind that is nine bare digits by definition).
+fn nine_digits(text: &str, at: usize, digits: &str) -> Kind {
+    if context_has(text, at, &["ssn", "social security", "itin", "taxpayer"])
+        && let Some(kind) = tax_kind(digits)
+    {
+        return kind;
+    }
+    if context_has(text, at, &["a-number", "a number", "alien"]) {
+        return Kind::ANumber;
+    }
+    Kind::Passport
+}
+
+/// How far before an identifier its label may stand ("I-94 admission record number: …").
+const CONTEXT_BYTES: usize = 40;
+
+/// Whether one of `words` (lower case) appears in the few words before `at`.
+fn context_has(text: &str, at: usize, words: &[&str]) -> bool {
+    let mut from = at.saturating_sub(CONTEXT_BYTES);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = text[from..at].to_ascii_lowercase();
+    words.iter().any(|w| before.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        find(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.range]))
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_check_resumes_the_search_inside_the_match() {
+        // "tel" + ten digits has a receipt's shape but no receipt prefix: it is a phone number.
+        assert_eq!(kinds("tel 2125550100"), [(Kind::Phone, "2125550100")]);
+        assert_eq!(kinds("EAC 2390123456"), [(Kind::Receipt, "EAC 2390123456")]);
+    }
+}

@@ -1,0 +1,109 @@
+//! Restoring placeholders in an answer that arrives in pieces cut anywhere, even inside a
+//! placeholder or a multi-byte character's neighbour.
+
+use std::collections::HashMap;
+
+use super::{Kind, RedactionMap};
+
+/// Placeholders never number past this many digits; a longer run cannot be one of ours.
+const MAX_DIGITS: usize = 6;
+
+/// Restores a streamed answer: [`push`](Self::push) each piece as it arrives and show what it
+/// returns; [`finish`](Self::finish) at the end. Only a tail that may still become a placeholder
+/// (`[CLI`, `[A_NUMBER_1`) is held back, at most a placeholder's length, so the work is linear
+/// in the answer's length. Placeholders the request did not use (an invented `[CLIENT_9]`) stay
+/// as written.
+pub struct Rehydrator {
+    originals: HashMap<String, String>,
+    pending: String,
+}
+
+impl Rehydrator {
+    pub fn new(map: &RedactionMap) -> Self {
+        Self {
+            originals: map
+                .entries()
+                .iter()
+                .map(|e| (e.placeholder.clone(), e.original.clone()))
+                .collect(),
+            pending: String::new(),
+        }
+    }
+
+    /// The restored text that is safe to show now.
+    pub fn push(&mut self, delta: &str) -> String {
+        self.pending.push_str(delta);
+        let buffer = std::mem::take(&mut self.pending);
+        let bytes = buffer.as_bytes();
+        let mut out = String::with_capacity(buffer.len());
+        let mut copied = 0;
+        let mut at = 0;
+        while let Some(offset) = buffer[at..].find('[') {
+            let open = at + offset;
+            match placeholder_at(&bytes[open..]) {
+                Parse::Complete(len) => {
+                    out.push_str(&buffer[copied..open]);
+                    let written = &buffer[open..open + len];
+                    out.push_str(self.originals.get(written).map_or(written, String::as_str));
+                    copied = open + len;
+                    at = copied;
+                }
+                Parse::Partial => {
+                    out.push_str(&buffer[copied..open]);
+                    self.pending.push_str(&buffer[open..]);
+                    return out;
+                }
+                Parse::Not => at = open + 1,
+            }
+        }
+        out.push_str(&buffer[copied..]);
+        out
+    }
+
+    /// Everything still held back (a `[` that never became a placeholder), as written.
+    pub fn finish(&mut self) -> String {
+        std::mem::take(&mut self.pending)
+    }
+}
+
+enum Parse {
+    /// A whole placeholder of this many bytes.
+    Complete(usize),
+    /// The text ends while it could still be one.
+    Partial,
+    Not,
+}
+
+/// Whether `text` (which starts with `[`) starts with `[LABEL_123]`.
+fn placeholder_at(text: &[u8]) -> Parse {
+    let body = &text[1..];
+    for kind in Kind::ALL {
+        let label = kind.label().as_bytes();
+        let shared = body.len().min(label.len());
+        if body[..shared] != label[..shared] {
+            continue;
+        }
+        // `_` then digits then `]`.
+        let Some(rest) = body.get(label.len()..) else {
+            return Parse::Partial;
+        };
+        return match rest.split_first() {
+            None => Parse::Partial,
+            Some((b'_', number)) => {
+                let digits = number
+                    .iter()
+                    .take(MAX_DIGITS + 1)
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                match number.get(digits) {
+                    _ if digits > MAX_DIGITS => Parse::Not,
+                    None => Parse::Partial,
+                    Some(b']') if digits > 0 => Parse::Complete(1 + label.len() + 1 + digits + 1),
+                    Some(_) => Parse::Not,
+                }
+            }
+            Some(_) => Parse::Not,
+        };
+    }
+    Parse::Not
+}

@@ -18,6 +18,7 @@
 mod audit;
 mod config;
 mod consent;
+mod draft;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -111,6 +112,14 @@ enum Command {
     /// standard input, or asked for without echo on a terminal).
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// Draft a document for MATTER from a template: the record sections filled on this
+    /// computer, the others by the AI provider (policy, consent, redaction and the audit log
+    /// apply as in the app), or all from the record with --offline. Prints the draft with its
+    /// review banner and provenance; a draft cut short is kept and exits with its error's code.
+    Draft(Box<draft::DraftArgs>),
+    /// Drafting templates.
+    #[command(subcommand)]
+    Template(draft::TemplateCommand),
     /// Clients' consent to sending their information to an AI provider: record, list, revoke.
     #[command(subcommand)]
     Consent(consent::ConsentCommand),
@@ -493,6 +502,10 @@ async fn run(
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
+        Command::Draft(args) => draft::run(workspace, *args, as_json).await,
+        Command::Template(command) => {
+            off_async(move || draft::templates(&workspace, command)).await
+        }
         Command::Config(command) => off_async(move || config::run(&workspace, command)).await,
         Command::Consent(command) => off_async(move || consent::run(&workspace, command)).await,
         Command::Audit(command) => {

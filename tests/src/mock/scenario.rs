@@ -39,7 +39,13 @@ pub enum Scenario {
     Retention,
     /// A long answer sent as fast as possible, for throughput benchmarks.
     Bulk,
+    /// [`PLACEHOLDER_REPLY`], cut in the middle of its placeholders.
+    Placeholders,
 }
+
+/// An answer that uses the placeholders a redacted request carries, as a model does.
+pub const PLACEHOLDER_REPLY: &str = "## Facts\n\n[CLIENT_1] entered the United States in 2019. \
+     Their A-number is [A_NUMBER_1].\n\n## Eligibility analysis\n\nTo be reviewed.";
 
 /// What a bulk stream repeats, chunk after chunk.
 pub const BULK_CHUNK: &str = "The petitioner filed the I-130 on time. ";
@@ -47,7 +53,8 @@ pub const BULK_CHUNK: &str = "The petitioner filed the I-130 on time. ";
 pub const BULK_CHUNKS: usize = 20_000;
 
 /// Longest names first, so that "rate-limited-once" is not read as "rate-limited".
-const NAMES: [(&str, Scenario); 16] = [
+const NAMES: [(&str, Scenario); 17] = [
+    ("placeholders", Scenario::Placeholders),
     ("rate-limited-once", Scenario::RateLimitedOnce),
     ("rate-limited", Scenario::RateLimited),
     ("midstream-error", Scenario::MidstreamError),
@@ -98,6 +105,12 @@ impl Scenario {
         match self {
             Scenario::Slow => vec!["word ".to_owned(); 100],
             Scenario::Bulk => vec![BULK_CHUNK.to_owned(); BULK_CHUNKS],
+            // Three bytes at a time: every placeholder arrives in pieces.
+            Scenario::Placeholders => PLACEHOLDER_REPLY
+                .as_bytes()
+                .chunks(3)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect(),
             Scenario::MidstreamError
             | Scenario::Drop
             | Scenario::BadCrc

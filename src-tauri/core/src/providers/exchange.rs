@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use futures_util::{StreamExt, stream::BoxStream};
 use openssl::sha::Sha256;
 use serde::Serialize;
@@ -15,9 +16,18 @@ use crate::audit::{hex, sha256_hex};
 /// A provider's answer body as it arrives.
 pub(crate) type BodyStream = BoxStream<'static, Result<Bytes, ProviderError>>;
 
+/// Called with the endpoint host and the exact request body just before the first request of
+/// a send leaves (not again for retries of the same body). An error stops the send: nothing is
+/// sent. The audit log's entry is written here, so no request can leave unrecorded.
+pub type BeforeSend =
+    Arc<dyn Fn(String, Bytes) -> BoxFuture<'static, Result<(), ProviderError>> + Send + Sync>;
+
 /// Shared by the caller and the transport while a send is under way; clones share one record.
 #[derive(Clone, Default)]
-pub struct Exchange(Arc<Mutex<Wire>>);
+pub struct Exchange {
+    wire: Arc<Mutex<Wire>>,
+    before_send: Option<BeforeSend>,
+}
 
 #[derive(Default)]
 struct Wire {
@@ -50,6 +60,14 @@ impl Exchange {
         Self::default()
     }
 
+    /// An exchange that calls `hook` before its first request leaves.
+    pub fn with_before_send(hook: BeforeSend) -> Self {
+        Self {
+            wire: Arc::default(),
+            before_send: Some(hook),
+        }
+    }
+
     pub fn record(&self) -> ExchangeRecord {
         let wire = self.lock();
         ExchangeRecord {
@@ -62,13 +80,18 @@ impl Exchange {
         }
     }
 
-    /// Notes a request about to be sent.
-    pub(crate) fn sent(&self, host: &str, body: &[u8]) {
+    /// Notes a request about to be sent, after the caller's hook (first attempt only) agreed.
+    pub(crate) async fn sending(&self, host: &str, body: &[u8]) -> Result<(), ProviderError> {
+        let first = self.lock().attempts == 0;
+        if let (true, Some(hook)) = (first, &self.before_send) {
+            hook(host.to_owned(), Bytes::copy_from_slice(body)).await?;
+        }
         let mut wire = self.lock();
         wire.host = Some(host.to_owned());
         wire.attempts += 1;
         wire.request_bytes = body.len() as u64;
         wire.request_sha256 = Some(sha256_hex(body));
+        Ok(())
     }
 
     /// Notes answer bytes (an error body, read whole).
@@ -91,7 +114,7 @@ impl Exchange {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Wire> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.wire.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -103,7 +126,10 @@ mod tests {
     async fn the_record_hashes_the_exact_bytes_sent_and_received() {
         let exchange = Exchange::new();
         assert_eq!(exchange.record().endpoint_host, None);
-        exchange.sent("api.example.test", b"{\"a\":1}");
+        exchange
+            .sending("api.example.test", b"{\"a\":1}")
+            .await
+            .unwrap();
         let body: BodyStream = futures_util::stream::iter(vec![
             Ok(Bytes::from_static(b"data: he")),
             Ok(Bytes::from_static(b"llo\n\n")),
@@ -125,5 +151,31 @@ mod tests {
             record.response_sha256,
             "2caab218b37f6dcd699177d2e18c7f78347dc52ecd7f60ee1b19dee66aa6803b"
         );
+    }
+
+    #[tokio::test]
+    async fn the_hook_sees_the_first_request_only_and_can_stop_it() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let exchange = Exchange::with_before_send(Arc::new(move |host, body| {
+            log.lock().unwrap().push((host, body));
+            Box::pin(async { Ok(()) })
+        }));
+        exchange.sending("h", b"one").await.unwrap();
+        exchange.sending("h", b"one").await.unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 1, "a retry is the same request");
+        assert_eq!(exchange.record().attempts, 2);
+
+        let refusing = Exchange::with_before_send(Arc::new(|_, _| {
+            Box::pin(async {
+                Err(ProviderError::new(
+                    super::super::ProviderErrorKind::Configuration,
+                    "no audit, no send",
+                ))
+            })
+        }));
+        assert!(refusing.sending("h", b"x").await.is_err());
+        assert_eq!(refusing.record().attempts, 0, "nothing counted as sent");
+        assert_eq!(refusing.record().request_sha256, None);
     }
 }

@@ -24,7 +24,7 @@ mod transport;
 
 pub use check::{ConnectionFailure, ConnectionReport, test_connection};
 pub use error::{ProviderError, ProviderErrorKind};
-pub use exchange::{Exchange, ExchangeRecord};
+pub use exchange::{BeforeSend, Exchange, ExchangeRecord};
 pub use profile::{
     CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind, ProviderProfile,
     RetentionMode,

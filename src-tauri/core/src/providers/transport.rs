@@ -165,7 +165,10 @@ impl ProviderClient {
         let wire = adapter.prepare(request).await.map_err(|e| (e, None))?;
         require_secure_url(&wire.url).map_err(|e| (e, None))?;
         let host = wire.url.host_str().unwrap_or_default().to_owned();
-        exchange.sent(&host, &wire.body);
+        exchange
+            .sending(&host, &wire.body)
+            .await
+            .map_err(|e| (e, None))?;
         let response = self
             .context
             .http

@@ -1,0 +1,255 @@
+//! The drafting pipeline headless (`casefile-admin draft`), against a mock provider that speaks
+//! the OpenAI protocol: the offline summary on a fresh install; the policy's jurisdiction rule,
+//! its consent and redaction requirements; what reaches the provider (placeholders, never the
+//! client's identifiers); the answer's placeholders restored though they arrive in pieces; the
+//! audit log's entries matching the exact bytes sent; an answer cut off kept as an incomplete
+//! draft.
+
+use std::process::Output;
+
+use anyhow::{Context, Result, ensure};
+use casefile_core::audit::sha256_hex;
+use casefile_tests::Sandbox;
+use casefile_tests::mock::{INPUT_TOKENS, MockProvider, Route};
+use serde_json::{Value, json};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn exit(out: &Output, code: i32) -> Result<()> {
+    ensure!(
+        out.status.code() == Some(code),
+        "exit {:?}, expected {code}: {}{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    );
+    Ok(())
+}
+
+const RECORDS: &str = r#"{"type":"contact","id":"C-1","kind":"person","given_name":"Ana","family_name":"Peña","a_number":"A012345678","jurisdiction":"EU"}
+{"type":"matter","id":"M-1","client_id":"C-1","title":"Asylum application","forum":"uscis"}
+{"type":"note","id":"N-1","matter_id":"M-1","created_at":"2026-03-01T10:00:00Z","title":"Intake","body":"Ana Peña arrived in 2019. Her A-number is A# 012-345-678."}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> Result<()> {
+    let sandbox = Sandbox::new()?;
+    let records = sandbox.path().join("records.jsonl");
+    std::fs::write(&records, RECORDS)?;
+    exit(
+        &sandbox.admin(&["import", records.to_str().context("path")?], None)?,
+        0,
+    )?;
+
+    // A fresh install, no provider: the summary comes from the record, and says so.
+    let out = sandbox.admin(&["draft", "M-1"], None)?;
+    exit(&out, 0)?;
+    ensure!(stderr(&out).contains("no AI provider profile is set up"));
+    let text = stdout(&out);
+    for expected in [
+        "Filled from the record on this computer; no AI was used, pending attorney review.",
+        "# Case summary: Asylum application",
+        "| Client | Ana Peña |",
+        "| Priority date | *not recorded* |",
+        "## Provenance",
+        "Intake (note",
+    ] {
+        ensure!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+
+    let mock = MockProvider::start(Route::OpenAi.mock_kind()).await?;
+    let (mut firm, credentials) = Route::OpenAi.profile(&mock, "placeholders");
+    firm.name = "firm".into();
+    let (mut broken, _) = Route::OpenAi.profile(&mock, "midstream-error");
+    broken.name = "firm-broken".into();
+    let policy_file = sandbox.locations().policy_file;
+    let write_policy = |extra: Value| -> Result<()> {
+        let mut policy = json!({
+            "version": 1,
+            "profiles": [firm, broken],
+            "settings": {"default_profile": "firm"},
+        });
+        for (key, value) in extra.as_object().context("object")? {
+            policy[key] = value.clone();
+        }
+        std::fs::write(&policy_file, serde_json::to_string_pretty(&policy)?)?;
+        Ok(())
+    };
+    write_policy(json!({}))?;
+    for name in ["firm", "firm-broken"] {
+        for (field, value) in credentials.iter() {
+            let out = sandbox.admin(
+                &["secret", "set", name, field.as_str()],
+                Some(value.expose()),
+            )?;
+            exit(&out, 0)?;
+        }
+    }
+
+    // EU clients only to EU regions: this profile has none, so nothing is sent.
+    write_policy(json!({"jurisdictions": {"EU": {"regions": ["eu-*"]}}}))?;
+    let out = sandbox.admin(&["draft", "M-1"], None)?;
+    exit(&out, 10)?;
+    ensure!(stderr(&out).contains("EU"), "{}", stderr(&out));
+    ensure!(
+        mock.requests().is_empty(),
+        "a blocked draft reached the provider"
+    );
+
+    // Consent and redaction required: refused until the client's consent is on record.
+    write_policy(json!({"settings": {
+        "default_profile": "firm",
+        "require_client_consent": true,
+        "require_redaction": true
+    }}))?;
+    let out = sandbox.admin(&["draft", "M-1", "--no-redaction"], None)?;
+    exit(&out, 10)?;
+    ensure!(
+        stderr(&out).contains("consent add 1 --scope drafting --profile firm"),
+        "{}",
+        stderr(&out)
+    );
+    ensure!(mock.requests().is_empty());
+    let out = sandbox.admin(
+        &[
+            "consent",
+            "add",
+            "C-1",
+            "--scope",
+            "drafting",
+            "--profile",
+            "firm",
+            "--method",
+            "written",
+        ],
+        None,
+    )?;
+    exit(&out, 0)?;
+    let out = sandbox.admin(
+        &[
+            "consent",
+            "add",
+            "C-1",
+            "--scope",
+            "drafting",
+            "--profile",
+            "firm-broken",
+            "--method",
+            "email",
+        ],
+        None,
+    )?;
+    exit(&out, 0)?;
+
+    // The preview shows what would leave, redacted even though --no-redaction was asked for
+    // (the policy requires it), and sends nothing.
+    let out = sandbox.admin(&["draft", "M-1", "--no-redaction", "--preview"], None)?;
+    exit(&out, 0)?;
+    let shown = stdout(&out);
+    ensure!(
+        shown.contains("⟦[CLIENT_1]⟧") && shown.contains("⟦[A_NUMBER_1]⟧"),
+        "{shown}"
+    );
+    ensure!(
+        !shown.contains("Peña") && !shown.contains("012-345-678"),
+        "{shown}"
+    );
+    ensure!(shown.contains("Consent: on record"), "{shown}");
+    ensure!(mock.requests().is_empty(), "a preview sent something");
+
+    // The draft: the provider sees placeholders only; the answer comes back restored.
+    let out = sandbox.admin(&["--json", "draft", "M-1"], None)?;
+    exit(&out, 0)?;
+    let result: Value = serde_json::from_slice(&out.stdout)?;
+    let draft = &result["draft"];
+    ensure!(
+        draft["status"] == "pendingReview" && draft["origin"] == "ai",
+        "{draft}"
+    );
+    let body = draft["body"].as_str().context("body")?;
+    ensure!(
+        body.contains("Ana Peña entered the United States in 2019. Their A-number is A012345678."),
+        "placeholders not restored:\n{body}"
+    );
+    ensure!(
+        body.contains("| Client | Ana Peña |"),
+        "record sections kept:\n{body}"
+    );
+    let ai = &draft["provenance"]["ai"];
+    ensure!(
+        ai["profile"] == "firm" && ai["tokensIn"] == INPUT_TOKENS,
+        "{ai}"
+    );
+    ensure!(ai["redactions"]["CLIENT"].as_u64() >= Some(1), "{ai}");
+    ensure!(ai["consentId"].is_number(), "{ai}");
+    let requests = mock.requests();
+    ensure!(requests.len() == 1, "{} requests", requests.len());
+    let sent = String::from_utf8_lossy(&requests[0].body).into_owned();
+    ensure!(
+        sent.contains("[CLIENT_1]") && sent.contains("[A_NUMBER_1]"),
+        "{sent}"
+    );
+    for secret in ["Peña", "Pena", "012345678", "012-345-678"] {
+        ensure!(
+            !sent.contains(secret),
+            "{secret:?} left the computer: {sent}"
+        );
+    }
+
+    // The audit log: the blocked attempts, then the request with the hash of the exact bytes
+    // the provider received, and its result.
+    let out = sandbox.admin(&["--json", "audit", "verify"], None)?;
+    exit(&out, 0)?;
+    let out = sandbox.admin(
+        &["audit", "export", "--format", "json", "--client", "C-1"],
+        None,
+    )?;
+    exit(&out, 0)?;
+    let exported: Value = serde_json::from_slice(&out.stdout)?;
+    let entries = exported["entries"].as_array().context("entries")?;
+    let outcomes: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["outcome"].as_str())
+        .collect();
+    ensure!(
+        outcomes.starts_with(&[
+            "blocked: policyBlocked",
+            "blocked: consentMissing",
+            "completed"
+        ]),
+        "{outcomes:?}"
+    );
+    let request = entries
+        .iter()
+        .find(|e| e["entry"] == "request")
+        .context("request entry")?;
+    ensure!(
+        request["payload_sha256"] == sha256_hex(&requests[0].body).as_str(),
+        "{request}"
+    );
+    ensure!(request["draft_id"] == draft["id"], "{request}");
+
+    // An answer cut off midway is kept, marked incomplete; the exit code is the provider's.
+    let out = sandbox.admin(
+        &["--json", "draft", "M-1", "--profile", "firm-broken"],
+        None,
+    )?;
+    exit(&out, 9)?;
+    ensure!(stderr(&out).contains("kept as draft"), "{}", stderr(&out));
+    let result: Value = serde_json::from_slice(&out.stdout)?;
+    ensure!(result["draft"]["status"] == "interrupted", "{result}");
+    ensure!(result["failure"]["code"] == "provider", "{result}");
+    let out = sandbox.admin(&["--json", "audit", "verify"], None)?;
+    exit(&out, 0)?;
+    Ok(())
+}

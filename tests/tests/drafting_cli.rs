@@ -253,3 +253,116 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
     exit(&out, 0)?;
     Ok(())
 }
+
+/// Cancelling keeps what arrived: the draft is kept, marked incomplete, the connection is
+/// closed, and the audit log records the request as cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn cancelling_a_draft_keeps_its_text_and_closes_the_connection() -> Result<()> {
+    use std::sync::{Arc, Mutex};
+
+    use casefile_core::drafting::pipeline::{DraftOrder, DraftProgress, send_draft};
+    use casefile_core::drafting::record::NoteSelection;
+    use casefile_core::store::{DraftStatus, Kind};
+    use casefile_core::workspace::{SharedStore, Workspace};
+
+    let sandbox = Sandbox::new()?;
+    let records = sandbox.path().join("records.jsonl");
+    std::fs::write(&records, RECORDS)?;
+    exit(
+        &sandbox.admin(&["import", records.to_str().context("path")?], None)?,
+        0,
+    )?;
+    let mock = MockProvider::start(Route::OpenAi.mock_kind()).await?;
+    let (mut slow, credentials) = Route::OpenAi.profile(&mock, "slow");
+    slow.name = "firm".into();
+    std::fs::write(
+        sandbox.locations().policy_file,
+        serde_json::to_string(&json!({"version": 1, "profiles": [slow]}))?,
+    )?;
+    for (field, value) in credentials.iter() {
+        exit(
+            &sandbox.admin(
+                &["secret", "set", "firm", field.as_str()],
+                Some(value.expose()),
+            )?,
+            0,
+        )?;
+    }
+
+    let workspace = Arc::new(Workspace::open(sandbox.locations())?);
+    let store = SharedStore::new(workspace.clone());
+    let matter = store.call(|s| s.resolve(Kind::Matter, "M-1")).await?;
+    let order = DraftOrder {
+        matter_id: matter,
+        template: "case-summary".into(),
+        profile: Some("firm".into()),
+        notes: NoteSelection::All,
+        redact: true,
+        changes: Default::default(),
+    };
+    // Cancel once the first words are in.
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let cancel = Mutex::new(Some(cancel));
+    let received = Arc::new(Mutex::new(String::new()));
+    let heard = received.clone();
+    let progress = move |event: DraftProgress| {
+        if let DraftProgress::Text { text } = event {
+            heard.lock().unwrap().push_str(&text);
+            if let Some(cancel) = cancel.lock().unwrap().take() {
+                let _ = cancel.send(());
+            }
+        }
+    };
+    let run = send_draft(workspace, store.clone(), order, progress, async {
+        let _ = cancelled.await;
+    })
+    .await?;
+    let draft = run.draft;
+    ensure!(
+        draft.status == DraftStatus::Interrupted,
+        "{:?}",
+        draft.status
+    );
+    ensure!(
+        draft
+            .interruption
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("cancelled by"),
+        "{:?}",
+        draft.interruption
+    );
+    ensure!(run.failure.is_some());
+    let received = received.lock().unwrap().clone();
+    ensure!(received.starts_with("word"), "{received:?}");
+    ensure!(
+        draft.body.contains(received.trim()),
+        "the text shown is the text kept: {received:?} in {}",
+        draft.body
+    );
+    ensure!(
+        !draft.body.contains(&"word ".repeat(100)),
+        "the answer was not cut"
+    );
+
+    // The mock sees the client leave.
+    for _ in 0..50 {
+        if mock.abandoned_streams() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure!(mock.abandoned_streams() == 1, "the connection stayed open");
+    let out = sandbox.admin(&["audit", "export", "--format", "json"], None)?;
+    let exported: Value = serde_json::from_slice(&out.stdout)?;
+    let last = exported["entries"]
+        .as_array()
+        .and_then(|e| e.last())
+        .context("entries")?;
+    ensure!(
+        last["entry"] == "result" && last["outcome"] == "cancelled",
+        "{last}"
+    );
+    Ok(())
+}

@@ -251,6 +251,27 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
     ensure!(result["failure"]["code"] == "provider", "{result}");
     let out = sandbox.admin(&["--json", "audit", "verify"], None)?;
     exit(&out, 0)?;
+
+    // The client's evidence pack: consents, the client's audit entries, every draft's
+    // provenance and review.
+    let out = sandbox.admin(&["audit", "evidence", "C-1"], None)?;
+    exit(&out, 0)?;
+    let pack: Value = serde_json::from_slice(&out.stdout)?;
+    ensure!(pack["client"]["name"] == "Ana Peña", "{}", pack["client"]);
+    ensure!(pack["consents"].as_array().map(Vec::len) == Some(2));
+    ensure!(pack["chain"]["intact"] == true);
+    let statuses: Vec<&str> = pack["drafts"]
+        .as_array()
+        .context("drafts")?
+        .iter()
+        .filter_map(|d| d["status"].as_str())
+        .collect();
+    ensure!(
+        statuses == ["interrupted", "pendingReview", "pendingReview"],
+        "{statuses:?}"
+    );
+    ensure!(pack["drafts"][0]["provenance"]["ai"]["profile"] == "firm-broken");
+    ensure!(pack["audit_entries"].as_array().map(Vec::len) >= Some(5));
     Ok(())
 }
 

@@ -1,10 +1,10 @@
 //! `casefile-admin audit`: check the audit log's hash chain, and export it for an auditor.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casefile_core::audit::{self, AuditVerification, ExportFormat};
+use casefile_core::private_file::write_private;
 use casefile_core::store::Kind;
 use casefile_core::workspace::Workspace;
 use casefile_core::{Error, Result};
@@ -33,6 +33,16 @@ pub enum AuditCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Everything Casefile holds about how CLIENT's information went to AI providers, for the
+    /// attorney's answers to the client, a bar or an insurer: consents (revoked ones too), the
+    /// client's audit entries with the chain's state, and the provenance and review of every
+    /// draft of the client's matters. JSON, to standard output or to a new FILE.
+    Evidence {
+        /// The client's internal id or imported id.
+        client: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +54,7 @@ pub enum Format {
 pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Result<Report> {
     let store = workspace.open_store()?;
     match command {
+        AuditCommand::Evidence { client, out } => evidence(&store, &client, out),
         AuditCommand::Verify => {
             let report = audit::verify(&store)?;
             Ok(Report {
@@ -79,7 +90,7 @@ pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Resul
             let entries = audit::export(&store, format, client_id, &mut bytes)?;
             match out {
                 Some(file) => {
-                    write_new(&file, &bytes)?;
+                    write_private(&file, &bytes, false)?;
                     Ok(Report {
                         text: format!("Wrote {entries} audit entries to {}.", file.display()),
                         json: serde_json::json!({ "file": file, "entries": entries }),
@@ -101,6 +112,45 @@ pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Resul
                 }
             }
         }
+    }
+}
+
+fn evidence(
+    store: &casefile_core::store::Store,
+    client: &str,
+    out: Option<PathBuf>,
+) -> Result<Report> {
+    let pack = audit::evidence_pack(store, store.resolve(Kind::Contact, client)?)?;
+    let json = serde_json::to_value(&pack).map_err(|e| Error::Internal(e.to_string()))?;
+    let summary = format!(
+        "Client {} ({}): {} consents, {} audit entries (chain {}), {} drafts.",
+        pack.client.id,
+        pack.client.name,
+        pack.consents.len(),
+        pack.audit_entries.len(),
+        if pack.chain.intact {
+            "intact"
+        } else {
+            "BROKEN"
+        },
+        pack.drafts.len()
+    );
+    match out {
+        Some(file) => {
+            let bytes =
+                serde_json::to_vec_pretty(&json).map_err(|e| Error::Internal(e.to_string()))?;
+            write_private(&file, &bytes, false)?;
+            Ok(Report {
+                text: format!("{summary}\nWritten to {}.", file.display()),
+                json: serde_json::json!({ "file": file }),
+                exit: ExitCode::SUCCESS,
+            })
+        }
+        None => Ok(Report {
+            text: serde_json::to_string_pretty(&json).unwrap_or_default(),
+            json,
+            exit: ExitCode::SUCCESS,
+        }),
     }
 }
 
@@ -130,30 +180,4 @@ fn describe(report: &AuditVerification) -> String {
         ));
     }
     lines.join("\n")
-}
-
-/// Creates `file` (never replacing one) readable only by its owner, and writes `bytes`; a
-/// failed write leaves no partial file.
-fn write_new(file: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut handle = options.open(file).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::InvalidInput(format!(
-                "{} already exists; choose another file name (exports never overwrite).",
-                file.display()
-            ))
-        } else {
-            Error::InvalidInput(format!("cannot create {}: {e}", file.display()))
-        }
-    })?;
-    handle
-        .write_all(bytes)
-        .and_then(|()| handle.sync_all())
-        .map_err(|e| {
-            let _ = std::fs::remove_file(file);
-            Error::InvalidInput(format!("cannot write {}: {e}", file.display()))
-        })
 }

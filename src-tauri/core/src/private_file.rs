@@ -50,8 +50,8 @@ fn write_new(temp: &Path, bytes: &[u8]) -> Result<()> {
 fn place(temp: &Path, path: &Path, overwrite: bool) -> Result<()> {
     let exists = || {
         Error::InvalidInput(format!(
-            "{} already exists; nothing was written. Choose another file, or overwrite it \
-             (--force).",
+            "{} already exists; nothing was written. Choose another file name (commands that \
+             can replace a file say so: --force).",
             path.display()
         ))
     };

@@ -65,6 +65,7 @@
 //! newest entries leaves a shorter chain that is still whole: compare `entries` and `last_hash`
 //! from `audit verify` with a value kept elsewhere (an earlier export) to detect that.
 
+mod evidence;
 mod export;
 mod verify;
 
@@ -81,6 +82,7 @@ use crate::providers::{ExchangeRecord, ProviderKind, Usage};
 use crate::store::Store;
 use crate::{Error, Result};
 
+pub use evidence::{EvidenceClient, EvidenceDraft, EvidencePack, evidence_pack};
 pub use export::{ExportFormat, ExportedEntry, INTERRUPTED, export, exported_entries};
 pub use verify::{AuditVerification, ChainProblem, ProblemKind, verify};
 

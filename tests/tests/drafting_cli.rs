@@ -252,6 +252,28 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
     let out = sandbox.admin(&["--json", "audit", "verify"], None)?;
     exit(&out, 0)?;
 
+    // Every request is in the log, whatever sends it: a connection test, and a question about
+    // the client, which needs the client's consent for questions (only drafting was given).
+    exit(&sandbox.admin(&["profile", "test", "firm"], None)?, 0)?;
+    let out = sandbox.admin(&["ask", "firm", "--client", "C-1", "--prompt", "hi"], None)?;
+    exit(&out, 10)?;
+    ensure!(stderr(&out).contains("--scope ask"), "{}", stderr(&out));
+    let out = sandbox.admin(&["audit", "export", "--format", "json"], None)?;
+    let all: Value = serde_json::from_slice(&out.stdout)?;
+    let entries = all["entries"].as_array().context("entries")?;
+    ensure!(
+        entries
+            .iter()
+            .any(|e| e["purpose"] == "connection-test" && e["entry"] == "request"),
+        "the connection test is not in the log"
+    );
+    ensure!(
+        entries
+            .iter()
+            .any(|e| e["purpose"] == "ask" && e["outcome"] == "blocked: consentMissing"),
+        "the refused question is not in the log"
+    );
+
     // The client's evidence pack: consents, the client's audit entries, every draft's
     // provenance and review.
     let out = sandbox.admin(&["audit", "evidence", "C-1"], None)?;
@@ -271,7 +293,7 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
         "{statuses:?}"
     );
     ensure!(pack["drafts"][0]["provenance"]["ai"]["profile"] == "firm-broken");
-    ensure!(pack["audit_entries"].as_array().map(Vec::len) >= Some(5));
+    ensure!(pack["audit_entries"].as_array().map(Vec::len) >= Some(6));
     Ok(())
 }
 

@@ -23,18 +23,22 @@ mod draft;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use casefile_core::audit::{self as audit_log, AuditedSend, Outcome, Purpose};
 use casefile_core::paths::{DATA_DIR_ENV, Locations};
 use casefile_core::policy::{
-    EffectivePolicy, PolicyState, PolicyStatus, PreparedSend, ProfileEntry, SettingSource,
+    EffectivePolicy, PolicyState, PolicyStatus, PreparedSend, ProfileEntry, SendSubject,
+    SettingSource,
 };
 use casefile_core::providers::{
     ChatRequest, CredentialField, DataProcessing, Message, ModelLimits, ProviderClient,
-    ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent, test_connection,
+    ProviderError, ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent,
+    test_connection,
 };
 use casefile_core::secrets::Secret;
 use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, Kind, SearchFilter};
-use casefile_core::workspace::{KeychainStatus, Workspace};
+use casefile_core::workspace::{KeychainStatus, SharedStore, Workspace};
 use casefile_core::{Error, ErrorCode, logging};
 use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
@@ -778,27 +782,32 @@ enum Client {
 }
 
 /// The profile and its credentials, cleared by the managed policy read just now (for `client`'s
-/// jurisdiction), off the async workers. A blocked send reads no credential.
+/// jurisdiction and consent), and the audited send it will be, off the async workers. A blocked
+/// send reads no credential, and is written to the audit log as blocked.
 async fn prepare_send(
     workspace: Workspace,
     name: String,
     client: Client,
-) -> casefile_core::Result<PreparedSend> {
-    tokio::task::spawn_blocking(move || {
-        let store = workspace.open_store()?;
-        let jurisdiction = match client {
-            Client::Recorded(reference) => {
-                store
-                    .contact(store.resolve(Kind::Contact, &reference)?)?
-                    .details
-                    .jurisdiction
-            }
-            Client::Stated(jurisdiction) => jurisdiction,
-        };
-        workspace.prepare_send(&store, &name, jurisdiction)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("command failed: {e}")))?
+    purpose: Purpose,
+) -> casefile_core::Result<(PreparedSend, AuditedSend)> {
+    let workspace = Arc::new(workspace);
+    let store = SharedStore::new(workspace.clone());
+    let (prepared, _, attempt) = store
+        .call(move |s| {
+            let subject = match client {
+                Client::Recorded(reference) => SendSubject {
+                    client_id: Some(s.resolve(Kind::Contact, &reference)?),
+                    ..SendSubject::default()
+                },
+                Client::Stated(jurisdiction) => SendSubject {
+                    jurisdiction,
+                    ..SendSubject::default()
+                },
+            };
+            workspace.prepare_audited_send(s, purpose, &name, &subject)
+        })
+        .await?;
+    Ok((prepared, AuditedSend::new(&store, attempt)))
 }
 
 /// One profile as listed (the policy's or the user's).
@@ -819,14 +828,31 @@ fn entry(
 }
 
 async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Result<Report> {
+    let (prepared, audited) = prepare_send(
+        workspace,
+        name,
+        Client::Stated(None),
+        Purpose::ConnectionTest,
+    )
+    .await?;
     let PreparedSend {
         profile,
         credentials,
         transport,
         ..
-    } = prepare_send(workspace, name, Client::Stated(None)).await?;
+    } = prepared;
     let client = ProviderClient::new(&transport)?;
-    let report = test_connection(&client, &profile, &credentials).await;
+    let report = test_connection(&client, &profile, &credentials, audited.exchange()).await;
+    let outcome = match &report.failure {
+        None => Outcome::Completed,
+        Some(failure) => Outcome::Failed(
+            serde_json::to_value(failure.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "provider".into()),
+        ),
+    };
+    audited.finish(outcome, report.usage).await?;
     let text = match &report.failure {
         None => format!(
             "{}: OK in {} ms (first text after {} ms). The model answered: {:?}",
@@ -865,33 +891,46 @@ async fn ask(
     as_json: bool,
 ) -> casefile_core::Result<Report> {
     use std::io::Write;
+    let (prepared, audited) = prepare_send(workspace, name, client, Purpose::Ask).await?;
     let PreparedSend {
         profile,
         credentials,
         transport,
         clearance,
-    } = prepare_send(workspace, name, client).await?;
+    } = prepared;
     if let (Some(exception), false) = (&clearance.exception, as_json) {
         eprintln!("note: allowed by the policy's exception {exception:?}");
     }
     let client = ProviderClient::new(&transport)?;
-    let mut stream = client.stream(&profile, &credentials, &request).await?;
     let (mut text, mut usage, mut stop) = (String::new(), None, None);
-    while let Some(event) = stream.next().await {
-        match event? {
-            StreamEvent::TextDelta { text: delta } => {
-                if !as_json {
-                    print!("{delta}");
-                    // The point of streaming is to see the answer grow: flush every piece.
-                    let _ = std::io::stdout().flush();
+    let streamed = async {
+        let mut stream = client
+            .stream_recorded(&profile, &credentials, &request, audited.exchange())
+            .await?;
+        while let Some(event) = stream.next().await {
+            match event? {
+                StreamEvent::TextDelta { text: delta } => {
+                    if !as_json {
+                        print!("{delta}");
+                        // The point of streaming is to see the answer grow: flush every piece.
+                        let _ = std::io::stdout().flush();
+                    }
+                    text.push_str(&delta);
                 }
-                text.push_str(&delta);
+                StreamEvent::Usage { usage: u } => usage = Some(u),
+                StreamEvent::Stop { reason } => stop = Some(reason),
+                StreamEvent::Annotation { .. } => {}
             }
-            StreamEvent::Usage { usage: u } => usage = Some(u),
-            StreamEvent::Stop { reason } => stop = Some(reason),
-            StreamEvent::Annotation { .. } => {}
         }
+        Ok::<(), ProviderError>(())
     }
+    .await;
+    let outcome = match &streamed {
+        Ok(()) => Outcome::Completed,
+        Err(e) => audit_log::failed(e),
+    };
+    audited.finish(outcome, usage).await?;
+    streamed?;
     let usage = usage.unwrap_or_default();
     let warning = match &stop {
         Some(StopReason::MaxTokens) => {

@@ -67,6 +67,7 @@
 
 mod evidence;
 mod export;
+mod send;
 mod verify;
 
 #[cfg(test)]
@@ -84,6 +85,7 @@ use crate::{Error, Result};
 
 pub use evidence::{EvidenceClient, EvidenceDraft, EvidencePack, evidence_pack};
 pub use export::{ExportFormat, ExportedEntry, INTERRUPTED, export, exported_entries};
+pub use send::{AuditedSend, failed};
 pub use verify::{AuditVerification, ChainProblem, ProblemKind, verify};
 
 /// The first line of every entry's canonical form; a new form gets a new version.
@@ -156,6 +158,22 @@ impl Attempt {
             redactions: BTreeMap::new(),
         }
     }
+
+    /// An attempt refused before its profile resolved: only its name is known.
+    pub fn unresolved(purpose: Purpose, profile: &str) -> Self {
+        Self {
+            purpose,
+            client_id: None,
+            matter_id: None,
+            draft_id: None,
+            profile: profile.to_owned(),
+            provider_kind: None,
+            endpoint_host: None,
+            region: None,
+            model: None,
+            redactions: BTreeMap::new(),
+        }
+    }
 }
 
 /// How a request ended.
@@ -170,12 +188,20 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn stored(&self) -> Result<String> {
-        Ok(match self {
+    /// As the log and provenance write it: `completed`, `cancelled`, `failed: CODE`.
+    pub fn label(&self) -> String {
+        match self {
             Outcome::Completed => "completed".to_owned(),
             Outcome::Cancelled => "cancelled".to_owned(),
-            Outcome::Failed(code) => format!("failed: {}", checked_code(code)?),
-        })
+            Outcome::Failed(code) => format!("failed: {code}"),
+        }
+    }
+
+    fn stored(&self) -> Result<String> {
+        if let Outcome::Failed(code) = self {
+            checked_code(code)?;
+        }
+        Ok(self.label())
     }
 }
 

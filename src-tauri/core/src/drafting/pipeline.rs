@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -24,17 +24,16 @@ use super::redaction::{
     known_values,
 };
 use super::templates::{SectionSource, Templates};
-use crate::audit::{self, Attempt, Completion, Outcome, Purpose};
+use crate::audit::{self, Attempt, AuditedSend, Outcome, Purpose};
 use crate::policy::SettingName;
+use crate::policy::{ConsentCheck, SendSubject};
 use crate::providers::{
-    ChatRequest, Exchange, Message, ProviderClient, ProviderError, ProviderErrorKind,
-    ProviderProfile, StopReason, StreamEvent, Usage,
+    ChatRequest, Message, ProviderClient, ProviderError, ProviderProfile, StopReason, StreamEvent,
+    Usage,
 };
-use crate::store::{
-    Consent, ConsentScope, Draft, DraftEnd, DraftOrigin, Jurisdiction, NewDraft, Store,
-};
+use crate::store::{ConsentScope, Draft, DraftEnd, DraftOrigin, Jurisdiction, NewDraft, Store};
 use crate::workspace::{SharedStore, Workspace};
-use crate::{Error, ErrorCode, Result};
+use crate::{Error, Result};
 
 /// Streamed text is written to the draft at least this often (and at the end), so a crash loses
 /// at most this much of the answer.
@@ -79,15 +78,6 @@ pub struct DraftPreview {
     pub estimate: Estimate,
     /// Each chosen note's share, to choose fewer when the matter is too large.
     pub notes: Vec<NoteEstimate>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsentCheck {
-    /// The firm's policy requires the client's consent for this profile.
-    pub required: bool,
-    /// The consent on record that covers this send, if any.
-    pub consent: Option<Consent>,
 }
 
 /// Sizes are estimated at about four bytes of UTF-8 per token, the usual ratio for English and
@@ -160,13 +150,14 @@ where
     let Ready {
         plan,
         prepared,
+        attempt,
         draft_id,
         provenance,
     } = ready;
     progress(DraftProgress::Started { draft_id });
 
-    let request_seq: Arc<Mutex<Option<i64>>> = Arc::default();
-    let exchange = audited_exchange(&store, &plan, draft_id, request_seq.clone());
+    let audited = AuditedSend::new(&store, attempt);
+    let exchange = audited.exchange();
     let request = ChatRequest {
         system: Some(plan.preview.system.text.clone()),
         messages: vec![Message::user(plan.preview.prompt.text.clone())],
@@ -183,7 +174,7 @@ where
 
     let client = ProviderClient::new(&prepared.transport)?;
     let opened = tokio::select! {
-        opened = client.stream_recorded(&prepared.profile, &prepared.credentials, &request, &exchange) => Some(opened),
+        opened = client.stream_recorded(&prepared.profile, &prepared.credentials, &request, exchange) => Some(opened),
         () = &mut cancelled => None,
     };
     match opened {
@@ -234,16 +225,11 @@ where
         ai.outcome = outcome.label();
     }
     let text = body(&plan.filled, &plan.record.matter.title, Some(&answer));
-    let seq = *request_seq.lock().unwrap_or_else(PoisonError::into_inner);
-    let completion = Completion {
-        outcome: outcome.audited(),
-        exchange: exchange.record(),
-        usage,
-    };
+    let result = audited.completion(outcome, usage);
     let draft = store
         .call(move |s| {
             let draft = s.finish_draft(draft_id, &text, draft_end, &provenance)?;
-            if let Some(seq) = seq {
+            if let Some((seq, completion)) = result {
                 audit::record_result(s, seq, completion)?;
             }
             Ok(draft)
@@ -259,84 +245,37 @@ enum End {
     Failed(ProviderError),
 }
 
-/// The outcome as provenance and the audit log record it.
-enum RunOutcome {
-    Completed,
-    Cancelled,
-    Failed(&'static str),
-}
-
-impl RunOutcome {
-    fn label(&self) -> String {
-        match self {
-            RunOutcome::Completed => "completed".into(),
-            RunOutcome::Cancelled => "cancelled".into(),
-            RunOutcome::Failed(code) => format!("failed: {code}"),
-        }
-    }
-
-    fn audited(&self) -> Outcome {
-        match self {
-            RunOutcome::Completed => Outcome::Completed,
-            RunOutcome::Cancelled => Outcome::Cancelled,
-            RunOutcome::Failed(code) => Outcome::Failed((*code).to_owned()),
-        }
-    }
-}
-
-fn conclude(end: End, stop: Option<&StopReason>) -> (DraftEnd, RunOutcome, Option<Error>) {
+fn conclude(end: End, stop: Option<&StopReason>) -> (DraftEnd, Outcome, Option<Error>) {
     match end {
         End::Finished => match stop {
             Some(StopReason::MaxTokens) => (
                 DraftEnd::Interrupted(
                     "the answer reached the profile's longest answer and is cut short".into(),
                 ),
-                RunOutcome::Completed,
+                Outcome::Completed,
                 None,
             ),
             Some(StopReason::ContentFilter) => (
                 DraftEnd::Interrupted(
                     "the provider's content filter withheld the rest of the answer".into(),
                 ),
-                RunOutcome::Completed,
+                Outcome::Completed,
                 None,
             ),
-            _ => (DraftEnd::Completed, RunOutcome::Completed, None),
+            _ => (DraftEnd::Completed, Outcome::Completed, None),
         },
         End::Cancelled => (
             DraftEnd::Interrupted(format!("cancelled by {}", audit::os_user())),
-            RunOutcome::Cancelled,
+            Outcome::Cancelled,
             Some(Error::InvalidInput(
                 "The draft was cancelled; the text received so far is kept.".into(),
             )),
         ),
-        End::Failed(e) => {
-            let code = kind_code(e.kind());
-            (
-                DraftEnd::Interrupted(e.message().to_owned()),
-                RunOutcome::Failed(code),
-                Some(Error::Provider(e)),
-            )
-        }
-    }
-}
-
-fn kind_code(kind: ProviderErrorKind) -> &'static str {
-    match kind {
-        ProviderErrorKind::RateLimited => "rateLimited",
-        ProviderErrorKind::QuotaExceeded => "quotaExceeded",
-        ProviderErrorKind::Overloaded => "overloaded",
-        ProviderErrorKind::Authentication => "authentication",
-        ProviderErrorKind::PermissionDenied => "permissionDenied",
-        ProviderErrorKind::BadRequest => "badRequest",
-        ProviderErrorKind::NotFound => "notFound",
-        ProviderErrorKind::ContentFiltered => "contentFiltered",
-        ProviderErrorKind::RetentionBlocked => "retentionBlocked",
-        ProviderErrorKind::Server => "server",
-        ProviderErrorKind::Network => "network",
-        ProviderErrorKind::Timeout => "timeout",
-        ProviderErrorKind::Protocol => "protocol",
-        ProviderErrorKind::Configuration => "configuration",
+        End::Failed(e) => (
+            DraftEnd::Interrupted(e.message().to_owned()),
+            audit::failed(&e),
+            Some(Error::Provider(e)),
+        ),
     }
 }
 
@@ -348,39 +287,6 @@ async fn write_pending(store: &SharedStore, draft_id: i64, pending: &mut String)
     store
         .call(move |s| s.append_draft_text(draft_id, &text))
         .await
-}
-
-/// An exchange whose first request writes the audit log's request entry before it leaves.
-fn audited_exchange(
-    store: &SharedStore,
-    plan: &Plan,
-    draft_id: i64,
-    request_seq: Arc<Mutex<Option<i64>>>,
-) -> Exchange {
-    let mut attempt = plan.attempt();
-    attempt.draft_id = Some(draft_id);
-    let store = store.clone();
-    Exchange::with_before_send(Arc::new(move |host, body| {
-        let (store, mut attempt, request_seq) =
-            (store.clone(), attempt.clone(), request_seq.clone());
-        Box::pin(async move {
-            attempt.endpoint_host = Some(host);
-            let seq = store
-                .call(move |s| audit::record_request(s, &attempt, &body))
-                .await
-                .map_err(|e| {
-                    ProviderError::new(
-                        ProviderErrorKind::Configuration,
-                        format!(
-                            "The audit log could not be written ({e}), so nothing was sent. \
-                             Check the workspace with: casefile-admin check"
-                        ),
-                    )
-                })?;
-            *request_seq.lock().unwrap_or_else(PoisonError::into_inner) = Some(seq);
-            Ok(())
-        })
-    }))
 }
 
 /// Everything decided before sending.
@@ -395,32 +301,21 @@ struct Plan {
 }
 
 impl Plan {
-    /// The audit log's view of this send (the host is added when the request leaves).
-    fn attempt(&self) -> Attempt {
-        let profile = &self.preview.profile;
-        Attempt {
-            purpose: Purpose::Draft,
-            client_id: Some(self.record.client.id),
-            matter_id: Some(self.record.matter.id),
-            draft_id: None,
-            profile: profile.name.clone(),
-            provider_kind: Some(profile.kind),
-            endpoint_host: None,
-            region: profile.region.clone(),
-            model: profile.deployment.clone().or_else(|| profile.model.clone()),
-            redactions: self
-                .preview
-                .redactions
-                .iter()
-                .map(|(kind, count)| (kind.clone(), count.occurrences as u64))
-                .collect(),
-        }
+    /// Replacements per kind label, for the audit log.
+    fn redaction_counts(&self) -> BTreeMap<String, u64> {
+        self.preview
+            .redactions
+            .iter()
+            .map(|(kind, count)| (kind.clone(), count.occurrences as u64))
+            .collect()
     }
 }
 
 struct Ready {
     plan: Plan,
     prepared: crate::policy::PreparedSend,
+    /// The audit log's view of the send (the host is added when the request leaves).
+    attempt: Attempt,
     draft_id: i64,
     provenance: Provenance,
 }
@@ -456,15 +351,17 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
     let clearance = crate::policy::gate(&effective, &profile, jurisdiction);
     let policy_exception = clearance.as_ref().ok().and_then(|c| c.exception.clone());
 
-    let setting = |name: SettingName| effective.setting(name).value.as_bool() == Some(true);
-    let consent_required = setting(SettingName::RequireClientConsent);
-    let redaction_required = setting(SettingName::RequireRedaction);
-    let today = jiff::ZonedDateTime::now().date();
-    let consent = store.valid_consent(
+    let redaction_required = effective
+        .setting(SettingName::RequireRedaction)
+        .value
+        .as_bool()
+        == Some(true);
+    let consent = workspace.consent_check(
+        store,
+        &effective,
         record.client.id,
         ConsentScope::Drafting,
         &profile.name,
-        today,
     )?;
 
     let redacted = order.redact || redaction_required;
@@ -514,10 +411,7 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
         profile,
         jurisdiction,
         policy_exception,
-        consent: ConsentCheck {
-            required: consent_required,
-            consent,
-        },
+        consent,
         redaction_required,
         redacted,
         system: system_out,
@@ -546,36 +440,16 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
 /// client's consent and the size, then stores the draft as being written.
 fn get_ready(workspace: &Workspace, store: &mut Store, order: &DraftOrder) -> Result<Ready> {
     let plan = plan(workspace, store, order)?;
-    let blocked = |store: &mut Store, code: &str, error: Error| -> Result<Ready> {
-        audit::record_blocked(store, &plan.attempt(), code)?;
-        Err(error)
-    };
-    let prepared = match workspace.prepare_send(
+    let (prepared, consent, mut attempt) = workspace.prepare_audited_send(
         store,
+        Purpose::Draft,
         &plan.preview.profile.name,
-        plan.preview.jurisdiction,
-    ) {
-        Ok(prepared) => prepared,
-        Err(e) if e.code() == ErrorCode::PolicyBlocked => {
-            return blocked(store, "policyBlocked", e);
-        }
-        Err(e) => return Err(e),
-    };
-    if plan.preview.consent.required && plan.preview.consent.consent.is_none() {
-        let client = plan.record.client.id;
-        let profile = &plan.preview.profile.name;
-        return blocked(
-            store,
-            "consentMissing",
-            Error::PolicyBlocked(format!(
-                "Managed by your IT provider: the firm's policy requires the client's consent \
-                 before their information is sent to an AI provider, and client {client} has \
-                 none on record for profile {profile}. Record it on the client's page, or with: \
-                 casefile-admin consent add {client} --scope drafting --profile {profile} \
-                 --method written|email|verbal. Nothing was sent."
-            )),
-        );
-    }
+        &SendSubject {
+            client_id: Some(plan.record.client.id),
+            matter_id: Some(plan.record.matter.id),
+            jurisdiction: None,
+        },
+    )?;
     let estimate = &plan.preview.estimate;
     if !estimate.fits {
         let mut largest: Vec<&NoteEstimate> = plan.preview.notes.iter().collect();
@@ -631,7 +505,7 @@ fn get_ready(workspace: &Workspace, store: &mut Store, order: &DraftOrder) -> Re
         tokens_out: None,
         estimated_cost_usd: None,
         policy_exception: prepared.clearance.exception.clone(),
-        consent_id: plan.preview.consent.consent.as_ref().map(|c| c.id),
+        consent_id: consent.consent.as_ref().map(|c| c.id),
         outcome: "writing".into(),
     });
     let draft_id = store.begin_draft(&NewDraft {
@@ -646,9 +520,12 @@ fn get_ready(workspace: &Workspace, store: &mut Store, order: &DraftOrder) -> Re
             .map_err(|e| Error::Internal(format!("redaction map: {e}")))?;
         store.save_redaction_map(draft_id, &mapping)?;
     }
+    attempt.draft_id = Some(draft_id);
+    attempt.redactions = plan.redaction_counts();
     Ok(Ready {
         plan,
         prepared,
+        attempt,
         draft_id,
         provenance,
     })

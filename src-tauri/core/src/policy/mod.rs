@@ -33,7 +33,7 @@ pub use gate::{Clearance, gate};
 pub use pattern::Pattern;
 pub use settings::{SettingName, Settings};
 pub use state::PolicyState;
-pub use workspace::{PreparedSend, ProfileEntry, USER_SETTINGS_FILE};
+pub use workspace::{ConsentCheck, PreparedSend, ProfileEntry, SendSubject, USER_SETTINGS_FILE};
 
 /// The policy file's JSON Schema, generated from the types that parse it. The repository keeps a
 /// copy at `src-tauri/core/policy/policy.schema.json`; a test fails when the two differ.

@@ -7,10 +7,11 @@ use super::effective::EffectivePolicy;
 use super::gate::{Clearance, blocked, gate, rule_violation};
 use super::settings::{SettingName, Settings};
 use super::state::PolicyState;
+use crate::audit::{self, Attempt, Purpose};
 use crate::providers::{Credentials, ProviderProfile, TransportSettings};
-use crate::store::{CredentialStatus, Jurisdiction, Store};
+use crate::store::{Consent, ConsentScope, CredentialStatus, Jurisdiction, Store};
 use crate::workspace::Workspace;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 /// The user's own settings in the workspace folder. Casefile reads it; a locked setting in it has
 /// no effect (the policy's value wins).
@@ -238,6 +239,120 @@ impl Workspace {
             transport: effective.transport(),
             clearance,
         })
+    }
+}
+
+/// Whose information a send carries.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SendSubject {
+    /// The client: their recorded jurisdiction applies, and their consent when required.
+    pub client_id: Option<i64>,
+    pub matter_id: Option<i64>,
+    /// With no client named: the jurisdiction to apply (none: the firm-wide rules only).
+    pub jurisdiction: Option<Jurisdiction>,
+}
+
+/// Whether the policy requires the client's consent for a send, and the consent on record.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentCheck {
+    pub required: bool,
+    /// The consent on record that covers this send, if any.
+    pub consent: Option<Consent>,
+}
+
+impl Workspace {
+    /// The consent `client_id` gave for `scope` through profile `profile`, and whether the
+    /// policy requires one.
+    pub fn consent_check(
+        &self,
+        store: &Store,
+        effective: &EffectivePolicy,
+        client_id: i64,
+        scope: ConsentScope,
+        profile: &str,
+    ) -> Result<ConsentCheck> {
+        Ok(ConsentCheck {
+            required: effective.setting(SettingName::RequireClientConsent).value
+                == serde_json::Value::Bool(true),
+            consent: store.valid_consent(
+                client_id,
+                scope,
+                profile,
+                jiff::ZonedDateTime::now().date(),
+            )?,
+        })
+    }
+
+    /// [`Workspace::prepare_send`] for one purpose, with the client's consent checked when the
+    /// policy requires it, and every refusal written to the audit log as a `blocked` entry (so
+    /// an auditor sees attempts that sent nothing). Returns the send and its audit description.
+    pub fn prepare_audited_send(
+        &self,
+        store: &mut Store,
+        purpose: Purpose,
+        profile_name: &str,
+        subject: &SendSubject,
+    ) -> Result<(PreparedSend, ConsentCheck, Attempt)> {
+        let SendSubject {
+            client_id,
+            matter_id,
+            jurisdiction,
+        } = *subject;
+        let jurisdiction = match client_id {
+            Some(id) => store.contact(id)?.details.jurisdiction,
+            None => jurisdiction,
+        };
+        let refused = |store: &mut Store, attempt: &Attempt, code: &str, error: Error| {
+            audit::record_blocked(store, attempt, code)?;
+            Err(error)
+        };
+        let prepared = match self.prepare_send(store, profile_name, jurisdiction) {
+            Ok(prepared) => prepared,
+            Err(e) if e.code() == ErrorCode::PolicyBlocked => {
+                let attempt = Attempt {
+                    client_id,
+                    matter_id,
+                    ..Attempt::unresolved(purpose, profile_name)
+                };
+                return refused(store, &attempt, "policyBlocked", e);
+            }
+            Err(e) => return Err(e),
+        };
+        let mut attempt = Attempt::new(purpose, &prepared.profile, "");
+        attempt.endpoint_host = None;
+        attempt.client_id = client_id;
+        attempt.matter_id = matter_id;
+        let scope = match purpose {
+            Purpose::Draft => Some(ConsentScope::Drafting),
+            Purpose::Ask => Some(ConsentScope::Ask),
+            Purpose::ConnectionTest => None,
+        };
+        let consent = match (client_id, scope) {
+            (Some(client), Some(scope)) => {
+                let effective = self.effective_policy(Some(store))?;
+                self.consent_check(store, &effective, client, scope, profile_name)?
+            }
+            _ => ConsentCheck {
+                required: false,
+                consent: None,
+            },
+        };
+        if let (true, None, Some(client), Some(scope)) =
+            (consent.required, &consent.consent, client_id, scope)
+        {
+            let error = blocked(format!(
+                "the firm's policy requires the client's consent before their information is \
+                 sent to an AI provider, and client {client} has none on record for {} through \
+                 profile {profile_name}. Record it on the client's page, or with: \
+                 casefile-admin consent add {client} --scope {} --profile {profile_name} \
+                 --method written|email|verbal. Nothing was sent.",
+                scope.as_str(),
+                scope.as_str()
+            ));
+            return refused(store, &attempt, "consentMissing", error);
+        }
+        Ok((prepared, consent, attempt))
     }
 }
 

@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use serde::Serialize;
 
 use super::{
-    ChatRequest, Credentials, Message, ProviderClient, ProviderErrorKind, ProviderProfile,
-    StreamEvent, Usage,
+    ChatRequest, Credentials, Exchange, Message, ProviderClient, ProviderErrorKind,
+    ProviderProfile, StreamEvent, Usage,
 };
 
 /// What a connection test found.
@@ -40,6 +40,7 @@ pub async fn test_connection(
     client: &ProviderClient,
     profile: &ProviderProfile,
     credentials: &Credentials,
+    exchange: &Exchange,
 ) -> ConnectionReport {
     let request = ChatRequest {
         messages: vec![Message::user(PROBE)],
@@ -57,7 +58,9 @@ pub async fn test_connection(
         failure: None,
     };
     let outcome = async {
-        let mut stream = client.stream(profile, credentials, &request).await?;
+        let mut stream = client
+            .stream_recorded(profile, credentials, &request, exchange)
+            .await?;
         while let Some(event) = stream.next().await {
             match event? {
                 StreamEvent::TextDelta { text } => {

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, Span, StartKind};
 
 use super::{Kind, fold};
 
@@ -249,7 +249,8 @@ impl Matcher {
         if !patterns.is_empty() {
             matcher.automaton = Some(
                 AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
                     .build(&patterns)
                     .expect("literal patterns build"),
             );
@@ -274,15 +275,17 @@ impl Matcher {
         &self.values[index]
     }
 
-    /// The stored original of a value found by its shape, when that value is stored.
-    pub fn display(&self, kind: Kind, key: &str) -> Option<&str> {
-        self.by_key
-            .get(&(kind, key.to_owned()))
-            .map(|&i| self.values[i].value.as_str())
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 
-    /// Every whole-word occurrence of a stored spelling in `text` (overlapping ones included),
-    /// as original byte ranges and value indexes.
+    /// The stored value a value found by its shape is, when it is stored.
+    pub fn stored(&self, kind_and_key: &(Kind, String)) -> Option<usize> {
+        self.by_key.get(kind_and_key).copied()
+    }
+
+    /// Every whole-word occurrence of a stored spelling in `text`, longest first where several
+    /// start at one place, as original byte ranges and value indexes.
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
@@ -290,30 +293,47 @@ impl Matcher {
         let folded = fold::fold(text);
         let hay = folded.text.as_str();
         let mut found = Vec::new();
-        for m in automaton.find_overlapping_iter(hay) {
-            let target = &self.targets[m.pattern().as_usize()];
-            let alnum_before = hay[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-            let alnum_after = hay[m.end()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            if (target.alnum_start && alnum_before) || (target.alnum_end && alnum_after) {
-                continue;
+        let mut at = 0;
+        while let Some(m) = automaton.find(Input::new(hay).span(at..hay.len())) {
+            // The longest spelling starting here may fail a check where a shorter one passes
+            // ("Ana Peña" at the end of "Ana Peñaloza" fails, "Ana" alone is no spelling):
+            // try the shorter ones at the same start before moving on.
+            let mut candidate = Some(m);
+            while let Some(m) = candidate {
+                let target = &self.targets[m.pattern().as_usize()];
+                let range = folded.original_range(m.start(), m.end());
+                if self.accepts(target, hay, m.span(), &text[range.clone()]) {
+                    found.push((range, target.value));
+                    break;
+                }
+                candidate = automaton.find(
+                    Input::new(hay)
+                        .span(m.start()..m.end() - 1)
+                        .anchored(Anchored::Yes),
+                );
             }
-            let range = folded.original_range(m.start(), m.end());
-            if target.capitalized_only
-                && !text[range.clone()]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-            {
-                continue;
-            }
-            found.push((range, target.value));
+            at = match &candidate {
+                Some(m) => m.end(),
+                None => m.start() + 1,
+            };
         }
         found
+    }
+
+    /// Whether a match is a whole word (where the spelling begins or ends with a letter or digit)
+    /// and, for one-word names, written with a capital.
+    fn accepts(&self, target: &Target, hay: &str, span: Span, original: &str) -> bool {
+        let alnum_before = hay[..span.start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let alnum_after = hay[span.end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        let inside_a_word =
+            (target.alnum_start && alnum_before) || (target.alnum_end && alnum_after);
+        let lower_case = target.capitalized_only && !original.starts_with(char::is_uppercase);
+        !inside_a_word && !lower_case
     }
 }

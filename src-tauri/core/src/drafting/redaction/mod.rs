@@ -6,7 +6,7 @@
 //! goes through [`Redactor::redact`] together, so a value has the same placeholder everywhere.
 //! Placeholders are numbered per kind in order of first appearance. What is found:
 //!
-//! - identifiers by their shape ([`patterns`]): receipt numbers, A-numbers, SSNs and ITINs (valid
+//! - identifiers by their shape (`patterns.rs`): receipt numbers, A-numbers, SSNs and ITINs (valid
 //!   ones only), US passport numbers, I-94 numbers (the old 11-digit form only after "I-94" or
 //!   "admission"), SEVIS ids, phone numbers (never inside a longer alphanumeric run), e-mail
 //!   addresses. One number in any spelling (`A# 012-345-678`, `A012345678`) is one value;

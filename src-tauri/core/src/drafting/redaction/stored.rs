@@ -180,6 +180,24 @@ struct Target {
     alnum_end: bool,
 }
 
+impl Target {
+    /// Whether a match is a whole word (where the spelling begins or ends with a letter or digit)
+    /// and, for one-word names, written with a capital.
+    fn accepts(&self, hay: &str, span: Span, original: &str) -> bool {
+        let alnum_before = hay[..span.start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let alnum_after = hay[span.end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        let inside_a_word = (self.alnum_start && alnum_before) || (self.alnum_end && alnum_after);
+        let lower_case = self.capitalized_only && !original.starts_with(char::is_uppercase);
+        !inside_a_word && !lower_case
+    }
+}
+
 /// Every stored value's spellings, folded, in one Aho-Corasick automaton.
 pub(super) struct Matcher {
     automaton: Option<AhoCorasick>,
@@ -302,7 +320,7 @@ impl Matcher {
             while let Some(m) = candidate {
                 let target = &self.targets[m.pattern().as_usize()];
                 let range = folded.original_range(m.start(), m.end());
-                if self.accepts(target, hay, m.span(), &text[range.clone()]) {
+                if target.accepts(hay, m.span(), &text[range.clone()]) {
                     found.push((range, target.value));
                     break;
                 }
@@ -318,22 +336,5 @@ impl Matcher {
             };
         }
         found
-    }
-
-    /// Whether a match is a whole word (where the spelling begins or ends with a letter or digit)
-    /// and, for one-word names, written with a capital.
-    fn accepts(&self, target: &Target, hay: &str, span: Span, original: &str) -> bool {
-        let alnum_before = hay[..span.start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
-        let alnum_after = hay[span.end..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric);
-        let inside_a_word =
-            (target.alnum_start && alnum_before) || (target.alnum_end && alnum_after);
-        let lower_case = target.capitalized_only && !original.starts_with(char::is_uppercase);
-        !inside_a_word && !lower_case
     }
 }

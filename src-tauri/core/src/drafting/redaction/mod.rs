@@ -15,11 +15,14 @@
 //!   case and accents (`Pena` finds `Peña`) and only as whole words. A person's name is also
 //!   found as "Given Family", "Given Middle Family", "Family Given", "Family, Given", "Given"
 //!   with the first part of a compound family name ("Ana García" for García López), and as the
-//!   family name alone when it is at least [`MIN_SINGLE_WORD`] letters and written with a
-//!   capital (so the family name "Will" does not take the verb "will"). A given name alone is
-//!   not redacted: it says little without the family name and would take common words. An
-//!   address is found by each of its street lines of at least [`MIN_STREET_LINE`] characters;
-//!   a city or country alone says little and is left;
+//!   family name (or that first part) alone when it has at least [`MIN_SINGLE_WORD`] letters
+//!   and is written with a capital, so the family name "Will" does not take the verb "will". A
+//!   family name shared by two parties becomes a value of its own (`[PERSON_n]`, restored as
+//!   that name), naming neither. In scripts written without spaces (Chinese, Japanese, Thai…) a
+//!   name is found wherever it stands, from two characters. A given name alone is not
+//!   redacted: it says little without the family name and would take common words. An address
+//!   is found by each of its street lines of at least [`MIN_STREET_LINE`] characters; a city or
+//!   country alone says little and is left;
 //! - by hand, from the preview ([`ManualChanges`]): values to redact with their kind, and values
 //!   to keep as they are. Both apply to the whole request.
 //!

@@ -134,12 +134,20 @@ impl KnownValue {
         &self.value
     }
 
+    /// A one-word name: from [`MIN_SINGLE_WORD`] letters and with a capital, except in a script
+    /// without spaces, where a whole name is one "word" of two or three characters.
     fn push_single_word(&mut self, word: &str) {
-        if fold::key(word).chars().count() >= MIN_SINGLE_WORD {
+        let letters = fold::key(word).chars().count();
+        let spelling = if word.chars().all(unspaced) {
+            (letters >= 2).then(|| Spelling::variant(word, false))
+        } else {
+            (letters >= MIN_SINGLE_WORD).then(|| Spelling::variant(word, true))
+        };
+        if let Some(spelling) = spelling {
             let primary = self.spellings.is_empty();
             self.spellings.push(Spelling {
                 primary,
-                ..Spelling::variant(word, true)
+                ..spelling
             });
         }
     }
@@ -184,18 +192,30 @@ impl Target {
     /// Whether a match is a whole word (where the spelling begins or ends with a letter or digit)
     /// and, for one-word names, written with a capital.
     fn accepts(&self, hay: &str, span: Span, original: &str) -> bool {
-        let alnum_before = hay[..span.start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
-        let alnum_after = hay[span.end..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric);
+        let alnum_before = hay[..span.start].chars().next_back().is_some_and(in_word);
+        let alnum_after = hay[span.end..].chars().next().is_some_and(in_word);
         let inside_a_word = (self.alnum_start && alnum_before) || (self.alnum_end && alnum_after);
         let lower_case = self.capitalized_only && !original.starts_with(char::is_uppercase);
         !inside_a_word && !lower_case
     }
+}
+
+/// Whether a character continues a word, so that a name must not start or end beside it.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() && !unspaced(c)
+}
+
+/// Scripts written without spaces between words (Chinese, Japanese, Thai…): a name there has no
+/// word boundary to check, and no capital letters.
+fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'      // Thai, Lao
+        | '\u{1000}'..='\u{109F}'    // Myanmar
+        | '\u{1780}'..='\u{17FF}'    // Khmer
+        | '\u{3040}'..='\u{30FF}'    // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'    // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}'    // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}') // CJK Compatibility Ideographs
 }
 
 /// Every stored value's spellings, folded, in one Aho-Corasick automaton.
@@ -236,8 +256,8 @@ impl Matcher {
                         value,
                         primary: spelling.primary,
                         capitalized_only: spelling.capitalized_only,
-                        alnum_start: pattern.starts_with(char::is_alphanumeric),
-                        alnum_end: pattern.ends_with(char::is_alphanumeric),
+                        alnum_start: pattern.starts_with(in_word),
+                        alnum_end: pattern.ends_with(in_word),
                     });
                     patterns.push(pattern);
                 }

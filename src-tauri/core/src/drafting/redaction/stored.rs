@@ -264,9 +264,13 @@ impl Matcher {
                 MapEntry::Occupied(slot) => {
                     let pattern = slot.key().clone();
                     let target = &mut matcher.targets[*slot.get()];
-                    target.capitalized_only &= spelling.capitalized_only;
-                    if target.value == value || target.primary {
+                    if target.value == value {
+                        // The same value spelled this way twice: the laxer rule holds.
+                        target.capitalized_only &= spelling.capitalized_only;
                         continue;
+                    }
+                    if target.primary {
+                        continue; // another value's own spelling wins
                     }
                     // Two values share a variant (a family name shared by relatives): it
                     // becomes a value of its own rather than naming either of them.

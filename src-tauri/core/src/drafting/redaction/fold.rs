@@ -1,58 +1,80 @@
 //! Case and accent folding, so that a stored `Peña` finds `Pena`, `PEÑA` and `pe\u{303}na`, with a
 //! map back to the original text's byte offsets.
 
+use std::ops::Range;
+use std::sync::LazyLock;
+
 use icu_normalizer::DecomposingNormalizerBorrowed;
 
-/// Text folded for matching, and where each of its bytes came from in the original.
+/// Text folded for matching, and how to find its positions in the original.
 pub(super) struct Folded {
     pub text: String,
-    /// For each byte of `text`, the offset of the original character it came from, plus one entry
-    /// for the end. `None` when folding kept every byte in place (ASCII input).
-    offsets: Option<Vec<u32>>,
-    original_len: usize,
+    /// One per non-ASCII character of the original, in order (none for ASCII text, whose bytes
+    /// all stay in place). Between two of them, folded and original bytes advance together.
+    anchors: Vec<Anchor>,
+}
+
+/// Where one non-ASCII character went: its folded bytes (possibly none, or several: `ß` → `ss`)
+/// and its original bytes.
+struct Anchor {
+    folded: Range<usize>,
+    original: Range<usize>,
 }
 
 impl Folded {
-    /// The original byte range that produced `folded`'s bytes `start..end`.
-    pub fn original_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
-        match &self.offsets {
-            None => start..end,
-            Some(offsets) => {
-                let to = offsets.get(end).map_or(self.original_len, |&o| o as usize);
-                offsets[start] as usize..to
-            }
+    /// The original byte range that produced `folded`'s bytes `start..end`, widened to whole
+    /// characters when an end falls inside one character's folded form.
+    pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
+        self.original(start, false)..self.original(end, true)
+    }
+
+    fn original(&self, at: usize, is_end: bool) -> usize {
+        let before = self.anchors.partition_point(|a| a.folded.start <= at);
+        let Some(a) = before.checked_sub(1).map(|i| &self.anchors[i]) else {
+            return at;
+        };
+        if at >= a.folded.end {
+            a.original.end + (at - a.folded.end)
+        } else if at == a.folded.start || !is_end {
+            a.original.start
+        } else {
+            a.original.end
         }
     }
 }
 
 /// Folds `text`: lower case, accents dropped, every whitespace character a plain space, curly
-/// apostrophes straight. ASCII text (the common case) keeps its length and needs no offset map.
+/// apostrophes straight. Runs of ASCII (nearly all of any note) are copied in bulk.
 pub(super) fn fold(text: &str) -> Folded {
-    if text.is_ascii() {
-        let folded: Vec<u8> = text.bytes().map(fold_ascii).collect();
-        return Folded {
-            text: String::from_utf8(folded).expect("ASCII stays ASCII"),
-            offsets: None,
-            original_len: text.len(),
-        };
-    }
-    let mut folded = String::with_capacity(text.len());
-    let mut offsets = Vec::with_capacity(text.len() + 1);
-    for (at, c) in text.char_indices() {
-        let before = folded.len();
-        if c.is_ascii() {
-            folded.push(fold_ascii(c as u8) as char);
-        } else {
-            fold_char(c, &mut folded);
+    let bytes = text.as_bytes();
+    let mut folded: Vec<u8> = Vec::with_capacity(text.len() + 16);
+    let mut anchors = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let run = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - at);
+        let from = folded.len();
+        folded.extend_from_slice(&bytes[at..at + run]);
+        for b in &mut folded[from..] {
+            *b = fold_ascii(*b);
         }
-        let offset = u32::try_from(at).expect("texts are far below 4 GB");
-        offsets.resize(offsets.len() + (folded.len() - before), offset);
+        at += run;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let start = folded.len();
+        fold_char(c, &mut folded);
+        anchors.push(Anchor {
+            folded: start..folded.len(),
+            original: at..at + c.len_utf8(),
+        });
+        at += c.len_utf8();
     }
-    offsets.push(u32::try_from(text.len()).expect("texts are far below 4 GB"));
     Folded {
-        text: folded,
-        offsets: Some(offsets),
-        original_len: text.len(),
+        text: String::from_utf8(folded).expect("folding keeps UTF-8"),
+        anchors,
     }
 }
 
@@ -67,15 +89,49 @@ pub(super) fn key(value: &str) -> String {
 }
 
 fn fold_ascii(b: u8) -> u8 {
-    if b.is_ascii_whitespace() {
-        b' '
-    } else {
-        b.to_ascii_lowercase()
+    match b {
+        b'\t' | b'\n' | b'\x0C' | b'\r' => b' ',
+        _ => b.to_ascii_lowercase(),
     }
 }
 
+/// The Latin blocks that names are written in (Latin-1 to Latin Extended-B, and the Latin
+/// Extended Additional block of Vietnamese), folded once: decomposing each character again
+/// would cost more than the rest of folding.
+const TABLED: [Range<u32>; 2] = [0x80..0x250, 0x1E00..0x1F00];
+
+static TABLE: LazyLock<Vec<Vec<Box<[u8]>>>> = LazyLock::new(|| {
+    TABLED
+        .iter()
+        .map(|block| {
+            block
+                .clone()
+                .map(|code| {
+                    let mut folded = Vec::new();
+                    if let Some(c) = char::from_u32(code) {
+                        decompose(c, &mut folded);
+                    }
+                    folded.into_boxed_slice()
+                })
+                .collect()
+        })
+        .collect()
+});
+
 /// Appends the folded form of one non-ASCII character.
-fn fold_char(c: char, out: &mut String) {
+fn fold_char(c: char, out: &mut Vec<u8>) {
+    let code = u32::from(c);
+    for (block, folded) in TABLED.iter().zip(TABLE.iter()) {
+        if block.contains(&code) {
+            out.extend_from_slice(&folded[(code - block.start) as usize]);
+            return;
+        }
+    }
+    decompose(c, out);
+}
+
+/// Folds one non-ASCII character the slow way: by its canonical decomposition.
+fn decompose(c: char, out: &mut Vec<u8>) {
     // Letters that carry their mark inside them, so canonical decomposition leaves them whole.
     let special = match c {
         'ø' | 'Ø' => "o",
@@ -91,13 +147,16 @@ fn fold_char(c: char, out: &mut String) {
         _ => "",
     };
     if !special.is_empty() {
-        out.push_str(special);
+        out.extend_from_slice(special.as_bytes());
         return;
     }
     const NFD: DecomposingNormalizerBorrowed<'static> = DecomposingNormalizerBorrowed::new_nfd();
+    let mut utf8 = [0; 4];
     for part in NFD.normalize_iter(std::iter::once(c)) {
         if !is_combining_mark(part) {
-            out.extend(part.to_lowercase());
+            for lower in part.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 //! goes through [`Redactor::redact`] together, so a value has the same placeholder everywhere.
 //! Placeholders are numbered per kind in order of first appearance. What is found:
 //!
-//! - identifiers by their shape ([`patterns`]): receipt numbers, A-numbers, SSNs and ITINs (valid
+//! - identifiers by their shape (`patterns.rs`): receipt numbers, A-numbers, SSNs and ITINs (valid
 //!   ones only), US passport numbers, I-94 numbers (the old 11-digit form only after "I-94" or
 //!   "admission"), SEVIS ids, phone numbers (never inside a longer alphanumeric run), e-mail
 //!   addresses. One number in any spelling (`A# 012-345-678`, `A012345678`) is one value;
@@ -15,11 +15,14 @@
 //!   case and accents (`Pena` finds `Peña`) and only as whole words. A person's name is also
 //!   found as "Given Family", "Given Middle Family", "Family Given", "Family, Given", "Given"
 //!   with the first part of a compound family name ("Ana García" for García López), and as the
-//!   family name alone when it is at least [`MIN_SINGLE_WORD`] letters and written with a
-//!   capital (so the family name "Will" does not take the verb "will"). A given name alone is
-//!   not redacted: it says little without the family name and would take common words. An
-//!   address is found by each of its street lines of at least [`MIN_STREET_LINE`] characters;
-//!   a city or country alone says little and is left;
+//!   family name (or that first part) alone when it has at least [`MIN_SINGLE_WORD`] letters
+//!   and is written with a capital, so the family name "Will" does not take the verb "will". A
+//!   family name shared by two parties becomes a value of its own (`[PERSON_n]`, restored as
+//!   that name), naming neither. In scripts written without spaces (Chinese, Japanese, Thai…) a
+//!   name is found wherever it stands, from two characters. A given name alone is not
+//!   redacted: it says little without the family name and would take common words. An address
+//!   is found by each of its street lines of at least [`MIN_STREET_LINE`] characters; a city or
+//!   country alone says little and is left;
 //! - by hand, from the preview ([`ManualChanges`]): values to redact with their kind, and values
 //!   to keep as they are. Both apply to the whole request.
 //!
@@ -117,10 +120,6 @@ impl Kind {
     /// The form under which two spellings of one value are the same value.
     fn canonical(self, value: &str) -> String {
         match self {
-            Kind::Receipt => identifiers::find(value)
-                .into_iter()
-                .next()
-                .map_or_else(|| compact(value), |f| f.canonical),
             Kind::ANumber => identifiers::canonical_a_number_digits(value),
             Kind::Ssn | Kind::Itin => digits(value),
             Kind::Phone => {
@@ -131,7 +130,7 @@ impl Kind {
                     _ => digits,
                 }
             }
-            Kind::Passport | Kind::I94 | Kind::Sevis | Kind::UscisAccount => {
+            Kind::Receipt | Kind::Passport | Kind::I94 | Kind::Sevis | Kind::UscisAccount => {
                 compact(value).replace(['.', '/'], "")
             }
             Kind::Email => value.trim().to_lowercase(),
@@ -314,7 +313,10 @@ impl Redactor {
 
     /// Redacts every text of one request with one numbering.
     pub fn redact<S: AsRef<str>>(&self, texts: &[S]) -> Redaction {
-        let mut numbering = Numbering::default();
+        let mut numbering = Numbering {
+            stored: vec![None; self.stored.len()],
+            ..Numbering::default()
+        };
         let texts = texts
             .iter()
             .map(|t| self.redact_one(t.as_ref(), &mut numbering))
@@ -331,10 +333,15 @@ impl Redactor {
         let mut findings: Vec<Finding> = patterns::find(text)
             .into_iter()
             .map(|f| {
-                let key = f.kind.canonical(&text[f.range.clone()]);
+                let value = (f.kind, f.kind.canonical(&text[f.range.clone()]));
+                // A stored identifier found by its shape is that stored value.
+                let value = match self.stored.stored(&value) {
+                    Some(i) => Value::Stored(i),
+                    None => Value::Shape(value.0, value.1),
+                };
                 Finding {
                     range: f.range,
-                    value: Value::Shape(f.kind, key),
+                    value,
                 }
             })
             .chain(
@@ -351,7 +358,7 @@ impl Redactor {
         findings.sort_unstable_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
 
         let mut out = RedactedText {
-            text: String::with_capacity(text.len()),
+            text: String::with_capacity(text.len() + text.len() / 8),
             spans: Vec::new(),
         };
         let mut copied = 0;
@@ -360,23 +367,16 @@ impl Redactor {
                 continue; // overlaps one already taken
             }
             let written = &text[f.range.clone()];
-            let (kind, key, original) = match f.value {
-                Value::Stored(i) => {
-                    let v = self.stored.value(i);
-                    (v.kind, v.key.clone(), v.value.as_str())
-                }
-                Value::Shape(kind, key) => {
-                    let original = self.stored.display(kind, &key).unwrap_or(written);
-                    (kind, key, original)
-                }
+            let entry = match f.value {
+                Value::Stored(i) => numbering.stored_entry(i, self.stored.value(i)),
+                Value::Shape(kind, key) => numbering.shape_entry(kind, key, written),
             };
-            let entry = numbering.entry(kind, key, original);
             out.text.push_str(&text[copied..f.range.start]);
             let start = out.text.len();
             out.text.push_str(&entry.placeholder);
             out.spans.push(Span {
                 range: start..out.text.len(),
-                kind,
+                kind: entry.kind,
                 placeholder: entry.placeholder.clone(),
                 original: written.to_owned(),
             });
@@ -428,24 +428,53 @@ enum Value {
 #[derive(Default)]
 struct Numbering {
     entries: Vec<Entry>,
-    by_value: HashMap<(Kind, String), usize>,
+    /// The entry of each stored value, by the matcher's index.
+    stored: Vec<Option<usize>>,
+    /// The entry of each value found by its shape only, by kind and canonical form.
+    shapes: HashMap<(Kind, String), usize>,
     per_kind: HashMap<Kind, usize>,
 }
 
 impl Numbering {
-    /// The entry of a value, new (next number of its kind) on its first appearance.
-    fn entry(&mut self, kind: Kind, key: String, original: &str) -> &Entry {
-        let index = *self.by_value.entry((kind, key)).or_insert_with(|| {
-            let n = self.per_kind.entry(kind).or_default();
-            *n += 1;
-            self.entries.push(Entry {
-                placeholder: format!("[{}_{n}]", kind.label()),
-                kind,
-                original: original.to_owned(),
-                occurrences: 0,
-            });
-            self.entries.len() - 1
+    fn stored_entry(&mut self, index: usize, value: &stored::StoredValue) -> &Entry {
+        let entry = match self.stored[index] {
+            Some(entry) => entry,
+            None => {
+                let entry = self.push(value.kind, &value.value);
+                self.stored[index] = Some(entry);
+                entry
+            }
+        };
+        self.count(entry)
+    }
+
+    fn shape_entry(&mut self, kind: Kind, key: String, written: &str) -> &Entry {
+        let value = (kind, key);
+        let entry = match self.shapes.get(&value) {
+            Some(&entry) => entry,
+            None => {
+                let entry = self.push(kind, written);
+                self.shapes.insert(value, entry);
+                entry
+            }
+        };
+        self.count(entry)
+    }
+
+    /// A new entry with the next number of its kind.
+    fn push(&mut self, kind: Kind, original: &str) -> usize {
+        let n = self.per_kind.entry(kind).or_default();
+        *n += 1;
+        self.entries.push(Entry {
+            placeholder: format!("[{}_{n}]", kind.label()),
+            kind,
+            original: original.to_owned(),
+            occurrences: 0,
         });
+        self.entries.len() - 1
+    }
+
+    fn count(&mut self, index: usize) -> &Entry {
         let entry = &mut self.entries[index];
         entry.occurrences += 1;
         entry

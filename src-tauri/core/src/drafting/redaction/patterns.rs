@@ -6,7 +6,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::{CaptureLocations, Regex};
+use regex_automata::Input;
+use regex_automata::meta::Regex;
 
 use super::Kind;
 use crate::store::fields::{TaxId, tax_id};
@@ -49,13 +50,20 @@ const SHAPES: [(&str, &str); 10] = [
 /// A 7-digit local number with a separator (`555-0100`): only when nothing longer matched.
 const LOCAL_PHONE: &str = r"\b[2-9][0-9]{2}[-.][0-9]{4}\b";
 
+/// Every shape as one pattern set: one pass finds the leftmost match and says which shape it
+/// is (earlier shapes win at the same start), with no capture groups to resolve.
 static SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    let alternatives: Vec<String> = SHAPES
+    let patterns: Vec<String> = SHAPES
         .iter()
-        .map(|(name, pattern)| format!("(?P<{name}>{pattern})"))
-        .chain(std::iter::once(format!("(?P<local>{LOCAL_PHONE})")))
+        .map(|(_, pattern)| *pattern)
+        .chain(std::iter::once(LOCAL_PHONE))
+        .map(|pattern| format!("(?i-u){pattern}"))
         .collect();
-    Regex::new(&format!("(?i-u){}", alternatives.join("|"))).expect("valid regex")
+    // The lazy DFA's states for this many shapes outgrow the default cache on long notes.
+    Regex::builder()
+        .configure(Regex::config().hybrid_cache_capacity(8 << 20))
+        .build_many(&patterns)
+        .expect("valid patterns")
 });
 
 /// An identifier found by its shape.
@@ -68,20 +76,24 @@ pub(super) struct Found {
 /// Every identifier in `text`, in order, without overlaps.
 pub(super) fn find(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
-    let mut locations = SHAPE.capture_locations();
     let mut at = 0;
-    while at < text.len() {
-        let Some(whole) = SHAPE.captures_read_at(&mut locations, text, at) else {
-            break;
-        };
-        let range = whole.range();
-        match classify(text, range.clone(), &locations) {
+    while let Some(m) = SHAPE.search(&Input::new(text).span(at..text.len())) {
+        let shape = SHAPES
+            .get(m.pattern().as_usize())
+            .map_or("local", |(name, _)| *name);
+        match classify(text, m.range(), shape) {
             Some(kind) => {
-                at = range.end;
-                found.push(Found { range, kind });
+                at = m.end();
+                found.push(Found {
+                    range: m.range(),
+                    kind,
+                });
             }
             // Resume right after the false start's first character.
-            None => at = next_char(text, range.start),
+            None => at = next_char(text, m.start()),
+        }
+        if at >= text.len() {
+            break;
         }
     }
     found
@@ -91,20 +103,16 @@ fn next_char(text: &str, at: usize) -> usize {
     at + text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
-/// The kind of a match, or `None` when its checks fail.
-fn classify(text: &str, range: Range<usize>, locations: &CaptureLocations) -> Option<Kind> {
+/// The kind of a match of `shape`, or `None` when its checks fail.
+fn classify(text: &str, range: Range<usize>, shape: &str) -> Option<Kind> {
     let matched = &text[range.clone()];
-    let name = SHAPE
-        .capture_names()
-        .enumerate()
-        .find_map(|(i, name)| name.filter(|_| locations.get(i).is_some()))?;
     let digits = matched.bytes().filter(u8::is_ascii_digit).count();
     let bare = digits == matched.len();
     // An old-style I-94 number is 11 bare digits, told from a phone number only by its context.
     if bare && digits == 11 && context_has(text, range.start, &["i-94", "i94", "admission"]) {
         return Some(Kind::I94);
     }
-    match name {
+    match shape {
         "receipt" => {
             let prefix = matched[..3].to_ascii_uppercase();
             // Any three letters written against the digits, but a word followed by a space and

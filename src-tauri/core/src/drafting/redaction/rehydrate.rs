@@ -32,32 +32,43 @@ impl Rehydrator {
 
     /// The restored text that is safe to show now.
     pub fn push(&mut self, delta: &str) -> String {
-        self.pending.push_str(delta);
-        let buffer = std::mem::take(&mut self.pending);
-        let bytes = buffer.as_bytes();
-        let mut out = String::with_capacity(buffer.len());
+        if self.pending.is_empty() {
+            let (out, held) = self.restore(delta);
+            self.pending.push_str(&delta[held..]);
+            out
+        } else {
+            self.pending.push_str(delta);
+            let (out, held) = self.restore(&self.pending);
+            self.pending.drain(..held);
+            out
+        }
+    }
+
+    /// `text` restored up to the tail that may still become a placeholder, and where that
+    /// tail starts (`text.len()` when there is none).
+    fn restore(&self, text: &str) -> (String, usize) {
+        let mut out = String::with_capacity(text.len());
         let mut copied = 0;
         let mut at = 0;
-        while let Some(offset) = buffer[at..].find('[') {
+        while let Some(offset) = text[at..].find('[') {
             let open = at + offset;
-            match placeholder_at(&bytes[open..]) {
+            match placeholder_at(&text.as_bytes()[open..]) {
                 Parse::Complete(len) => {
-                    out.push_str(&buffer[copied..open]);
-                    let written = &buffer[open..open + len];
+                    out.push_str(&text[copied..open]);
+                    let written = &text[open..open + len];
                     out.push_str(self.originals.get(written).map_or(written, String::as_str));
                     copied = open + len;
                     at = copied;
                 }
                 Parse::Partial => {
-                    out.push_str(&buffer[copied..open]);
-                    self.pending.push_str(&buffer[open..]);
-                    return out;
+                    out.push_str(&text[copied..open]);
+                    return (out, open);
                 }
                 Parse::Not => at = open + 1,
             }
         }
-        out.push_str(&buffer[copied..]);
-        out
+        out.push_str(&text[copied..]);
+        (out, text.len())
     }
 
     /// Everything still held back (a `[` that never became a placeholder), as written.

@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, Span, StartKind};
 
 use super::{Kind, fold};
 
@@ -134,12 +134,20 @@ impl KnownValue {
         &self.value
     }
 
+    /// A one-word name: from [`MIN_SINGLE_WORD`] letters and with a capital, except in a script
+    /// without spaces, where a whole name is one "word" of two or three characters.
     fn push_single_word(&mut self, word: &str) {
-        if fold::key(word).chars().count() >= MIN_SINGLE_WORD {
+        let letters = fold::key(word).chars().count();
+        let spelling = if word.chars().all(unspaced) {
+            (letters >= 2).then(|| Spelling::variant(word, false))
+        } else {
+            (letters >= MIN_SINGLE_WORD).then(|| Spelling::variant(word, true))
+        };
+        if let Some(spelling) = spelling {
             let primary = self.spellings.is_empty();
             self.spellings.push(Spelling {
                 primary,
-                ..Spelling::variant(word, true)
+                ..spelling
             });
         }
     }
@@ -180,6 +188,36 @@ struct Target {
     alnum_end: bool,
 }
 
+impl Target {
+    /// Whether a match is a whole word (where the spelling begins or ends with a letter or digit)
+    /// and, for one-word names, written with a capital.
+    fn accepts(&self, hay: &str, span: Span, original: &str) -> bool {
+        let alnum_before = hay[..span.start].chars().next_back().is_some_and(in_word);
+        let alnum_after = hay[span.end..].chars().next().is_some_and(in_word);
+        let inside_a_word = (self.alnum_start && alnum_before) || (self.alnum_end && alnum_after);
+        let lower_case = self.capitalized_only && !original.starts_with(char::is_uppercase);
+        !inside_a_word && !lower_case
+    }
+}
+
+/// Whether a character continues a word, so that a name must not start or end beside it.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() && !unspaced(c)
+}
+
+/// Scripts written without spaces between words (Chinese, Japanese, Thai…): a name there has no
+/// word boundary to check, and no capital letters.
+fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'      // Thai, Lao
+        | '\u{1000}'..='\u{109F}'    // Myanmar
+        | '\u{1780}'..='\u{17FF}'    // Khmer
+        | '\u{3040}'..='\u{30FF}'    // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'    // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}'    // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}') // CJK Compatibility Ideographs
+}
+
 /// Every stored value's spellings, folded, in one Aho-Corasick automaton.
 pub(super) struct Matcher {
     automaton: Option<AhoCorasick>,
@@ -218,17 +256,21 @@ impl Matcher {
                         value,
                         primary: spelling.primary,
                         capitalized_only: spelling.capitalized_only,
-                        alnum_start: pattern.starts_with(char::is_alphanumeric),
-                        alnum_end: pattern.ends_with(char::is_alphanumeric),
+                        alnum_start: pattern.starts_with(in_word),
+                        alnum_end: pattern.ends_with(in_word),
                     });
                     patterns.push(pattern);
                 }
                 MapEntry::Occupied(slot) => {
                     let pattern = slot.key().clone();
                     let target = &mut matcher.targets[*slot.get()];
-                    target.capitalized_only &= spelling.capitalized_only;
-                    if target.value == value || target.primary {
+                    if target.value == value {
+                        // The same value spelled this way twice: the laxer rule holds.
+                        target.capitalized_only &= spelling.capitalized_only;
                         continue;
+                    }
+                    if target.primary {
+                        continue; // another value's own spelling wins
                     }
                     // Two values share a variant (a family name shared by relatives): it
                     // becomes a value of its own rather than naming either of them.
@@ -249,7 +291,8 @@ impl Matcher {
         if !patterns.is_empty() {
             matcher.automaton = Some(
                 AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
                     .build(&patterns)
                     .expect("literal patterns build"),
             );
@@ -274,15 +317,17 @@ impl Matcher {
         &self.values[index]
     }
 
-    /// The stored original of a value found by its shape, when that value is stored.
-    pub fn display(&self, kind: Kind, key: &str) -> Option<&str> {
-        self.by_key
-            .get(&(kind, key.to_owned()))
-            .map(|&i| self.values[i].value.as_str())
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 
-    /// Every whole-word occurrence of a stored spelling in `text` (overlapping ones included),
-    /// as original byte ranges and value indexes.
+    /// The stored value a value found by its shape is, when it is stored.
+    pub fn stored(&self, kind_and_key: &(Kind, String)) -> Option<usize> {
+        self.by_key.get(kind_and_key).copied()
+    }
+
+    /// Every whole-word occurrence of a stored spelling in `text`, longest first where several
+    /// start at one place, as original byte ranges and value indexes.
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
@@ -290,29 +335,29 @@ impl Matcher {
         let folded = fold::fold(text);
         let hay = folded.text.as_str();
         let mut found = Vec::new();
-        for m in automaton.find_overlapping_iter(hay) {
-            let target = &self.targets[m.pattern().as_usize()];
-            let alnum_before = hay[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-            let alnum_after = hay[m.end()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            if (target.alnum_start && alnum_before) || (target.alnum_end && alnum_after) {
-                continue;
+        let mut at = 0;
+        while let Some(m) = automaton.find(Input::new(hay).span(at..hay.len())) {
+            // The longest spelling starting here may fail a check where a shorter one passes
+            // ("Ana Peña" at the end of "Ana Peñaloza" fails, "Ana" alone is no spelling):
+            // try the shorter ones at the same start before moving on.
+            let mut candidate = Some(m);
+            while let Some(m) = candidate {
+                let target = &self.targets[m.pattern().as_usize()];
+                let range = folded.original_range(m.start(), m.end());
+                if target.accepts(hay, m.span(), &text[range.clone()]) {
+                    found.push((range, target.value));
+                    break;
+                }
+                candidate = automaton.find(
+                    Input::new(hay)
+                        .span(m.start()..m.end() - 1)
+                        .anchored(Anchored::Yes),
+                );
             }
-            let range = folded.original_range(m.start(), m.end());
-            if target.capitalized_only
-                && !text[range.clone()]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-            {
-                continue;
-            }
-            found.push((range, target.value));
+            at = match &candidate {
+                Some(m) => m.end(),
+                None => m.start() + 1,
+            };
         }
         found
     }

@@ -277,6 +277,32 @@ fn compound_family_names_short_names_institutions_and_other_names() {
 }
 
 #[test]
+fn a_shorter_spelling_is_tried_where_the_longest_is_inside_a_word() {
+    let known = vec![
+        KnownValue::person(Kind::Client, "Ana", "", "Peña").unwrap(),
+        KnownValue::new(Kind::Client, "Ana Peña Ruiz").unwrap(),
+    ];
+    let r = with(
+        known,
+        &ManualChanges::default(),
+        &["Ana Peña Ruizova; Ana Peña Ruiz."],
+    );
+    assert_eq!(r.texts[0].text, "[CLIENT_1] Ruizova; [CLIENT_2].");
+}
+
+#[test]
+fn names_in_scripts_without_spaces_are_found_inside_sentences() {
+    let known = vec![KnownValue::new(Kind::Client, "王芳").unwrap()];
+    let r = with(
+        known,
+        &ManualChanges::default(),
+        &["客户王芳说她的护照", "Wang 王芳."],
+    );
+    assert_eq!(r.texts[0].text, "客户[CLIENT_1]说她的护照");
+    assert_eq!(r.texts[1].text, "Wang [CLIENT_1].");
+}
+
+#[test]
 fn a_family_name_shared_by_relatives_is_a_value_of_its_own() {
     let known = vec![
         KnownValue::person(Kind::Client, "Ana", "", "Peña").unwrap(),

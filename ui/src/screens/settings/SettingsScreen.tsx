@@ -1,7 +1,7 @@
 import { useId } from "react";
-import type { WorkspaceStatus } from "../bindings";
-import { Detail } from "../components/Detail";
-import type { WorkspaceState } from "../workspace/useWorkspaceStatus";
+import type { WorkspaceStatus } from "../../bindings";
+import { Detail } from "../../components/Detail";
+import type { WorkspaceState } from "../../workspace/useWorkspaceStatus";
 
 function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
   const { keychain } = status;

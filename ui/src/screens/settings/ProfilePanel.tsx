@@ -59,7 +59,7 @@ export function ProfilePanel({ entry, policy, onChanged, onClose }: ProfilePanel
         </h3>
         <ProfileBadges entry={entry} />
       </div>
-      {entry.blocked !== null && (
+      {entry.blocked !== null && !invalid && (
         <p className="notice notice--warning" data-testid="profile-blocked">
           Sending through this profile is blocked: {entry.blocked}
         </p>

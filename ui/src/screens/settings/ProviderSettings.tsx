@@ -53,6 +53,8 @@ function Profiles({ entries, policy, onChanged }: ProfilesProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const addRef = useRef<HTMLButtonElement>(null);
   const addLock = userProfilesLock(policy);
+  // The banner above says why everything is blocked; each profile need not repeat it.
+  const invalid = policy.status.state === "invalid";
   const openEntry = entries.find((e) => e.name === open) ?? null;
 
   useEffect(() => {
@@ -91,7 +93,7 @@ function Profiles({ entries, policy, onChanged }: ProfilesProps) {
                   {KIND_LABELS[entry.kind]} · {entry.name}
                 </span>
                 <ProfileBadges entry={entry} />
-                {entry.blocked !== null && (
+                {entry.blocked !== null && !invalid && (
                   <span className="record__preview">Blocked: {entry.blocked}</span>
                 )}
               </button>
@@ -101,7 +103,7 @@ function Profiles({ entries, policy, onChanged }: ProfilesProps) {
       )}
 
       {!adding && (
-        <div className="page-section__actions">
+        <div className="profile-add">
           <button
             ref={addRef}
             type="button"

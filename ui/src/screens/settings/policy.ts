@@ -35,7 +35,7 @@ export function lockOf(policy: EffectivePolicy_Serialize, name: SettingName): st
 
 /** What the screen says while the policy file is invalid, beside every control it disables. */
 export const INVALID_POLICY_LOCK =
-  "the policy file is invalid (see the message above), so no provider setting can change until it is fixed.";
+  "The policy file is invalid (see the message above): nothing here can change until it is fixed.";
 
 /**
  * Why the user's own profiles cannot be added, changed or used, if they cannot: an invalid policy
@@ -44,14 +44,14 @@ export const INVALID_POLICY_LOCK =
 export function userProfilesLock(policy: EffectivePolicy_Serialize): string | undefined {
   if (policy.status.state === "invalid") return INVALID_POLICY_LOCK;
   if (setting(policy, "custom_profiles")?.value !== false) return undefined;
-  return lockOf(policy, "custom_profiles") ?? "your firm's policy allows only its own profiles.";
+  return lockOf(policy, "custom_profiles") ?? "Your firm's policy allows only its own profiles.";
 }
 
 /** Why a profile the policy defines cannot be changed here. */
 export function managedProfileLock(policy: EffectivePolicy_Serialize): string {
   return (
     lockOf(policy, "custom_profiles") ??
-    "this profile is defined by your firm's policy and cannot be changed on this computer."
+    "This profile is defined by your firm's policy and cannot be changed on this computer."
   );
 }
 

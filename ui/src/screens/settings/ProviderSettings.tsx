@@ -16,11 +16,15 @@ export function ProviderSettings() {
   const headingId = useId();
   const policy = useEffectivePolicy();
   const profiles = useProviderProfiles();
+  // What the last change answered: the profiles as they now are, newer than the loaded list.
+  const [changedTo, setChangedTo] = useState<ProfileEntry_Serialize[] | null>(null);
+  const entries = changedTo ?? (profiles.state === "ready" ? profiles.data : null);
   const { announcement, announce } = useAnnouncement();
 
-  function changed(said: string) {
+  function changed(now: ProfileEntry_Serialize[], said: string) {
+    setChangedTo(now);
     announce(said);
-    profiles.reload();
+    // The default profile is one of the settings the policy summary shows.
     policy.reload();
   }
 
@@ -30,9 +34,9 @@ export function ProviderSettings() {
       <StatusMessage announcement={announcement} testId="provider-settings-status" />
       {policy.state !== "ready" && <QueryStatus query={policy} what="your IT provider's policy" />}
       {policy.state === "ready" && <PolicyStatus policy={policy.data} />}
-      {profiles.state !== "ready" && <QueryStatus query={profiles} what="the provider profiles" />}
-      {profiles.state === "ready" && policy.state === "ready" && (
-        <Profiles entries={profiles.data} policy={policy.data} onChanged={changed} />
+      {entries === null && <QueryStatus query={profiles} what="the provider profiles" />}
+      {entries !== null && policy.state === "ready" && (
+        <Profiles entries={entries} policy={policy.data} onChanged={changed} />
       )}
     </section>
   );
@@ -41,7 +45,7 @@ export function ProviderSettings() {
 interface ProfilesProps {
   entries: ProfileEntry_Serialize[];
   policy: EffectivePolicy_Serialize;
-  onChanged: (said: string) => void;
+  onChanged: (profiles: ProfileEntry_Serialize[], said: string) => void;
 }
 
 function Profiles({ entries, policy, onChanged }: ProfilesProps) {
@@ -126,10 +130,10 @@ function Profiles({ entries, policy, onChanged }: ProfilesProps) {
           stored={blankDraft()}
           isNew
           policy={policy}
-          onSaved={(_, name) => {
+          onSaved={(now, name) => {
             setAdding(false);
             setOpen(name);
-            onChanged(`Added ${name}. Set its credentials, then test the connection.`);
+            onChanged(now, `Added ${name}. Set its credentials, then test the connection.`);
           }}
           onClose={() => {
             returnTo.current = "";
@@ -143,9 +147,7 @@ function Profiles({ entries, policy, onChanged }: ProfilesProps) {
           key={openEntry.name}
           entry={openEntry}
           policy={policy}
-          onChanged={(_, said) => {
-            onChanged(said);
-          }}
+          onChanged={onChanged}
           onClose={() => {
             returnTo.current = openEntry.name;
             setOpen(null);

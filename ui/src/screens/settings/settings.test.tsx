@@ -240,7 +240,6 @@ describe("credentials", () => {
     const input = field("credential-api-key-value");
     expect(input.type).toBe("password");
     await user.type(input, SECRET);
-    mocks.providerProfiles.mockResolvedValue(ok([stored]));
     await user.click(screen.getByTestId("credential-api-key-store"));
 
     expect(mocks.setProviderCredential).toHaveBeenCalledWith("gateway", "api_key", SECRET);

@@ -129,7 +129,14 @@ export function ProfileFields({
         <fieldset className="form__section" data-testid="profile-connection">
           <legend className="form__legend">Connection</legend>
           {familyOf(kind) === "azure" && (
-            <AzureFields d={d} set={set} text={text} locked={locked} regionsHint={regionsHint} />
+            <AzureFields
+              d={d}
+              set={set}
+              text={text}
+              locked={locked}
+              regionsHint={regionsHint}
+              deploymentsHint={modelsHint}
+            />
           )}
           {familyOf(kind) === "bedrock" && (
             <>
@@ -431,10 +438,12 @@ interface AzureFieldsProps {
   };
   locked: string | undefined;
   regionsHint: string | undefined;
+  /** The policy's allowed models, which for Azure are deployment names. */
+  deploymentsHint: string | undefined;
 }
 
 /** Azure OpenAI: the resource, the deployment (not the model), the API version, and sign-in. */
-function AzureFields({ d, set, text, locked, regionsHint }: AzureFieldsProps) {
+function AzureFields({ d, set, text, locked, regionsHint, deploymentsHint }: AzureFieldsProps) {
   return (
     <>
       <TextField
@@ -446,7 +455,7 @@ function AzureFields({ d, set, text, locked, regionsHint }: AzureFieldsProps) {
       <TextField
         label="Deployment name"
         required
-        hint="The name you gave the deployment in Azure AI Foundry, e.g. “drafting”. It is not the model's name (gpt-4.1): one model can have several deployments."
+        hint={`The name you gave the deployment in Azure AI Foundry, e.g. “drafting”. It is not the model's name (gpt-4.1): one model can have several deployments.${deploymentsHint === undefined ? "" : ` ${deploymentsHint}`}`}
         {...text("deployment")}
       />
       <fieldset className="choice-group">

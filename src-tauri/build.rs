@@ -38,6 +38,14 @@ fn main() {
         "remove_party",
         "note_tags",
         "set_note_tags",
+        "provider_profiles",
+        "save_provider_profile",
+        "remove_provider_profile",
+        "set_default_provider_profile",
+        "set_provider_credential",
+        "remove_provider_credential",
+        "test_provider_connection",
+        "effective_policy",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

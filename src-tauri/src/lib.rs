@@ -51,6 +51,14 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             remove_party,
             note_tags,
             set_note_tags,
+            provider_profiles,
+            save_provider_profile,
+            remove_provider_profile,
+            set_default_provider_profile,
+            set_provider_credential,
+            remove_provider_credential,
+            test_provider_connection,
+            effective_policy,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()
@@ -209,6 +217,133 @@ mod tests {
             status["keychain"]["state"].as_str(),
             Some("reachable" | "unreachable")
         ));
+    }
+
+    /// The Settings screen's commands over IPC: a profile is saved, its key stored write-only
+    /// (no answer ever holds it), a refused value names its field, and an invalid policy file
+    /// is reported with its place and refuses credentials and the connection test.
+    #[test]
+    fn settings_commands_answer_over_ipc_and_never_return_a_secret() {
+        use std::sync::Arc;
+
+        use casefile_core::secrets::MemoryStore;
+        use casefile_core::workspace::Workspace;
+        use serde_json::{Value, json};
+        use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+        use tauri::webview::InvokeRequest;
+
+        const CANARY: &str = "sk-ipc-canary-7f3a9";
+        let tmp = tempfile::tempdir().unwrap();
+        let policy_file = tmp.path().join("policy.json");
+        let locations = Locations {
+            data_dir: tmp.path().join("workspace"),
+            log_dir: tmp.path().join("logs"),
+            keychain_service: "Casefile-ipc-test".into(),
+            log_filter: "info".into(),
+            policy_file: policy_file.clone(),
+        };
+        let workspace = Workspace::open_with_secrets(locations, Arc::new(MemoryStore::default()));
+        let app = mock_builder()
+            .manage(AppState::with_workspace(workspace))
+            .invoke_handler(command_builder().invoke_handler())
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        let invoke = |cmd: &str, args: Value| -> Result<Value, Value> {
+            get_ipc_response(
+                &webview,
+                InvokeRequest {
+                    cmd: cmd.into(),
+                    callback: tauri::ipc::CallbackFn(0),
+                    error: tauri::ipc::CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body: tauri::ipc::InvokeBody::Json(args),
+                    headers: Default::default(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            )
+            .map(|r| r.deserialize::<Value>().unwrap())
+        };
+        let gateway = json!({
+            "name": "gateway", "kind": "openai-compatible", "display_name": null,
+            "base_url": "http://127.0.0.1:9/v1", "region": null, "model": "llama",
+            "deployment": null, "api_version": null, "project": null, "tenant_id": null,
+            "client_id": null, "token_url": null, "extra_headers": {},
+            "data_processing": { "processing_region": "This computer", "retention": "unknown",
+                                 "no_training": true, "contract_reference": null }
+        });
+
+        let saved = invoke(
+            "save_provider_profile",
+            json!({ "profile": gateway, "replace": false, "makeDefault": false }),
+        )
+        .unwrap();
+        assert_eq!(saved[0]["name"], "gateway");
+        assert_eq!(
+            saved[0]["is_default"], true,
+            "the first profile is the default"
+        );
+        assert_eq!(saved[0]["credential_fields"], json!(["api_key"]));
+
+        let stored = invoke(
+            "set_provider_credential",
+            json!({ "name": "gateway", "field": "api_key", "value": CANARY }),
+        )
+        .unwrap();
+        assert_eq!(stored[0]["credentials"][0]["field"], "api_key");
+        assert!(stored[0]["credentials"][0]["set_at"].is_string());
+        let listed = invoke("provider_profiles", json!({})).unwrap();
+        let policy = invoke("effective_policy", json!({})).unwrap();
+        assert_eq!(policy["status"]["state"], "absent");
+        for answer in [&saved, &stored, &listed, &policy] {
+            assert!(!answer.to_string().contains(CANARY), "{answer}");
+        }
+
+        let mut insecure = gateway.clone();
+        insecure["base_url"] = json!("http://10.0.0.5/v1");
+        let refused = invoke(
+            "save_provider_profile",
+            json!({ "profile": insecure, "replace": true, "makeDefault": false }),
+        )
+        .unwrap_err();
+        assert_eq!(refused["code"], "invalidInput");
+        assert_eq!(refused["field"], "base_url");
+
+        std::fs::write(
+            &policy_file,
+            "{\n  \"version\": 1,\n  \"alowed_kinds\": []\n}",
+        )
+        .unwrap();
+        let policy = invoke("effective_policy", json!({})).unwrap();
+        assert_eq!(policy["status"]["state"], "invalid", "{policy}");
+        assert_eq!(policy["status"]["location"]["line"], 3, "{policy}");
+        assert!(
+            policy["status"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("alowed_kinds")
+        );
+        assert_eq!(policy["policy_file"], json!(policy_file));
+        for (cmd, args) in [
+            (
+                "set_provider_credential",
+                json!({ "name": "gateway", "field": "api_key", "value": "another" }),
+            ),
+            ("test_provider_connection", json!({ "name": "gateway" })),
+            ("remove_provider_profile", json!({ "name": "gateway" })),
+        ] {
+            let blocked = invoke(cmd, args).unwrap_err();
+            assert_eq!(blocked["code"], "policyBlocked", "{cmd}: {blocked}");
+            assert!(
+                blocked["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&policy_file.display().to_string()),
+                "{cmd}: {blocked}"
+            );
+        }
     }
 
     #[test]

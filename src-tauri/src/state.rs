@@ -15,8 +15,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(locations: casefile_core::Result<Locations>) -> Self {
-        let opened = locations
-            .and_then(Workspace::open)
+        Self::with_workspace(locations.and_then(Workspace::open))
+    }
+
+    /// Holds `workspace` (the IPC tests give one whose secrets are kept in memory).
+    pub(crate) fn with_workspace(workspace: casefile_core::Result<Workspace>) -> Self {
+        let opened = workspace
             .map(|workspace| {
                 let workspace = Arc::new(workspace);
                 (Arc::clone(&workspace), SharedStore::new(workspace))

@@ -414,6 +414,28 @@ impl App {
         }
     }
 
+    /// Scrolls `id` to the top and saves what the window shows as `<name>.png` in
+    /// `$CASEFILE_SCREENSHOTS`, when that is set (to look at the screens by eye); else does
+    /// nothing.
+    pub async fn screenshot(&self, name: &str, id: &str) -> Result<()> {
+        if let Some(dir) = std::env::var_os("CASEFILE_SCREENSHOTS") {
+            let element = self.by_test_id(id).await?;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({ block: 'start' });",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await?;
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(
+                dir.join(format!("{name}.png")),
+                self.client.screenshot().await?,
+            )?;
+        }
+        Ok(())
+    }
+
     /// Runs axe-core on the current screen; fails on serious or critical violations.
     pub async fn check_accessibility(&self, screen: &str) -> Result<()> {
         static AXE: OnceLock<Result<String, String>> = OnceLock::new();

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { ClientsSection } from "./screens/clients/ClientsSection";
 import { DraftsScreen } from "./screens/DraftsScreen";
 import { SearchScreen } from "./screens/search/SearchScreen";
-import { SettingsScreen } from "./screens/SettingsScreen";
+import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { TrashScreen } from "./screens/trash/TrashScreen";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { NavRail } from "./shell/NavRail";

@@ -44,6 +44,29 @@ export const commands = {
 	removeParty: (matterId: number, contactId: number, role: PartyRole) => typedError<Party[], IpcError_Serialize>(__TAURI_INVOKE("remove_party", { matterId, contactId, role })),
 	noteTags: (id: number) => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("note_tags", { id })),
 	setNoteTags: (id: number, tags: string[]) => typedError<string[], IpcError_Serialize>(__TAURI_INVOKE("set_note_tags", { id, tags })),
+	/**
+	 *  The policy's profiles, then the user's: default, managed, credentials set (never values) and
+	 *  why the policy blocks each.
+	 */
+	providerProfiles: () => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("provider_profiles")),
+	/**  Adds a profile of the user's, or replaces its settings with `replace`. */
+	saveProviderProfile: (profile: ProviderProfile_Deserialize, replace: boolean, makeDefault: boolean) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("save_provider_profile", { profile, replace, makeDefault })),
+	/**  Removes a profile of the user's and its credentials. */
+	removeProviderProfile: (name: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_profile", { name })),
+	setDefaultProviderProfile: (name: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_default_provider_profile", { name })),
+	/**
+	 *  Stores one credential in the OS keychain. The value arrives once and is held as a [`Secret`]
+	 *  (wiped on drop) from here on; no command ever answers with it.
+	 */
+	setProviderCredential: (name: string, field: CredentialField, value: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_provider_credential", { name, field, value })),
+	removeProviderCredential: (name: string, field: CredentialField) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_credential", { name, field })),
+	/**  One tiny request through the profile, if the policy allows it: latency, or the diagnosis. */
+	testProviderConnection: (name: string) => typedError<ConnectionReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("test_provider_connection", { name })),
+	/**
+	 *  The policy file's state (absent, valid, or invalid with the place and reason) and every
+	 *  setting's value, who chose it, and the policy's reason when it is locked.
+	 */
+	effectivePolicy: () => typedError<EffectivePolicy_Serialize, IpcError_Serialize>(__TAURI_INVOKE("effective_policy")),
 };
 
 /* Types */
@@ -102,6 +125,51 @@ export type ClientSummary_Serialize = {
 	aNumber: string | null,
 	matters: number,
 	updatedAt: string,
+};
+
+export type ConnectionFailure = ConnectionFailure_Serialize | ConnectionFailure_Deserialize;
+
+export type ConnectionFailure_Deserialize = {
+	kind: ProviderErrorKind,
+	message: string,
+	status?: number | null,
+};
+
+export type ConnectionFailure_Serialize = {
+	kind: ProviderErrorKind,
+	message: string,
+	status: number | null,
+};
+
+/**  What a connection test found. */
+export type ConnectionReport = ConnectionReport_Serialize | ConnectionReport_Deserialize;
+
+/**  What a connection test found. */
+export type ConnectionReport_Deserialize = {
+	ok: boolean,
+	/**  Time until the first answer text arrived, when any did. */
+	first_text_ms?: number | null,
+	/**  Time until the answer was complete, or the failure. */
+	total_ms: number,
+	/**  What the model answered (a few words). */
+	reply: string,
+	usage?: Usage | null,
+	/**  Why it failed, and what to do, when it did. */
+	failure?: ConnectionFailure_Deserialize | null,
+};
+
+/**  What a connection test found. */
+export type ConnectionReport_Serialize = {
+	ok: boolean,
+	/**  Time until the first answer text arrived, when any did. */
+	first_text_ms: number | null,
+	/**  Time until the answer was complete, or the failure. */
+	total_ms: number,
+	/**  What the model answered (a few words). */
+	reply: string,
+	usage: Usage | null,
+	/**  Why it failed, and what to do, when it did. */
+	failure: ConnectionFailure_Serialize | null,
 };
 
 /**  A stored contact: its details and when it was created and last changed. */
@@ -188,6 +256,42 @@ export type Contact_Serialize = {
 	updatedAt: string,
 };
 
+/**
+ *  A credential a profile may need. Values live only in the OS keychain, under
+ *  `profile.<profile name>.<field>`.
+ */
+export type CredentialField = "api_key" | "aws_access_key_id" | "aws_secret_access_key" | "aws_session_token" | "bedrock_api_key" | "service_account_json" | "entra_client_secret";
+
+export type CredentialStatus = {
+	field: CredentialField,
+	set_at: string,
+};
+
+/**  The data-processing facts an attorney must see before the first send from a profile. */
+export type DataProcessing = DataProcessing_Serialize | DataProcessing_Deserialize;
+
+/**  The data-processing facts an attorney must see before the first send from a profile. */
+export type DataProcessing_Deserialize = {
+	/**  Where prompts are processed, e.g. "EU (Frankfurt)". */
+	processing_region?: string | null,
+	retention?: RetentionMode,
+	/**  Whether the contract excludes training on the firm's data; `None` when unknown. */
+	no_training?: boolean | null,
+	/**  The firm's contract or DPA reference. */
+	contract_reference?: string | null,
+};
+
+/**  The data-processing facts an attorney must see before the first send from a profile. */
+export type DataProcessing_Serialize = {
+	/**  Where prompts are processed, e.g. "EU (Frankfurt)". */
+	processing_region: string | null,
+	retention: RetentionMode,
+	/**  Whether the contract excludes training on the firm's data; `None` when unknown. */
+	no_training: boolean | null,
+	/**  The firm's contract or DPA reference. */
+	contract_reference: string | null,
+};
+
 /**  Events that start a deadline without a USCIS notice. */
 export type DeadlineEvent = 
 /**  An immigration judge's decision (appeal to the BIA). */
@@ -231,6 +335,71 @@ export type DeadlineRecord_Serialize = {
 	/**  The date that counts: the override when there is one. */
 	due: string,
 	done: boolean,
+};
+
+/**
+ *  The configuration in force: computed in core from the policy file and the user's settings,
+ *  and the input of [`super::gate`].
+ */
+export type EffectivePolicy = EffectivePolicy_Serialize | EffectivePolicy_Deserialize;
+
+/**
+ *  The configuration in force: computed in core from the policy file and the user's settings,
+ *  and the input of [`super::gate`].
+ */
+export type EffectivePolicy_Deserialize = {
+	policy_file: string,
+	status: PolicyStatus_Deserialize,
+	/**  Every setting, its value, who chose it, and whether the policy locked it. */
+	settings: EffectiveSetting_Deserialize[],
+	/**  The valid policy's rules and profiles (none when absent or invalid). */
+	rules?: Policy_Deserialize | null,
+};
+
+/**
+ *  The configuration in force: computed in core from the policy file and the user's settings,
+ *  and the input of [`super::gate`].
+ */
+export type EffectivePolicy_Serialize = {
+	policy_file: string,
+	status: PolicyStatus_Serialize,
+	/**  Every setting, its value, who chose it, and whether the policy locked it. */
+	settings: EffectiveSetting_Serialize[],
+	/**  The valid policy's rules and profiles (none when absent or invalid). */
+	rules: Policy_Serialize | null,
+};
+
+/**  One setting as it applies now. */
+export type EffectiveSetting = EffectiveSetting_Serialize | EffectiveSetting_Deserialize;
+
+/**  One setting as it applies now. */
+export type EffectiveSetting_Deserialize = {
+	name: SettingName,
+	value: Value,
+	source: SettingSource,
+	locked: boolean,
+	/**  The policy's reason, when it locked the setting. */
+	reason?: string | null,
+	/**
+	 *  The user's own value that a lock overrides (from `settings.json`), so an admin sees
+	 *  why the user's choice has no effect.
+	 */
+	overridden_user_value?: Value | null,
+};
+
+/**  One setting as it applies now. */
+export type EffectiveSetting_Serialize = {
+	name: SettingName,
+	value: Value,
+	source: SettingSource,
+	locked: boolean,
+	/**  The policy's reason, when it locked the setting. */
+	reason: string | null,
+	/**
+	 *  The user's own value that a lock overrides (from `settings.json`), so an admin sees
+	 *  why the user's choice has no effect.
+	 */
+	overridden_user_value?: Value,
 };
 
 export type Email = Email_Serialize | Email_Deserialize;
@@ -326,6 +495,73 @@ export type IpcError_Serialize = {
 
 /**  Which privacy law governs the client's data: decides where it may be processed. */
 export type Jurisdiction = "US" | "EU" | "UK" | "CA" | "other";
+
+/**  A named exception to a jurisdiction's regions (e.g. a DPA that covers a US region). */
+export type JurisdictionException = JurisdictionException_Serialize | JurisdictionException_Deserialize;
+
+/**  A named exception to a jurisdiction's regions (e.g. a DPA that covers a US region). */
+export type JurisdictionException_Deserialize = {
+	/**  Shown when a send uses the exception, and kept with it. */
+	name: string,
+	/**  Further regions allowed, exact or as patterns. */
+	regions?: Pattern[],
+	/**  Policy profiles allowed whatever their region. */
+	profiles?: string[],
+	/**  Why the exception exists (the contract, the client's consent…). */
+	reason?: string | null,
+};
+
+/**  A named exception to a jurisdiction's regions (e.g. a DPA that covers a US region). */
+export type JurisdictionException_Serialize = {
+	/**  Shown when a send uses the exception, and kept with it. */
+	name: string,
+	/**  Further regions allowed, exact or as patterns. */
+	regions: Pattern[],
+	/**  Policy profiles allowed whatever their region. */
+	profiles: string[],
+	/**  Why the exception exists (the contract, the client's consent…). */
+	reason: string | null,
+};
+
+/**  Where one jurisdiction's clients' data may be processed. */
+export type JurisdictionRule = JurisdictionRule_Serialize | JurisdictionRule_Deserialize;
+
+/**  Where one jurisdiction's clients' data may be processed. */
+export type JurisdictionRule_Deserialize = {
+	/**  Regions allowed for these clients, exact or as patterns. */
+	regions: Pattern[],
+	/**  Named exceptions: further regions or profiles allowed for these clients, with the reason. */
+	exceptions?: JurisdictionException_Deserialize[],
+};
+
+/**  Where one jurisdiction's clients' data may be processed. */
+export type JurisdictionRule_Serialize = {
+	/**  Regions allowed for these clients, exact or as patterns. */
+	regions: Pattern[],
+	/**  Named exceptions: further regions or profiles allowed for these clients, with the reason. */
+	exceptions: JurisdictionException_Serialize[],
+};
+
+/**  One rule per client jurisdiction (the contact's `jurisdiction`). */
+export type JurisdictionRules = JurisdictionRules_Serialize | JurisdictionRules_Deserialize;
+
+/**  One rule per client jurisdiction (the contact's `jurisdiction`). */
+export type JurisdictionRules_Deserialize = {
+	US?: JurisdictionRule_Deserialize | null,
+	EU?: JurisdictionRule_Deserialize | null,
+	UK?: JurisdictionRule_Deserialize | null,
+	CA?: JurisdictionRule_Deserialize | null,
+	other?: JurisdictionRule_Deserialize | null,
+};
+
+/**  One rule per client jurisdiction (the contact's `jurisdiction`). */
+export type JurisdictionRules_Serialize = {
+	US?: JurisdictionRule_Serialize,
+	EU?: JurisdictionRule_Serialize,
+	UK?: JurisdictionRule_Serialize,
+	CA?: JurisdictionRule_Serialize,
+	other?: JurisdictionRule_Serialize,
+};
 
 export type KeychainStatus = 
 /**  Secrets can be stored and read. */
@@ -433,6 +669,38 @@ export type Matter_Serialize = {
 	updatedAt: string,
 };
 
+/**
+ *  What the model can take and what it costs, as the firm's contract or price list says: the
+ *  size limit and the estimate an attorney sees before sending, and the cost kept with a draft.
+ */
+export type ModelLimits = ModelLimits_Serialize | ModelLimits_Deserialize;
+
+/**
+ *  What the model can take and what it costs, as the firm's contract or price list says: the
+ *  size limit and the estimate an attorney sees before sending, and the cost kept with a draft.
+ */
+export type ModelLimits_Deserialize = {
+	/**  Tokens the model reads and writes in one request (its context window). */
+	context_window_tokens?: number | null,
+	/**  The longest answer asked for. */
+	max_output_tokens?: number | null,
+	usd_per_million_input_tokens?: number | null,
+	usd_per_million_output_tokens?: number | null,
+};
+
+/**
+ *  What the model can take and what it costs, as the firm's contract or price list says: the
+ *  size limit and the estimate an attorney sees before sending, and the cost kept with a draft.
+ */
+export type ModelLimits_Serialize = {
+	/**  Tokens the model reads and writes in one request (its context window). */
+	context_window_tokens: number | null,
+	/**  The longest answer asked for. */
+	max_output_tokens: number | null,
+	usd_per_million_input_tokens: number | null,
+	usd_per_million_output_tokens: number | null,
+};
+
 export type Note = {
 	id: number,
 	matterId: number,
@@ -502,6 +770,12 @@ export type Passport_Serialize = {
 	expires: string | null,
 };
 
+/**
+ *  An exact name or a glob (`*` any characters, `?` one character). Matching is exact otherwise:
+ *  case matters, as it does for region and model ids.
+ */
+export type Pattern = string;
+
 export type Phone = Phone_Serialize | Phone_Deserialize;
 
 export type PhoneKind = "mobile" | "home" | "work" | "other";
@@ -515,6 +789,289 @@ export type Phone_Serialize = {
 	kind: PhoneKind,
 	number: string,
 };
+
+/**
+ *  The managed policy an MSP places on each desktop. Its published schema (generated from these
+ *  types) is `src-tauri/core/policy/policy.schema.json`.
+ */
+export type Policy = Policy_Serialize | Policy_Deserialize;
+
+/**  Where in the file a problem is: a line and column, a field's path, both, or the whole file. */
+export type PolicyLocation = PolicyLocation_Serialize | PolicyLocation_Deserialize;
+
+/**  Where in the file a problem is: a line and column, a field's path, both, or the whole file. */
+export type PolicyLocation_Deserialize = {
+	line?: number | null,
+	column?: number | null,
+	/**  The field's path, e.g. `jurisdictions.EU.regions[1]`. */
+	field?: string | null,
+};
+
+/**  Where in the file a problem is: a line and column, a field's path, both, or the whole file. */
+export type PolicyLocation_Serialize = {
+	line: number | null,
+	column: number | null,
+	/**  The field's path, e.g. `jurisdictions.EU.regions[1]`. */
+	field: string | null,
+};
+
+/**  The policy file's state as reported (without the policy's contents). */
+export type PolicyStatus = PolicyStatus_Serialize | PolicyStatus_Deserialize;
+
+/**  The policy file's state as reported (without the policy's contents). */
+export type PolicyStatus_Deserialize = 
+/**  No policy file: the user decides. */
+{ state: "absent" } | { state: "valid" } | 
+/**  Every send is blocked until the file is fixed. */
+{ state: "invalid"; location: PolicyLocation_Deserialize; reason: string };
+
+/**  The policy file's state as reported (without the policy's contents). */
+export type PolicyStatus_Serialize = 
+/**  No policy file: the user decides. */
+{ state: "absent" } | { state: "valid" } | 
+/**  Every send is blocked until the file is fixed. */
+{ state: "invalid"; location: PolicyLocation_Serialize; reason: string };
+
+/**
+ *  The managed policy an MSP places on each desktop. Its published schema (generated from these
+ *  types) is `src-tauri/core/policy/policy.schema.json`.
+ */
+export type Policy_Deserialize = {
+	/**  Where editors find this schema; ignored by Casefile. */
+	$schema?: string | null,
+	/**  The policy format version: 1. */
+	version: number,
+	/**
+	 *  Firm-wide provider profiles (settings only: credentials are set on each desktop with
+	 *  `casefile-admin secret set`). Users cannot change or remove them.
+	 */
+	profiles?: ProviderProfile_Deserialize[],
+	/**  Provider kinds any profile may use; absent means every kind. */
+	allowed_kinds?: ProviderKind[] | null,
+	/**
+	 *  Regions (Bedrock region, Vertex location, Azure resource region) any profile may use,
+	 *  exact or as patterns such as eu-*; absent means any region. With a list, a profile that
+	 *  names no region cannot send.
+	 */
+	allowed_regions?: Pattern[] | null,
+	/**
+	 *  Models (or, for azure-openai, deployment names) any profile may use, exact or as
+	 *  patterns; absent means any.
+	 */
+	allowed_models?: Pattern[] | null,
+	/**
+	 *  Where each client jurisdiction's data may be processed. A jurisdiction not listed is
+	 *  bound by the rules above only.
+	 */
+	jurisdictions?: JurisdictionRules_Deserialize,
+	/**  Values for the user settings: defaults the user may change, unless locked. */
+	settings?: Settings_Deserialize,
+	/**  Settings users cannot change, each with the reason shown to them. */
+	locks?: Partial<{ [key in SettingName]: string }>,
+};
+
+/**
+ *  The managed policy an MSP places on each desktop. Its published schema (generated from these
+ *  types) is `src-tauri/core/policy/policy.schema.json`.
+ */
+export type Policy_Serialize = {
+	/**  Where editors find this schema; ignored by Casefile. */
+	$schema?: string,
+	/**  The policy format version: 1. */
+	version: number,
+	/**
+	 *  Firm-wide provider profiles (settings only: credentials are set on each desktop with
+	 *  `casefile-admin secret set`). Users cannot change or remove them.
+	 */
+	profiles: ProviderProfile_Serialize[],
+	/**  Provider kinds any profile may use; absent means every kind. */
+	allowed_kinds: ProviderKind[] | null,
+	/**
+	 *  Regions (Bedrock region, Vertex location, Azure resource region) any profile may use,
+	 *  exact or as patterns such as eu-*; absent means any region. With a list, a profile that
+	 *  names no region cannot send.
+	 */
+	allowed_regions: Pattern[] | null,
+	/**
+	 *  Models (or, for azure-openai, deployment names) any profile may use, exact or as
+	 *  patterns; absent means any.
+	 */
+	allowed_models: Pattern[] | null,
+	/**
+	 *  Where each client jurisdiction's data may be processed. A jurisdiction not listed is
+	 *  bound by the rules above only.
+	 */
+	jurisdictions: JurisdictionRules_Serialize,
+	/**  Values for the user settings: defaults the user may change, unless locked. */
+	settings: Settings_Serialize,
+	/**  Settings users cannot change, each with the reason shown to them. */
+	locks: Partial<{ [key in SettingName]: string }>,
+};
+
+/**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */
+export type ProfileEntry = ProfileEntry_Serialize | ProfileEntry_Deserialize;
+
+/**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */
+export type ProfileEntry_Deserialize = {
+	is_default: boolean,
+	/**  Defined by the firm's policy: cannot be changed, replaced or removed here. */
+	managed: boolean,
+	/**  The credentials set for this profile and when; never their values. */
+	credentials: CredentialStatus[],
+	/**  Every credential the profile's kind can use, set or not (not all are needed at once). */
+	credential_fields: CredentialField[],
+	created_at?: string | null,
+	updated_at?: string | null,
+	/**
+	 *  Why the policy blocks sending through this profile, when it does (firm-wide rules; a
+	 *  client's jurisdiction may restrict it further).
+	 */
+	blocked?: string | null,
+} & ProviderProfile_Deserialize;
+
+/**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */
+export type ProfileEntry_Serialize = {
+	is_default: boolean,
+	/**  Defined by the firm's policy: cannot be changed, replaced or removed here. */
+	managed: boolean,
+	/**  The credentials set for this profile and when; never their values. */
+	credentials: CredentialStatus[],
+	/**  Every credential the profile's kind can use, set or not (not all are needed at once). */
+	credential_fields: CredentialField[],
+	created_at: string | null,
+	updated_at: string | null,
+	/**
+	 *  Why the policy blocks sending through this profile, when it does (firm-wide rules; a
+	 *  client's jurisdiction may restrict it further).
+	 */
+	blocked: string | null,
+} & ProviderProfile_Serialize;
+
+/**  What went wrong, in the few categories callers act on differently. */
+export type ProviderErrorKind = 
+/**  Too many requests for now; `retry_after` says when to try again, if the provider did. */
+"rateLimited" | 
+/**  The account's quota or billing limit is used up. Retrying does not help. */
+"quotaExceeded" | 
+/**  The provider is temporarily overloaded (Anthropic 529, Bedrock/Vertex unavailable). */
+"overloaded" | 
+/**  The credentials were refused or are missing. */
+"authentication" | 
+/**  The credentials are valid but lack permission for this model, deployment or region. */
+"permissionDenied" | 
+/**  The provider rejected the request as malformed or unsupported. */
+"badRequest" | 
+/**  The model, deployment or endpoint does not exist where the profile points. */
+"notFound" | 
+/**  The provider's content filter blocked the prompt or the answer. */
+"contentFiltered" | 
+/**  The provider refused because of the account's data-retention setting. */
+"retentionBlocked" | 
+/**  The provider failed on its side. */
+"server" | 
+/**  The provider could not be reached (DNS, connection, TLS, proxy). */
+"network" | 
+/**  The provider stopped answering within the time allowed. */
+"timeout" | 
+/**  The provider answered something this adapter cannot understand. */
+"protocol" | 
+/**  The profile cannot be used as configured (missing field, credential or an insecure URL). */
+"configuration";
+
+/**  One adapter per (cloud, API surface). The names are stable: MSP scripts and policy files use them. */
+export type ProviderKind = 
+/**  OpenAI Chat Completions. */
+"openai" | 
+/**  OpenAI Responses API. */
+"openai-responses" | 
+/**  Azure OpenAI: a classic deployment URL with api-version, or the v1 API. */
+"azure-openai" | 
+/**  AWS Bedrock Converse / ConverseStream. */
+"bedrock" | 
+/**  Bedrock's OpenAI-compatible Chat Completions endpoint. */
+"bedrock-openai" | 
+/**  Vertex AI Gemini (streamGenerateContent). */
+"vertex-gemini" | 
+/**  Vertex AI's OpenAI-compatible endpoint. */
+"vertex-openai" | 
+/**  Anthropic models on Vertex AI (streamRawPredict). */
+"vertex-anthropic" | 
+/**  Anthropic Messages API. */
+"anthropic" | 
+/**  Any OpenAI-compatible gateway: LiteLLM, Azure API Management, Ollama, vLLM. */
+"openai-compatible";
+
+/**  The non-secret settings of one provider. Every endpoint is data, never a code path. */
+export type ProviderProfile = ProviderProfile_Serialize | ProviderProfile_Deserialize;
+
+/**  The non-secret settings of one provider. Every endpoint is data, never a code path. */
+export type ProviderProfile_Deserialize = {
+	/**  Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`). */
+	name: string,
+	kind: ProviderKind,
+	display_name?: string | null,
+	/**  Overrides the provider's default endpoint (private endpoints, gateways, local servers). */
+	base_url?: string | null,
+	/**  Bedrock region, Vertex location (`global` or a region), or the Azure resource's region. */
+	region?: string | null,
+	/**  Model id (OpenAI, Anthropic, Bedrock model or inference profile, Vertex model). */
+	model?: string | null,
+	/**  Azure deployment name. */
+	deployment?: string | null,
+	/**  Azure classic api-version; none means the v1 API. */
+	api_version?: string | null,
+	/**  Google Cloud project; none means the service account's own project. */
+	project?: string | null,
+	/**  Entra ID tenant and application (client) id for Azure token auth. */
+	tenant_id?: string | null,
+	client_id?: string | null,
+	/**  Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests. */
+	token_url?: string | null,
+	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
+	extra_headers?: { [key in string]: string },
+	data_processing?: DataProcessing_Deserialize,
+	model_limits?: ModelLimits_Deserialize,
+};
+
+/**  The non-secret settings of one provider. Every endpoint is data, never a code path. */
+export type ProviderProfile_Serialize = {
+	/**  Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`). */
+	name: string,
+	kind: ProviderKind,
+	display_name: string | null,
+	/**  Overrides the provider's default endpoint (private endpoints, gateways, local servers). */
+	base_url: string | null,
+	/**  Bedrock region, Vertex location (`global` or a region), or the Azure resource's region. */
+	region: string | null,
+	/**  Model id (OpenAI, Anthropic, Bedrock model or inference profile, Vertex model). */
+	model: string | null,
+	/**  Azure deployment name. */
+	deployment: string | null,
+	/**  Azure classic api-version; none means the v1 API. */
+	api_version: string | null,
+	/**  Google Cloud project; none means the service account's own project. */
+	project: string | null,
+	/**  Entra ID tenant and application (client) id for Azure token auth. */
+	tenant_id: string | null,
+	client_id: string | null,
+	/**  Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests. */
+	token_url: string | null,
+	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
+	extra_headers: { [key in string]: string },
+	data_processing: DataProcessing_Serialize,
+	model_limits: ModelLimits_Serialize,
+};
+
+/**  How long the provider keeps prompts and answers, as the firm's contract says. */
+export type RetentionMode = 
+/**  Nobody recorded it yet; the attorney is told so. */
+"unknown" | 
+/**  The provider keeps nothing after answering (zero data retention). */
+"zero-data-retention" | 
+/**  The provider keeps data for abuse monitoring for a limited time. */
+"abuse-monitoring" | 
+/**  The provider's standard retention applies. */
+"provider-default";
 
 export type Revision = {
 	number: number,
@@ -571,6 +1128,87 @@ export type SensitivityFlag = "asylum" | "vawa" |
 /**  How a notice or decision reached the client. */
 export type Service = "personal" | "mail" | "electronic";
 
+/**  The name of a setting, as policy files (`locks`) and `casefile-admin policy effective` spell it. */
+export type SettingName = "default_profile" | "custom_profiles" | "proxy" | "extra_ca_file" | "ai_history_retention_days" | "require_client_consent" | "require_redaction" | "require_approval_before_export";
+
+/**  Who decided a setting's value. */
+export type SettingSource = 
+/**  Nobody chose: Casefile's own default. */
+"built_in" | "user" | "policy";
+
+/**
+ *  Values of the settings; `None` leaves the choice to the next layer (user, then policy default,
+ *  then the built-in value). The same shape is the policy's `settings` and the user's
+ *  `settings.json`.
+ */
+export type Settings = Settings_Serialize | Settings_Deserialize;
+
+/**
+ *  Values of the settings; `None` leaves the choice to the next layer (user, then policy default,
+ *  then the built-in value). The same shape is the policy's `settings` and the user's
+ *  `settings.json`.
+ */
+export type Settings_Deserialize = {
+	/**  The provider profile drafts use unless another is chosen. */
+	default_profile?: string | null,
+	/**
+	 *  Whether users may add provider profiles of their own (default true). With false, only the
+	 *  policy's profiles can send.
+	 */
+	custom_profiles?: boolean | null,
+	/**  Proxy for all AI provider traffic (http://host:port), on top of the system's settings. */
+	proxy?: string | null,
+	/**
+	 *  Absolute path of a PEM file of CA certificates to trust besides the OS's (e.g. a
+	 *  TLS-inspecting firewall's).
+	 */
+	extra_ca_file?: string | null,
+	/**  How many days AI history (prompts, answers, drafts' provenance) is kept. */
+	ai_history_retention_days?: number | null,
+	/**
+	 *  Require a client's recorded consent before sending their data to an AI provider. A policy
+	 *  that sets a requirement to true locks it.
+	 */
+	require_client_consent?: boolean | null,
+	/**  Require redaction of identifiers before sending. */
+	require_redaction?: boolean | null,
+	/**  Require an attorney's approval before a draft is exported. */
+	require_approval_before_export?: boolean | null,
+};
+
+/**
+ *  Values of the settings; `None` leaves the choice to the next layer (user, then policy default,
+ *  then the built-in value). The same shape is the policy's `settings` and the user's
+ *  `settings.json`.
+ */
+export type Settings_Serialize = {
+	/**  The provider profile drafts use unless another is chosen. */
+	default_profile?: string,
+	/**
+	 *  Whether users may add provider profiles of their own (default true). With false, only the
+	 *  policy's profiles can send.
+	 */
+	custom_profiles?: boolean,
+	/**  Proxy for all AI provider traffic (http://host:port), on top of the system's settings. */
+	proxy?: string,
+	/**
+	 *  Absolute path of a PEM file of CA certificates to trust besides the OS's (e.g. a
+	 *  TLS-inspecting firewall's).
+	 */
+	extra_ca_file?: string,
+	/**  How many days AI history (prompts, answers, drafts' provenance) is kept. */
+	ai_history_retention_days?: number,
+	/**
+	 *  Require a client's recorded consent before sending their data to an AI provider. A policy
+	 *  that sets a requirement to true locks it.
+	 */
+	require_client_consent?: boolean,
+	/**  Require redaction of identifiers before sending. */
+	require_redaction?: boolean,
+	/**  Require an attorney's approval before a draft is exported. */
+	require_approval_before_export?: boolean,
+};
+
 export type TrashedNote = {
 	id: number,
 	matterId: number,
@@ -596,6 +1234,14 @@ export type UpcomingDeadline_Serialize = {
 	clientName: string,
 	matterTitle: string,
 };
+
+/**  Token counts as the provider reported them. */
+export type Usage = {
+	inputTokens: number,
+	outputTokens: number,
+};
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /**  What the app and the CLI report about a workspace. */
 export type WorkspaceStatus = {

@@ -34,7 +34,6 @@ use casefile_core::policy::{
 use casefile_core::providers::{
     ChatRequest, CredentialField, DataProcessing, Message, ModelLimits, ProviderClient,
     ProviderError, ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent,
-    test_connection,
 };
 use casefile_core::secrets::Secret;
 use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, Kind, SearchFilter};
@@ -828,42 +827,19 @@ fn entry(
 }
 
 async fn test_profile(workspace: Workspace, name: String) -> casefile_core::Result<Report> {
-    let (prepared, audited) = prepare_send(
-        workspace,
-        name,
-        Client::Stated(None),
-        Purpose::ConnectionTest,
-    )
-    .await?;
-    let PreparedSend {
-        profile,
-        credentials,
-        transport,
-        ..
-    } = prepared;
-    let client = ProviderClient::new(&transport)?;
-    let report = test_connection(&client, &profile, &credentials, audited.exchange()).await;
-    let outcome = match &report.failure {
-        None => Outcome::Completed,
-        Some(failure) => Outcome::Failed(
-            serde_json::to_value(failure.kind)
-                .ok()
-                .and_then(|k| k.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "provider".into()),
-        ),
-    };
-    audited.finish(outcome, report.usage).await?;
+    let store = SharedStore::new(Arc::new(workspace));
+    let report = store.test_connection(name.clone()).await?;
     let text = match &report.failure {
         None => format!(
             "{}: OK in {} ms (first text after {} ms). The model answered: {:?}",
-            profile.name,
+            name,
             report.total_ms,
             report.first_text_ms.unwrap_or(report.total_ms),
             report.reply.trim()
         ),
         Some(failure) => format!(
             "{}: FAILED after {} ms ({}): {}",
-            profile.name,
+            name,
             report.total_ms,
             serde_json::to_value(failure.kind)
                 .unwrap_or_default()
@@ -927,7 +903,7 @@ async fn ask(
     .await;
     let outcome = match &streamed {
         Ok(()) => Outcome::Completed,
-        Err(e) => audit_log::failed(e),
+        Err(e) => audit_log::failed(e.kind()),
     };
     audited.finish(outcome, usage).await?;
     streamed?;

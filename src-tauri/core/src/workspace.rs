@@ -5,8 +5,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 
+use crate::audit::{self, AuditedSend, Outcome, Purpose};
 use crate::paths::Locations;
-use crate::providers::{CredentialField, Credentials, ProviderProfile};
+use crate::policy::SendSubject;
+use crate::providers::{
+    ConnectionReport, CredentialField, Credentials, ProviderClient, ProviderProfile,
+    test_connection,
+};
 use crate::secrets::{KeychainStore, Secret, SecretName, SecretStore, off_thread};
 use crate::store::{DATABASE_FILE, DatabaseKey, Store};
 use crate::{Error, ErrorCode, Result};
@@ -41,6 +46,15 @@ impl SharedStore {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
     {
+        self.call_with_workspace(|_, store| call(store)).await
+    }
+
+    /// Like [`SharedStore::call`], for what needs the workspace too (its policy, its keychain).
+    pub async fn call_with_workspace<T, F>(&self, call: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Workspace, &mut Store) -> Result<T> + Send + 'static,
+    {
         let (workspace, store) = (Arc::clone(&self.workspace), Arc::clone(&self.store));
         tokio::task::spawn_blocking(move || {
             // A panic in an earlier call leaves the store usable: SQLite rolled its work back.
@@ -49,10 +63,41 @@ impl SharedStore {
                 Some(store) => store,
                 None => guard.insert(workspace.open_store()?),
             };
-            call(store)
+            call(&workspace, store)
         })
         .await
         .map_err(|e| Error::Internal(format!("case store task failed: {e}")))?
+    }
+
+    /// "Test connection" through profile `name`: cleared by the policy read now, like any send
+    /// (so nothing leaves while the policy forbids it), then one tiny request, timed and written
+    /// to the audit log like every request.
+    pub async fn test_connection(&self, name: String) -> Result<ConnectionReport> {
+        let (prepared, _, attempt) = self
+            .call_with_workspace(move |workspace, store| {
+                workspace.prepare_audited_send(
+                    store,
+                    Purpose::ConnectionTest,
+                    &name,
+                    &SendSubject::default(),
+                )
+            })
+            .await?;
+        let audited = AuditedSend::new(self, attempt);
+        let client = ProviderClient::new(&prepared.transport)?;
+        let report = test_connection(
+            &client,
+            &prepared.profile,
+            &prepared.credentials,
+            audited.exchange(),
+        )
+        .await;
+        let outcome = match &report.failure {
+            None => Outcome::Completed,
+            Some(failure) => audit::failed(failure.kind),
+        };
+        audited.finish(outcome, report.usage).await?;
+        Ok(report)
     }
 }
 
@@ -227,6 +272,12 @@ impl Workspace {
         field: CredentialField,
         value: &Secret,
     ) -> Result<()> {
+        if value.expose().trim().is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "The {field} of profile {name:?} is empty; nothing was stored. Enter the value \
+                 your provider gave you."
+            )));
+        }
         self.check_credential_change(store, name)?;
         let profile = store.profile(name)?.profile;
         if !profile.kind.credential_fields().contains(&field) {
@@ -459,6 +510,79 @@ mod tests {
         assert!(
             secrets.get(&entry).unwrap().is_none(),
             "keychain entry left behind"
+        );
+    }
+
+    #[test]
+    fn an_empty_credential_is_refused_and_nothing_stored() {
+        use crate::providers::ProviderKind;
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), secrets.clone()).unwrap();
+        let mut store = ws.open_store().unwrap();
+        let mut profile = ProviderProfile::new("gw", ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some("http://127.0.0.1:9/v1".into());
+        profile.model = Some("llama".into());
+        store.save_profile(&profile, false, false).unwrap();
+        for blank in ["", "  \n"] {
+            let err = ws
+                .set_credential(
+                    &mut store,
+                    "gw",
+                    CredentialField::ApiKey,
+                    &Secret::new(blank),
+                )
+                .unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput);
+            assert!(err.to_string().contains("nothing was stored"), "{err}");
+        }
+        let name = CredentialField::ApiKey.secret_name("gw").unwrap();
+        assert!(secrets.get(&name).unwrap().is_none());
+        assert!(store.profile("gw").unwrap().credentials.is_empty());
+    }
+
+    /// The connection test is a send: an invalid policy file stops it before any connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_test_is_cleared_by_the_policy_before_connecting() {
+        use crate::providers::{ProviderErrorKind, ProviderKind};
+        let tmp = tempfile::tempdir().unwrap();
+        let places = locations(tmp.path());
+        let policy_file = places.policy_file.clone();
+        let ws = Workspace::open_with_secrets(places, Arc::new(MemoryStore::default())).unwrap();
+        let shared = SharedStore::new(Arc::new(ws));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let mut profile = ProviderProfile::new("gw", ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some(format!("http://{}/v1", listener.local_addr().unwrap()));
+        profile.model = Some("llama".into());
+        shared
+            .call_with_workspace(move |ws, store| {
+                ws.save_profile(store, &profile, false, false)?;
+                ws.set_credential(store, "gw", CredentialField::ApiKey, &Secret::new("k"))
+            })
+            .await
+            .unwrap();
+
+        std::fs::write(&policy_file, r#"{"version": 1, "alowed_kinds": []}"#).unwrap();
+        let err = shared.test_connection("gw".into()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+        assert!(err.to_string().contains("alowed_kinds"), "{err}");
+        assert!(
+            listener.accept().is_err(),
+            "a blocked test connected to the provider"
+        );
+
+        // Without the policy file the test runs, and reports the closed port as a failure.
+        std::fs::remove_file(&policy_file).unwrap();
+        drop(listener);
+        let report = shared.test_connection("gw".into()).await.unwrap();
+        assert!(!report.ok);
+        let failure = report.failure.unwrap();
+        assert_eq!(
+            failure.kind,
+            ProviderErrorKind::Network,
+            "{}",
+            failure.message
         );
     }
 

@@ -5,10 +5,12 @@
 mod case_store;
 mod docket;
 mod records;
+mod settings;
 
 pub use case_store::*;
 pub use docket::*;
 pub use records::*;
+pub use settings::*;
 
 use casefile_core::workspace::WorkspaceStatus;
 use tauri::State;

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from "react";
+import { LockNote } from "./FieldFrame";
 
 interface CheckboxFieldProps {
   /** What the box says; may include visually hidden words that tell similar boxes apart. */
@@ -7,6 +8,8 @@ interface CheckboxFieldProps {
   onChange: (checked: boolean) => void;
   testId: string;
   hint?: string;
+  /** The policy's reason when the firm's IT provider decides this value: disabled. */
+  locked?: string | undefined;
   className?: string;
 }
 
@@ -17,17 +20,24 @@ export function CheckboxField({
   onChange,
   testId,
   hint,
+  locked,
   className,
 }: CheckboxFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
+  const lockId = `${id}-lock`;
+  const describedBy =
+    [locked === undefined ? null : lockId, hint === undefined ? null : hintId]
+      .filter((part) => part !== null)
+      .join(" ") || undefined;
   return (
     <div className={className === undefined ? "checkbox" : `checkbox ${className}`}>
       <input
         id={id}
         className="checkbox__input"
         type="checkbox"
-        aria-describedby={hint === undefined ? undefined : hintId}
+        aria-describedby={describedBy}
+        disabled={locked !== undefined}
         data-testid={testId}
         checked={checked}
         onChange={(event) => {
@@ -37,6 +47,7 @@ export function CheckboxField({
       <label className="checkbox__label" htmlFor={id}>
         {label}
       </label>
+      {locked !== undefined && <LockNote id={lockId} reason={locked} />}
       {hint !== undefined && (
         <p className="field__hint checkbox__hint" id={hintId}>
           {hint}

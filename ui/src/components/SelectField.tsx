@@ -19,6 +19,8 @@ interface SelectFieldProps<T extends string> {
   required?: boolean;
   /** The app's message about this choice; shown below it with test id `<testId>-error`. */
   error?: string | undefined;
+  /** The policy's reason when the firm's IT provider decides this choice: disabled. */
+  locked?: string | undefined;
   selectRef?: Ref<HTMLSelectElement>;
 }
 
@@ -33,6 +35,7 @@ export function SelectField<T extends string>({
   hint,
   required,
   error,
+  locked,
   selectRef,
 }: SelectFieldProps<T>) {
   return (
@@ -42,8 +45,9 @@ export function SelectField<T extends string>({
       required={required}
       error={error}
       errorTestId={`${testId}-error`}
+      locked={locked}
     >
-      {({ id, describedBy, invalid }) => (
+      {({ id, describedBy, invalid, locked: fixed }) => (
         <select
           id={id}
           ref={selectRef}
@@ -51,6 +55,7 @@ export function SelectField<T extends string>({
           aria-required={required}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
+          disabled={fixed}
           data-testid={testId}
           value={value}
           onChange={(event) => {

@@ -15,7 +15,9 @@ interface TextFieldProps {
   required?: boolean;
   /** The app's message about this value; shown below it with test id `<testId>-error`. */
   error?: string | undefined;
-  inputRef?: Ref<HTMLInputElement>;
+  /** The policy's reason when the firm's IT provider decides this value: read-only. */
+  locked?: string | undefined;
+  inputRef?: Ref<HTMLInputElement> | undefined;
 }
 
 /** A labelled one-line input (text or date); `hint` and `error` are read out with it. */
@@ -28,6 +30,7 @@ export function TextField({
   hint,
   required,
   error,
+  locked,
   inputRef,
 }: TextFieldProps) {
   return (
@@ -37,8 +40,9 @@ export function TextField({
       required={required}
       error={error}
       errorTestId={`${testId}-error`}
+      locked={locked}
     >
-      {({ id, describedBy, invalid }) => (
+      {({ id, describedBy, invalid, locked: readOnly }) => (
         <input
           id={id}
           ref={inputRef}
@@ -49,6 +53,7 @@ export function TextField({
           aria-required={required}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
+          readOnly={readOnly}
           data-testid={testId}
           value={value}
           onChange={(event) => {

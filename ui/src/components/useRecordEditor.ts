@@ -4,10 +4,10 @@ import type { CommandResult } from "../ipc/commandResult";
 import { useAction } from "../data/useAction";
 import { isCommandKey } from "../shell/useSectionShortcuts";
 
-/** `passports.0.expires` → `passports-0-expires`, `aNumber` → `a-number`. */
+/** `passports.0.expires` → `passports-0-expires`, `aNumber` → `a-number`, `base_url` → `base-url`. */
 export function fieldSlug(path: string): string {
   return path
-    .replace(/\./g, "-")
+    .replace(/[._]/g, "-")
     .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
     .toLowerCase();
 }

@@ -5,6 +5,7 @@ import type {
   commands as Commands,
   Contact_Serialize,
   DeadlineRecord_Serialize,
+  EffectivePolicy_Serialize,
   Filing_Serialize,
   IpcError_Serialize,
   Matter_Serialize,
@@ -61,6 +62,14 @@ const NAMES = [
   "removeParty",
   "noteTags",
   "setNoteTags",
+  "providerProfiles",
+  "saveProviderProfile",
+  "removeProviderProfile",
+  "setDefaultProviderProfile",
+  "setProviderCredential",
+  "removeProviderCredential",
+  "testProviderConnection",
+  "effectivePolicy",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -283,6 +292,37 @@ export function anUpcoming(
   };
 }
 
+export const POLICY_FILE = "/etc/casefile/policy.json";
+
+/** The policy as the app reports it: no policy file (every setting the user's or built in). */
+export function anEffectivePolicy(
+  overrides: Partial<EffectivePolicy_Serialize> = {},
+): EffectivePolicy_Serialize {
+  const builtIn = (name: EffectivePolicy_Serialize["settings"][number]["name"], value: boolean | null) => ({
+    name,
+    value,
+    source: "built_in" as const,
+    locked: false,
+    reason: null,
+  });
+  return {
+    policy_file: POLICY_FILE,
+    status: { state: "absent" },
+    settings: [
+      builtIn("default_profile", null),
+      builtIn("custom_profiles", true),
+      builtIn("proxy", null),
+      builtIn("extra_ca_file", null),
+      builtIn("ai_history_retention_days", null),
+      builtIn("require_client_consent", false),
+      builtIn("require_redaction", false),
+      builtIn("require_approval_before_export", false),
+    ],
+    rules: null,
+    ...overrides,
+  };
+}
+
 /** Clears every mock and gives each command an answer for an empty, working workspace. */
 export function resetCommands(commands: MockCommands): void {
   for (const name of NAMES) commands[name].mockReset();
@@ -300,6 +340,8 @@ export function resetCommands(commands: MockCommands): void {
   commands.matterRecord.mockResolvedValue(ok(aMatterRecord()));
   commands.matterParties.mockResolvedValue(ok([]));
   commands.noteTags.mockResolvedValue(ok([]));
+  commands.providerProfiles.mockResolvedValue(ok([]));
+  commands.effectivePolicy.mockResolvedValue(ok(anEffectivePolicy()));
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

@@ -82,10 +82,10 @@ impl AuditedSend {
     }
 }
 
-/// The audit outcome of a provider failure: its kind, as a short code.
-pub fn failed(error: &ProviderError) -> Outcome {
+/// The audit outcome of a provider failure of `kind`, as a short code.
+pub fn failed(kind: ProviderErrorKind) -> Outcome {
     Outcome::Failed(
-        serde_json::to_value(error.kind())
+        serde_json::to_value(kind)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_else(|| "provider".into()),

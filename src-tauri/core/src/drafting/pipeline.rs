@@ -273,7 +273,7 @@ fn conclude(end: End, stop: Option<&StopReason>) -> (DraftEnd, Outcome, Option<E
         ),
         End::Failed(e) => (
             DraftEnd::Interrupted(e.message().to_owned()),
-            audit::failed(&e),
+            audit::failed(e.kind()),
             Some(Error::Provider(e)),
         ),
     }

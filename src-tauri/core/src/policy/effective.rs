@@ -12,6 +12,7 @@ use crate::providers::TransportSettings;
 
 /// Who decided a setting's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SettingSource {
     /// Nobody chose: Casefile's own default.
@@ -22,6 +23,7 @@ pub enum SettingSource {
 
 /// One setting as it applies now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EffectiveSetting {
     pub name: SettingName,
     pub value: serde_json::Value,
@@ -37,6 +39,7 @@ pub struct EffectiveSetting {
 
 /// The policy file's state as reported (without the policy's contents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum PolicyStatus {
     /// No policy file: the user decides.
@@ -52,6 +55,7 @@ pub enum PolicyStatus {
 /// The configuration in force: computed in core from the policy file and the user's settings,
 /// and the input of [`super::gate`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EffectivePolicy {
     pub policy_file: PathBuf,
     pub status: PolicyStatus,

@@ -27,6 +27,7 @@ pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
     title = "Casefile managed policy",
     description = "Placed by the firm's IT provider at /etc/casefile/policy.json (Linux), /Library/Application Support/Casefile/policy.json (macOS) or %ProgramData%\\Casefile\\policy.json (Windows). Never holds a secret."
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Policy {
     /// Where editors find this schema; ignored by Casefile.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +64,7 @@ pub struct Policy {
 
 /// One rule per client jurisdiction (the contact's `jurisdiction`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionRules {
     #[serde(rename = "US", default, skip_serializing_if = "Option::is_none")]
@@ -115,6 +117,7 @@ pub fn jurisdiction_name(jurisdiction: Jurisdiction) -> &'static str {
 
 /// Where one jurisdiction's clients' data may be processed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionRule {
     /// Regions allowed for these clients, exact or as patterns.
@@ -126,6 +129,7 @@ pub struct JurisdictionRule {
 
 /// A named exception to a jurisdiction's regions (e.g. a DPA that covers a US region).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionException {
     /// Shown when a send uses the exception, and kept with it.
@@ -143,6 +147,7 @@ pub struct JurisdictionException {
 
 /// Where in the file a problem is: a line and column, a field's path, both, or the whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PolicyLocation {
     pub line: Option<usize>,
     pub column: Option<usize>,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
     with = "String",
     description = "An exact name, or a pattern where * stands for any characters and ? for one (e.g. eu-*)."
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Pattern(String);
 
 impl Pattern {

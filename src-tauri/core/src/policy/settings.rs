@@ -12,6 +12,7 @@ use super::file::PolicyProblem;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SettingName {
     DefaultProfile,
@@ -94,6 +95,7 @@ impl fmt::Display for SettingName {
 /// then the built-in value). The same shape is the policy's `settings` and the user's
 /// `settings.json`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The provider profile drafts use unless another is chosen.

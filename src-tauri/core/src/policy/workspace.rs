@@ -8,7 +8,7 @@ use super::gate::{Clearance, blocked, gate, rule_violation};
 use super::settings::{SettingName, Settings};
 use super::state::PolicyState;
 use crate::audit::{self, Attempt, Purpose};
-use crate::providers::{Credentials, ProviderProfile, TransportSettings};
+use crate::providers::{CredentialField, Credentials, ProviderProfile, TransportSettings};
 use crate::store::{Consent, ConsentScope, CredentialStatus, Jurisdiction, Store};
 use crate::workspace::Workspace;
 use crate::{Error, ErrorCode, Result};
@@ -19,6 +19,7 @@ pub const USER_SETTINGS_FILE: &str = "settings.json";
 
 /// A profile as listed: the policy's profiles (managed, unchangeable) and the user's.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProfileEntry {
     #[serde(flatten)]
     pub profile: ProviderProfile,
@@ -27,6 +28,8 @@ pub struct ProfileEntry {
     pub managed: bool,
     /// The credentials set for this profile and when; never their values.
     pub credentials: Vec<CredentialStatus>,
+    /// Every credential the profile's kind can use, set or not (not all are needed at once).
+    pub credential_fields: Vec<CredentialField>,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
     /// Why the policy blocks sending through this profile, when it does (firm-wide rules; a
@@ -106,6 +109,7 @@ impl Workspace {
                     is_default: default.as_deref() == Some(profile.name.as_str()),
                     managed: true,
                     credentials: row.map(|r| r.credentials.clone()).unwrap_or_default(),
+                    credential_fields: profile.kind.credential_fields().to_vec(),
                     created_at: row.map(|r| r.created_at.clone()),
                     updated_at: row.map(|r| r.updated_at.clone()),
                     blocked: gate(&effective, &profile, None)
@@ -125,6 +129,7 @@ impl Workspace {
                 blocked: gate(&effective, &row.profile, None)
                     .err()
                     .map(|e| e.to_string()),
+                credential_fields: row.profile.kind.credential_fields().to_vec(),
                 profile: row.profile,
                 credentials: row.credentials,
                 created_at: Some(row.created_at),

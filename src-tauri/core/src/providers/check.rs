@@ -13,6 +13,7 @@ use super::{
 
 /// What a connection test found.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionReport {
     pub ok: bool,
     /// Time until the first answer text arrived, when any did.
@@ -27,6 +28,7 @@ pub struct ConnectionReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionFailure {
     pub kind: ProviderErrorKind,
     pub message: String,

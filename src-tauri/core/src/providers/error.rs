@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// What went wrong, in the few categories callers act on differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum ProviderErrorKind {
     /// Too many requests for now; `retry_after` says when to try again, if the provider did.

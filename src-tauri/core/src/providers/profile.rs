@@ -15,6 +15,7 @@ use crate::{Error, Result};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
     /// OpenAI Chat Completions.
@@ -125,6 +126,7 @@ impl FromStr for ProviderKind {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialField {
     ApiKey,
@@ -214,6 +216,7 @@ impl Credentials {
 
 /// How long the provider keeps prompts and answers, as the firm's contract says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum RetentionMode {
     /// Nobody recorded it yet; the attorney is told so.
@@ -229,6 +232,7 @@ pub enum RetentionMode {
 
 /// The data-processing facts an attorney must see before the first send from a profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct DataProcessing {
     /// Where prompts are processed, e.g. "EU (Frankfurt)".
@@ -244,6 +248,7 @@ pub struct DataProcessing {
 /// What the model can take and what it costs, as the firm's contract or price list says: the
 /// size limit and the estimate an attorney sees before sending, and the cost kept with a draft.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct ModelLimits {
     /// Tokens the model reads and writes in one request (its context window).
@@ -280,6 +285,7 @@ impl ModelLimits {
 
 /// The non-secret settings of one provider. Every endpoint is data, never a code path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderProfile {
     /// Short identifier used by the CLI, policy and keychain entries (letters, digits, `-`, `_`).
@@ -343,17 +349,20 @@ impl ProviderProfile {
     /// message names the setting (as the CLI spells it) and what to put there.
     pub fn validate(&self) -> Result<()> {
         validate_profile_name(&self.name)?;
-        let missing = |field: &str, what: &str| {
-            Error::InvalidInput(format!(
-                "Profile {:?} ({}) needs {field}: {what}.",
+        // `setting` as the CLI spells it; `field` is where the screen shows the message.
+        let needs = |setting: &str, field: &str, what: &str| Error::InvalidField {
+            field: field.to_owned(),
+            message: format!(
+                "Profile {:?} ({}) needs {setting}: {what}.",
                 self.name, self.kind
-            ))
+            ),
         };
+        let missing = |field: &str, what: &str| needs(field, field, what);
+        // A blank value counts as none.
+        let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
         let needs_model = || {
-            self.model
-                .as_deref()
-                .filter(|m| !m.trim().is_empty())
-                .map(|_| ())
+            given(&self.model)
+                .then_some(())
                 .ok_or_else(|| missing("model", "the model id to use"))
         };
         match self.kind {
@@ -367,16 +376,31 @@ impl ProviderProfile {
                         "the resource endpoint, e.g. https://NAME.openai.azure.com",
                     ));
                 }
-                if self.deployment.is_none() {
+                if !given(&self.deployment) {
                     return Err(missing(
                         "deployment",
                         "the deployment name chosen in Azure (not the model name)",
                     ));
                 }
-                if self.tenant_id.is_some() != self.client_id.is_some() {
+                if self.tenant_id.is_some() || self.client_id.is_some() {
+                    for (field, value) in [
+                        ("tenant_id", &self.tenant_id),
+                        ("client_id", &self.client_id),
+                    ] {
+                        if !given(value) {
+                            return Err(needs(
+                                "tenant_id and client_id",
+                                field,
+                                "both, for Entra ID sign-in, or neither, for an API key",
+                            ));
+                        }
+                    }
+                }
+                if self.api_version.is_some() && !given(&self.api_version) {
                     return Err(missing(
-                        "tenant_id and client_id",
-                        "both, for Entra ID sign-in, or neither, for an API key",
+                        "api_version",
+                        "the api-version of a classic deployment URL, e.g. 2024-10-21, or none \
+                         for the v1 API",
                     ));
                 }
             }
@@ -413,22 +437,35 @@ impl ProviderProfile {
         if let Some(region) = &self.region {
             let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
             if region.is_empty() || !region.chars().all(valid) {
-                return Err(Error::InvalidInput(format!(
-                    "{region:?} is not a region name: use lower-case letters, digits and '-',                      e.g. us-east-1, westeurope or global."
-                )));
+                return Err(Error::InvalidField {
+                    field: "region".to_owned(),
+                    message: format!(
+                        "{region:?} is not a region name: use lower-case letters, digits and \
+                         '-', e.g. us-east-1, westeurope or global."
+                    ),
+                });
             }
         }
-        for url in [&self.base_url, &self.token_url].into_iter().flatten() {
-            check_endpoint(url)?;
+        for (field, url) in [("base_url", &self.base_url), ("token_url", &self.token_url)] {
+            if let Some(url) = url {
+                check_endpoint(url).map_err(|e| Error::InvalidField {
+                    field: field.to_owned(),
+                    message: e.to_string(),
+                })?;
+            }
         }
         let limits = &self.model_limits;
+        let limit_error = |message: String| Error::InvalidField {
+            field: "model_limits".to_owned(),
+            message,
+        };
         if limits.context_window_tokens == Some(0) || limits.max_output_tokens == Some(0) {
-            return Err(Error::InvalidInput(
+            return Err(limit_error(
                 "context_window_tokens and max_output_tokens must be more than 0.".into(),
             ));
         }
         if limits.max_output() >= limits.context_window() {
-            return Err(Error::InvalidInput(format!(
+            return Err(limit_error(format!(
                 "max_output_tokens ({}) must be smaller than context_window_tokens ({}).",
                 limits.max_output(),
                 limits.context_window()
@@ -442,7 +479,7 @@ impl ProviderProfile {
         .flatten()
         {
             if !price.is_finite() || price < 0.0 {
-                return Err(Error::InvalidInput(format!(
+                return Err(limit_error(format!(
                     "A price of {price} US dollars per million tokens is not usable; write a \
                      number of 0 or more."
                 )));
@@ -451,14 +488,16 @@ impl ProviderProfile {
         for (name, value) in &self.extra_headers {
             let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
             if name.is_empty() || !name.chars().all(token) {
-                return Err(Error::InvalidInput(format!(
-                    "{name:?} is not a valid HTTP header name."
-                )));
+                return Err(Error::InvalidField {
+                    field: "extra_headers".to_owned(),
+                    message: format!("{name:?} is not a valid HTTP header name."),
+                });
             }
             if value.chars().any(|c| c.is_control()) {
-                return Err(Error::InvalidInput(format!(
-                    "The value of header {name} contains a control character."
-                )));
+                return Err(Error::InvalidField {
+                    field: "extra_headers".to_owned(),
+                    message: format!("The value of header {name} contains a control character."),
+                });
             }
         }
         Ok(())
@@ -495,10 +534,13 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
 pub(crate) fn validate_profile_name(name: &str) -> Result<()> {
     let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
     if name.is_empty() || name.len() > ProviderProfile::NAME_MAX_LEN || !name.chars().all(valid) {
-        return Err(Error::InvalidInput(format!(
-            "{name:?} is not a valid profile name: use 1 to {} letters, digits, '-' or '_'",
-            ProviderProfile::NAME_MAX_LEN
-        )));
+        return Err(Error::InvalidField {
+            field: "name".to_owned(),
+            message: format!(
+                "{name:?} is not a valid profile name: use 1 to {} letters, digits, '-' or '_'.",
+                ProviderProfile::NAME_MAX_LEN
+            ),
+        });
     }
     Ok(())
 }
@@ -548,6 +590,7 @@ mod tests {
                 err.to_string().contains(&format!("needs {field}")),
                 "{kind}: {err}"
             );
+            assert_eq!(err.field(), Some(field), "{kind}: the screen's field");
         }
         let mut azure = ProviderProfile::new("p", ProviderKind::AzureOpenAi).unwrap();
         azure.base_url = Some("https://firm.openai.azure.com".into());
@@ -556,13 +599,52 @@ mod tests {
         azure.deployment = Some("gpt-drafts".into());
         azure.validate().unwrap();
         azure.tenant_id = Some("t".into());
-        assert!(
-            azure
-                .validate()
-                .unwrap_err()
-                .to_string()
-                .contains("client_id")
-        );
+        let err = azure.validate().unwrap_err();
+        assert!(err.to_string().contains("client_id"), "{err}");
+        assert_eq!(err.field(), Some("client_id"));
+        // Blank values (an emptied field on the screen) count as missing.
+        azure.client_id = Some("c".into());
+        azure.tenant_id = Some(" ".into());
+        assert_eq!(azure.validate().unwrap_err().field(), Some("tenant_id"));
+        azure.tenant_id = Some("t".into());
+        azure.validate().unwrap();
+        azure.api_version = Some(String::new());
+        assert_eq!(azure.validate().unwrap_err().field(), Some("api_version"));
+        azure.api_version = None;
+        azure.deployment = Some("".into());
+        assert_eq!(azure.validate().unwrap_err().field(), Some("deployment"));
+    }
+
+    /// The settings screen places each refusal beside the field it is about.
+    #[test]
+    fn each_refused_value_names_its_field() {
+        let mut profile = ProviderProfile::new("ok", ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some("http://127.0.0.1:9/v1".into());
+        profile.model = Some("llama".into());
+        profile.validate().unwrap();
+        type Change = dyn Fn(&mut ProviderProfile);
+        let field_of = |change: &Change| {
+            let mut changed = profile.clone();
+            change(&mut changed);
+            let err = changed.validate().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+            err.field().map(str::to_owned)
+        };
+        let cases: [(&str, &Change); 6] = [
+            ("name", &|p| p.name = "has space".into()),
+            ("base_url", &|p| {
+                p.base_url = Some("http://10.0.0.5/v1".into())
+            }),
+            ("token_url", &|p| p.token_url = Some("ftp://x".into())),
+            ("region", &|p| p.region = Some("US East".into())),
+            ("model", &|p| p.model = Some("  ".into())),
+            ("extra_headers", &|p| {
+                p.extra_headers.insert("Bad Header".into(), "v".into());
+            }),
+        ];
+        for (field, change) in cases {
+            assert_eq!(field_of(change).as_deref(), Some(field));
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub struct StoredProfile {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CredentialStatus {
     pub field: CredentialField,
     pub set_at: String,

@@ -1,7 +1,8 @@
 import { useId } from "react";
-import type { WorkspaceStatus } from "../bindings";
-import { Detail } from "../components/Detail";
-import type { WorkspaceState } from "../workspace/useWorkspaceStatus";
+import type { WorkspaceStatus } from "../../bindings";
+import { Detail } from "../../components/Detail";
+import type { WorkspaceState } from "../../workspace/useWorkspaceStatus";
+import { ProviderSettings } from "./ProviderSettings";
 
 function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
   const { keychain } = status;
@@ -27,7 +28,6 @@ function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
 
 export function SettingsScreen({ workspace }: { workspace: WorkspaceState }) {
   const workspaceHeading = useId();
-  const providerHeading = useId();
 
   return (
     <>
@@ -43,17 +43,7 @@ export function SettingsScreen({ workspace }: { workspace: WorkspaceState }) {
         {workspace.state === "ready" && <WorkspaceDetails status={workspace.status} />}
       </section>
 
-      <section className="settings-group" aria-labelledby={providerHeading}>
-        <h2 id={providerHeading}>AI provider</h2>
-        <p>
-          No AI provider is set up yet. Your firm&rsquo;s IT provider sets it up for this computer;
-          there is nothing you need to do here.
-        </p>
-        <p>
-          Until then, everything that works on this computer alone is ready to use: clients,
-          encrypted case notes and search.
-        </p>
-      </section>
+      <ProviderSettings />
     </>
   );
 }

@@ -23,7 +23,7 @@ use super::redaction::{
     KindCount, ManualChanges, RedactedText, Redaction, RedactionMap, Redactor, Rehydrator,
     known_values,
 };
-use super::templates::{SectionSource, Templates};
+use super::templates::{SectionSource, Template, Templates};
 use crate::audit::{self, Attempt, AuditedSend, Outcome, Purpose};
 use crate::policy::SettingName;
 use crate::policy::{ConsentCheck, SendSubject};
@@ -295,8 +295,7 @@ struct Plan {
     map: RedactionMap,
     filled: FilledTemplate,
     record: MatterRecord,
-    template_name: String,
-    missing: Vec<String>,
+    template: Template,
     started_at: String,
 }
 
@@ -428,10 +427,9 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
     Ok(Plan {
         preview,
         map,
-        missing: filled.missing.clone(),
         filled,
         record,
-        template_name: template.name.clone(),
+        template: template.clone(),
         started_at,
     })
 }
@@ -472,12 +470,10 @@ fn get_ready(workspace: &Workspace, store: &mut Store, order: &DraftOrder) -> Re
     }
 
     let profile = &plan.preview.profile;
-    let template = workspace.templates()?;
-    let template = template.get(&plan.template_name)?;
     let mut provenance = provenance_of(
-        template,
+        &plan.template,
         &plan.record,
-        plan.missing.clone(),
+        plan.filled.missing.clone(),
         plan.started_at.clone(),
     );
     provenance.ai = Some(AiProvenance {

@@ -5,6 +5,7 @@ import { Detail } from "../../components/Detail";
 import { InlineError } from "../../components/InlineError";
 import { RepeatableRows } from "../../components/RepeatableRows";
 import { SelectField, type Choice } from "../../components/SelectField";
+import { NumberField } from "../../components/NumberField";
 import { TextField } from "../../components/TextField";
 import {
   BEDROCK_REGIONS,
@@ -16,7 +17,7 @@ import {
   type ProfileSetting,
 } from "./kinds";
 import { allowedKinds, allowedText } from "./policy";
-import { numberOrNull, orNull, type Header, type ProfileDraft } from "./profileDraft";
+import { orNull, type Header, type ProfileDraft } from "./profileDraft";
 
 /** The test id and the app's error for the field at `path` (see `useRecordEditor`). */
 type FieldOf = (path: string) => { testId: string; error: string | undefined };
@@ -325,7 +326,7 @@ export function ProfileFields({
         </div>
       </fieldset>
 
-      <fieldset className="form__section" data-testid="profile-model-limits">
+      <fieldset className="form__section" data-testid="profile-limits-section">
         <legend className="form__legend">Model limits and prices</legend>
         <p className="field__hint">
           From the model&rsquo;s documentation and the firm&rsquo;s price list. A draft too large
@@ -333,47 +334,47 @@ export function ProfileFields({
           shown before a draft is sent and the AI cost of each matter.
         </p>
         <div className="form__row">
-          <TextField
+          <NumberField
             label="Context window (tokens)"
             hint="Empty: 128000."
-            value={d.model_limits.context_window_tokens?.toString() ?? ""}
+            value={d.model_limits.context_window_tokens}
             onChange={(v) => {
-              set("model_limits", { ...d.model_limits, context_window_tokens: numberOrNull(v) });
+              set("model_limits", { ...d.model_limits, context_window_tokens: v });
             }}
             locked={locked}
             {...field("model_limits")}
           />
-          <TextField
+          <NumberField
             label="Longest answer (tokens)"
             hint="Empty: 4096."
-            value={d.model_limits.max_output_tokens?.toString() ?? ""}
+            value={d.model_limits.max_output_tokens}
             onChange={(v) => {
-              set("model_limits", { ...d.model_limits, max_output_tokens: numberOrNull(v) });
+              set("model_limits", { ...d.model_limits, max_output_tokens: v });
             }}
             locked={locked}
             testId="profile-max-output-tokens"
           />
         </div>
         <div className="form__row">
-          <TextField
+          <NumberField
             label="Input price (US$ per million tokens)"
-            value={d.model_limits.usd_per_million_input_tokens?.toString() ?? ""}
+            value={d.model_limits.usd_per_million_input_tokens}
             onChange={(v) => {
               set("model_limits", {
                 ...d.model_limits,
-                usd_per_million_input_tokens: numberOrNull(v),
+                usd_per_million_input_tokens: v,
               });
             }}
             locked={locked}
             testId="profile-input-price"
           />
-          <TextField
+          <NumberField
             label="Output price (US$ per million tokens)"
-            value={d.model_limits.usd_per_million_output_tokens?.toString() ?? ""}
+            value={d.model_limits.usd_per_million_output_tokens}
             onChange={(v) => {
               set("model_limits", {
                 ...d.model_limits,
-                usd_per_million_output_tokens: numberOrNull(v),
+                usd_per_million_output_tokens: v,
               });
             }}
             locked={locked}

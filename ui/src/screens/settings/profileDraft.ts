@@ -121,12 +121,6 @@ export function fromDraft(draft: ProfileDraft, kind: ProviderKind): ProviderProf
   };
 }
 
-/** A number typed in a field: "" (or something that is not a number) is nothing. */
-export function numberOrNull(value: string): number | null {
-  const number = Number(value.trim());
-  return value.trim() === "" || !Number.isFinite(number) ? null : number;
-}
-
 /** "" (an emptied field) is stored as nothing. */
 export function orNull(value: string): string | null {
   return value === "" ? null : value;

@@ -231,6 +231,27 @@ describe("the profile editor", () => {
     expect(screen.queryByTestId("profile-panel")).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId("profile-item"));
   });
+  it("saves the model's limits and prices as numbers, and an emptied one as nothing", async () => {
+    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
+    mocks.saveProviderProfile.mockResolvedValue(ok([aProfile()]));
+    const { user } = await openSettings();
+    await user.click(await screen.findByTestId("profile-item"));
+    await user.clear(field("profile-model-limits"));
+    await user.type(field("profile-max-output-tokens"), "2048");
+    await user.type(field("profile-input-price"), "2.5");
+    await user.keyboard("{Control>}s{/Control}");
+    await waitFor(() => {
+      expect(mocks.saveProviderProfile).toHaveBeenCalledTimes(1);
+    });
+    expect(mocks.saveProviderProfile.mock.calls[0]?.[0]).toMatchObject({
+      model_limits: {
+        context_window_tokens: null,
+        max_output_tokens: 2048,
+        usd_per_million_input_tokens: 2.5,
+        usd_per_million_output_tokens: null,
+      },
+    });
+  });
 });
 
 describe("credentials", () => {

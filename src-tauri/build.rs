@@ -38,6 +38,17 @@ fn main() {
         "remove_party",
         "note_tags",
         "set_note_tags",
+        "templates",
+        "create_offline_draft",
+        "drafts",
+        "all_drafts",
+        "draft",
+        "save_draft",
+        "draft_versions",
+        "restore_draft_version",
+        "approve_draft",
+        "reviewer",
+        "matter_ai_cost",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

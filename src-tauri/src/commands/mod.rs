@@ -4,10 +4,12 @@
 
 mod case_store;
 mod docket;
+mod drafts;
 mod records;
 
 pub use case_store::*;
 pub use docket::*;
+pub use drafts::*;
 pub use records::*;
 
 use casefile_core::workspace::WorkspaceStatus;

@@ -6,37 +6,6 @@
 use anyhow::{Result, ensure};
 use casefile_tests::{App, Key, Launch, Sandbox};
 
-/// Sends Ctrl+`key` to whatever has the focus.
-async fn shortcut(app: &App, key: char) -> Result<()> {
-    app.client()
-        .active_element()
-        .await?
-        .send_keys(&format!("{}{key}", char::from(Key::Control)))
-        .await?;
-    Ok(())
-}
-
-/// Scrolls `id` to the top and saves what the window shows as `<name>.png` in
-/// `$CASEFILE_SCREENSHOTS`, when that is set (to look at the screens by eye); else does nothing.
-async fn screenshot(app: &App, name: &str, id: &str) -> Result<()> {
-    if let Some(dir) = std::env::var_os("CASEFILE_SCREENSHOTS") {
-        let element = app.by_test_id(id).await?;
-        app.client()
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'start' });",
-                vec![serde_json::to_value(&element)?],
-            )
-            .await?;
-        let dir = std::path::PathBuf::from(dir);
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(
-            dir.join(format!("{name}.png")),
-            app.client().screenshot().await?,
-        )?;
-    }
-    Ok(())
-}
-
 /// Waits until no section of the page still says "Loading…", so that nothing moves under a
 /// click on the details and parties at the bottom of the page.
 async fn loaded(app: &App) -> Result<()> {
@@ -110,7 +79,7 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
             .await?;
         app.check_accessibility("matter page with details and parties")
             .await?;
-        screenshot(app, "matter-details", "matter-name").await?;
+        app.screenshot("matter-details", "matter-name").await?;
 
         // The client: other name, passport, address, SSN.
         app.click("back-to-client").await?;
@@ -136,18 +105,14 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
             .await?;
         app.fill("edit-client-ssn-itin", "123456789").await?;
         app.check_accessibility("client details form").await?;
-        screenshot(app, "client-details-form", "passports").await?;
+        app.screenshot("client-details-form", "passports").await?;
 
         // A wrong A-number is refused beside its field; everything typed stays.
         app.fill("edit-client-a-number", "12345").await?;
         app.click("client-details-save").await?;
         text_contains(app, "edit-client-a-number-error", "not an A-number").await?;
-        screenshot(
-            app,
-            "client-details-refused-a-number",
-            "edit-client-a-number",
-        )
-        .await?;
+        app.screenshot("client-details-refused-a-number", "edit-client-a-number")
+            .await?;
         let focused = app.client().active_element().await?;
         ensure!(
             focused.attr("data-testid").await?.as_deref() == Some("edit-client-a-number"),
@@ -159,9 +124,9 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
 
         // Corrected, and saved with Ctrl+S.
         app.fill("edit-client-a-number", "A# 012-345-678").await?;
-        shortcut(app, 's').await?;
+        app.shortcut('s').await?;
         client_details_are_shown(app).await?;
-        screenshot(app, "client-details", "client-name").await?;
+        app.screenshot("client-details", "client-name").await?;
         app.check_accessibility("client page with details").await
     })
     .await?;

@@ -32,7 +32,7 @@ export function ApproveConfirm({
 
   return (
     <div
-      className="confirm"
+      className="confirm confirm--approve"
       role="group"
       aria-labelledby={promptId}
       data-testid="approve-confirm"

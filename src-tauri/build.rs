@@ -46,6 +46,17 @@ fn main() {
         "remove_provider_credential",
         "test_provider_connection",
         "effective_policy",
+        "templates",
+        "create_offline_draft",
+        "drafts",
+        "all_drafts",
+        "draft",
+        "save_draft",
+        "draft_versions",
+        "restore_draft_version",
+        "approve_draft",
+        "reviewer",
+        "matter_ai_cost",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -59,6 +59,17 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             remove_provider_credential,
             test_provider_connection,
             effective_policy,
+            templates,
+            create_offline_draft,
+            drafts,
+            all_drafts,
+            draft,
+            save_draft,
+            draft_versions,
+            restore_draft_version,
+            approve_draft,
+            reviewer,
+            matter_ai_cost,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()
@@ -170,43 +181,62 @@ mod tests {
         assert_eq!(called, granted, "commands vs capabilities/main.json");
     }
 
-    /// A command called through Tauri's IPC layer (mock runtime, no display) reaches core and
-    /// answers in the shape the UI expects.
-    #[test]
-    fn workspace_status_answers_over_ipc() {
-        use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-        use tauri::webview::InvokeRequest;
-
-        let tmp = tempfile::tempdir().unwrap();
+    /// The app on Tauri's mock runtime (no display) with the real context and capabilities, on
+    /// a workspace in `tmp`.
+    fn mock_app(tmp: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
         let locations = Locations {
-            data_dir: tmp.path().join("workspace"),
-            log_dir: tmp.path().join("logs"),
+            data_dir: tmp.join("workspace"),
+            log_dir: tmp.join("logs"),
             keychain_service: "Casefile-ipc-test".into(),
             log_filter: "info".into(),
-            policy_file: tmp.path().join("policy.json"),
+            policy_file: tmp.join("policy.json"),
         };
-        let app = mock_builder()
+        tauri::test::mock_builder()
             .manage(AppState::open(Ok(locations)))
             .invoke_handler(command_builder().invoke_handler())
             .build(tauri::generate_context!())
-            .unwrap();
-        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        let response = get_ipc_response(
+            .unwrap()
+    }
+
+    /// Calls `cmd` through Tauri's IPC layer, as the main window does.
+    fn invoke(
+        app: &tauri::App<tauri::test::MockRuntime>,
+        cmd: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        use tauri::Manager;
+        use tauri::test::{INVOKE_KEY, get_ipc_response};
+        use tauri::webview::InvokeRequest;
+
+        let webview = match app.get_webview_window("main") {
+            Some(webview) => webview,
+            None => tauri::WebviewWindowBuilder::new(app, "main", Default::default())
+                .build()
+                .unwrap(),
+        };
+        get_ipc_response(
             &webview,
             InvokeRequest {
-                cmd: "workspace_status".into(),
+                cmd: cmd.into(),
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
                 url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::default(),
+                body: tauri::ipc::InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
             },
         )
-        .expect("workspace_status should succeed");
-        let status: serde_json::Value = response.deserialize().unwrap();
+        .map(|response| response.deserialize().unwrap())
+    }
+
+    /// A command called through Tauri's IPC layer (mock runtime, no display) reaches core and
+    /// answers in the shape the UI expects.
+    #[test]
+    fn workspace_status_answers_over_ipc() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = mock_app(tmp.path());
+        let status = invoke(&app, "workspace_status", serde_json::json!({}))
+            .expect("workspace_status should succeed");
         assert_eq!(status["appVersion"], casefile_core::VERSION);
         assert_eq!(
             status["dataDir"],
@@ -344,6 +374,40 @@ mod tests {
                 "{cmd}: {blocked}"
             );
         }
+    }
+
+    /// The template list comes from the workspace folder, with a broken firm file reported
+    /// beside the templates that load.
+    #[test]
+    fn templates_answer_over_ipc_with_the_firm_files_that_could_not_be_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = mock_app(tmp.path());
+        let folder = tmp.path().join("workspace/templates");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("broken.toml"), "name = ").unwrap();
+        let catalog = invoke(&app, "templates", serde_json::json!({})).expect("templates");
+        let names: Vec<&str> = catalog["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names[0], "case-summary");
+        assert_eq!(names.len(), 5);
+        assert_eq!(catalog["templates"][0]["firmFile"], serde_json::Value::Null);
+        assert!(
+            catalog["templates"][0]["aiSections"]
+                .as_array()
+                .unwrap()
+                .contains(&"Facts".into())
+        );
+        let problem = &catalog["problems"][0];
+        assert!(problem["path"].as_str().unwrap().ends_with("broken.toml"));
+        assert!(!problem["reason"].as_str().unwrap().is_empty());
+        assert_eq!(
+            invoke(&app, "reviewer", serde_json::json!({})).unwrap(),
+            casefile_core::audit::os_user()
+        );
     }
 
     #[test]

@@ -334,6 +334,38 @@ impl App {
         Ok(())
     }
 
+    /// Sends Ctrl+`key` to whatever has the focus.
+    pub async fn shortcut(&self, key: char) -> Result<()> {
+        self.client
+            .active_element()
+            .await?
+            .send_keys(&format!("{}{key}", char::from(Key::Control)))
+            .await?;
+        Ok(())
+    }
+
+    /// Scrolls `id` to the top and saves what the window shows as `<name>.png` in
+    /// `$CASEFILE_SCREENSHOTS`, when that is set (to look at the screens by eye); else does
+    /// nothing.
+    pub async fn screenshot(&self, name: &str, id: &str) -> Result<()> {
+        if let Some(dir) = std::env::var_os("CASEFILE_SCREENSHOTS") {
+            let element = self.by_test_id(id).await?;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({ block: 'start' });",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await?;
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(
+                dir.join(format!("{name}.png")),
+                self.client.screenshot().await?,
+            )?;
+        }
+        Ok(())
+    }
+
     /// Creates a client with one matter through the screens and leaves the matter page open.
     pub async fn new_client_with_matter(
         &self,
@@ -412,28 +444,6 @@ impl App {
             ensure!(Instant::now() < deadline, "timed out waiting for {what}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-
-    /// Scrolls `id` to the top and saves what the window shows as `<name>.png` in
-    /// `$CASEFILE_SCREENSHOTS`, when that is set (to look at the screens by eye); else does
-    /// nothing.
-    pub async fn screenshot(&self, name: &str, id: &str) -> Result<()> {
-        if let Some(dir) = std::env::var_os("CASEFILE_SCREENSHOTS") {
-            let element = self.by_test_id(id).await?;
-            self.client
-                .execute(
-                    "arguments[0].scrollIntoView({ block: 'start' });",
-                    vec![serde_json::to_value(&element)?],
-                )
-                .await?;
-            let dir = PathBuf::from(dir);
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(
-                dir.join(format!("{name}.png")),
-                self.client.screenshot().await?,
-            )?;
-        }
-        Ok(())
     }
 
     /// Runs axe-core on the current screen; fails on serious or critical violations.

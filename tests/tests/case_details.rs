@@ -6,16 +6,6 @@
 use anyhow::{Result, ensure};
 use casefile_tests::{App, Key, Launch, Sandbox};
 
-/// Sends Ctrl+`key` to whatever has the focus.
-async fn shortcut(app: &App, key: char) -> Result<()> {
-    app.client()
-        .active_element()
-        .await?
-        .send_keys(&format!("{}{key}", char::from(Key::Control)))
-        .await?;
-    Ok(())
-}
-
 /// Waits until no section of the page still says "Loading…", so that nothing moves under a
 /// click on the details and parties at the bottom of the page.
 async fn loaded(app: &App) -> Result<()> {
@@ -134,7 +124,7 @@ async fn client_and_matter_details_are_edited_checked_and_survive_a_restart() ->
 
         // Corrected, and saved with Ctrl+S.
         app.fill("edit-client-a-number", "A# 012-345-678").await?;
-        shortcut(app, 's').await?;
+        app.shortcut('s').await?;
         client_details_are_shown(app).await?;
         app.screenshot("client-details", "client-name").await?;
         app.check_accessibility("client page with details").await

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ClientsSection } from "./screens/clients/ClientsSection";
-import { DraftsScreen } from "./screens/DraftsScreen";
+import { DraftsScreen } from "./screens/drafts/DraftsScreen";
 import { SearchScreen } from "./screens/search/SearchScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { TrashScreen } from "./screens/trash/TrashScreen";
@@ -41,7 +41,7 @@ export function App() {
           />
         );
       case "drafts":
-        return <DraftsScreen />;
+        return <DraftsScreen onOpen={openInClients} />;
       case "search":
         return (
           <SearchScreen

@@ -7,6 +7,9 @@ import { todayLocal } from "./format/dates";
 import {
   aClient,
   aDeadline,
+  aDraftListing,
+  aDraftSummary,
+  aDraftVersion,
   aFiling,
   aHit,
   aMatter,
@@ -14,6 +17,8 @@ import {
   aNoteSummary,
   aRevision,
   aRevisionSummary,
+  aShownDraft,
+  aTemplateCatalog,
   aTrashedNote,
   anUpcoming,
   fail,
@@ -26,6 +31,7 @@ import { failed, ok as okStatus, workspaceStatus } from "./test/workspace";
 
 vi.mock("./bindings", async () => (await import("./test/commands")).bindingsModule());
 const mocks = mockedCommands(commands);
+const AT = "2025-03-14T15:09:26Z";
 
 beforeEach(() => {
   resetCommands(mocks);
@@ -208,5 +214,69 @@ describe("filings and deadlines", () => {
     await user.click(screen.getByTestId("add-event-deadline"));
     await user.click(screen.getByTestId("event-save"));
     expect(await seriousViolations(container), "event form").toEqual([]);
+  });
+});
+
+describe("drafts", () => {
+  const ana = aClient({ id: 1, name: "Ana Peña", matters: 1 });
+  const matter = aMatter({ id: 10, title: "I-130 for spouse" });
+
+  beforeEach(() => {
+    mocks.clients.mockResolvedValue(ok([ana]));
+    mocks.client.mockResolvedValue(ok(ana));
+    mocks.matters.mockResolvedValue(ok([matter]));
+    mocks.matter.mockResolvedValue(ok(matter));
+    mocks.notes.mockResolvedValue(ok([aNoteSummary()]));
+    mocks.drafts.mockResolvedValue(
+      ok([
+        aDraftSummary({ id: 500 }),
+        aDraftSummary({ id: 501, status: "approved", approvedBy: "jroe", approvedAt: AT }),
+        aDraftSummary({ id: 502, status: "interrupted" }),
+      ]),
+    );
+    mocks.matterAiCost.mockResolvedValue(
+      ok({ aiDrafts: 1, tokensIn: 10, tokensOut: 5, costUsd: 0.001 }),
+    );
+    mocks.draft.mockResolvedValue(ok(aShownDraft()));
+    mocks.draftVersions.mockResolvedValue(
+      ok([aDraftVersion(), aDraftVersion({ number: 2, origin: "edited" })]),
+    );
+  });
+
+  it("matter page with its drafts and the new-draft form", async () => {
+    mocks.templates.mockResolvedValue(
+      ok(aTemplateCatalog({ problems: [{ path: "/t/memo.toml", reason: "bad" }] })),
+    );
+    const { user, container } = await renderApp();
+    await openFirstMatter(user);
+    await screen.findAllByTestId("draft-item");
+    await user.click(screen.getByTestId("new-draft"));
+    await screen.findByTestId("draft-template");
+    expect(await seriousViolations(container)).toEqual([]);
+  });
+
+  it("draft page with versions, the approval question and provenance; the edit form", async () => {
+    const { user, container } = await renderApp();
+    await openFirstMatter(user);
+    await user.click(nth(await screen.findAllByTestId("draft-item"), 0));
+    await user.click(await screen.findByTestId("draft-versions-toggle"));
+    await user.click(nth(await screen.findAllByTestId("draft-version"), 1));
+    await user.click(screen.getByTestId("draft-approve"));
+    expect(await seriousViolations(container), "reading").toEqual([]);
+
+    await user.click(screen.getByTestId("approve-cancel"));
+    await user.click(screen.getByTestId("draft-edit"));
+    await user.type(screen.getByTestId("draft-text"), "x");
+    await user.keyboard("{Escape}");
+    await screen.findByTestId("discard-confirm");
+    expect(await seriousViolations(container), "editing").toEqual([]);
+  });
+
+  it("the Drafts section with drafts in it", async () => {
+    mocks.allDrafts.mockResolvedValue(ok([aDraftListing(), aDraftListing({ id: 2 })]));
+    const { user, container } = await renderApp();
+    await user.click(screen.getByTestId("nav-drafts"));
+    await screen.findAllByTestId("all-drafts-item");
+    expect(await seriousViolations(container)).toEqual([]);
   });
 });

@@ -67,6 +67,28 @@ export const commands = {
 	 *  setting's value, who chose it, and the policy's reason when it is locked.
 	 */
 	effectivePolicy: () => typedError<EffectivePolicy_Serialize, IpcError_Serialize>(__TAURI_INVOKE("effective_policy")),
+	/**  The templates to choose from, and the firm's template files that could not be used. */
+	templates: () => typedError<TemplateCatalog_Serialize, IpcError_Serialize>(__TAURI_INVOKE("templates")),
+	/**
+	 *  Fills `template` from the matter's record on this computer (no provider); `note_ids` chooses
+	 *  the notes it uses, all of the matter's when absent.
+	 */
+	createOfflineDraft: (matterId: number, template: string, noteIds: number[] | null) => typedError<ShownDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_offline_draft", { matterId, template, noteIds })),
+	/**  A matter's drafts, newest first. */
+	drafts: (matterId: number) => typedError<DraftSummary_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("drafts", { matterId })),
+	/**  Every draft, newest first, with its client and matter. */
+	allDrafts: (filter: DraftFilter_Deserialize) => typedError<DraftListing_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("all_drafts", { filter })),
+	draft: (id: number) => typedError<ShownDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("draft", { id })),
+	/**  Saves an edit as a new version (by the person using this computer). */
+	saveDraft: (id: number, body: string) => typedError<ShownDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_draft", { id, body })),
+	draftVersions: (id: number) => typedError<DraftVersion[], IpcError_Serialize>(__TAURI_INVOKE("draft_versions", { id })),
+	restoreDraftVersion: (id: number, number: number) => typedError<ShownDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_draft_version", { id, number })),
+	/**  Records that the person using this computer reviewed and approved the draft as it stands. */
+	approveDraft: (id: number) => typedError<ShownDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("approve_draft", { id })),
+	/**  Who approves a draft from this computer: the operating-system user. */
+	reviewer: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reviewer")),
+	/**  The matter's AI drafts and their summed tokens and cost. */
+	matterAiCost: (matterId: number) => typedError<MatterAiCost_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter_ai_cost", { matterId })),
 };
 
 /* Types */
@@ -104,6 +126,58 @@ export type Address_Serialize = {
 	from: string | null,
 	/**  When that ended, YYYY-MM-DD; empty while it is current. */
 	to: string | null,
+};
+
+export type AiProvenance = AiProvenance_Serialize | AiProvenance_Deserialize;
+
+export type AiProvenance_Deserialize = {
+	profile: string,
+	/**  The provider kind's stable name (`azure-openai`, `bedrock-converse`, …). */
+	providerKind: string,
+	endpointHost: string,
+	region?: string | null,
+	/**  Model id or deployment name, as sent. */
+	model: string,
+	/**  The profile's retention mode as recorded by the firm. */
+	retention: string,
+	noTraining: boolean,
+	/**  Identifiers replaced before sending, by kind. */
+	redactions: { [key in string]: number },
+	tokensIn?: number | null,
+	tokensOut?: number | null,
+	/**  From the profile's prices, when it has them. */
+	estimatedCostUsd?: number | null,
+	/**  The policy exception the send relied on, if any. */
+	policyException?: string | null,
+	/**  The client's consent record the send relied on, if any. */
+	consentId?: number | null,
+	/**  How the answer ended: `completed`, `length`, `contentFiltered`, `cancelled`, `failed: …`. */
+	outcome: string,
+};
+
+export type AiProvenance_Serialize = {
+	profile: string,
+	/**  The provider kind's stable name (`azure-openai`, `bedrock-converse`, …). */
+	providerKind: string,
+	endpointHost: string,
+	region: string | null,
+	/**  Model id or deployment name, as sent. */
+	model: string,
+	/**  The profile's retention mode as recorded by the firm. */
+	retention: string,
+	noTraining: boolean,
+	/**  Identifiers replaced before sending, by kind. */
+	redactions: { [key in string]: number },
+	tokensIn: number | null,
+	tokensOut: number | null,
+	/**  From the profile's prices, when it has them. */
+	estimatedCostUsd: number | null,
+	/**  The policy exception the send relied on, if any. */
+	policyException: string | null,
+	/**  The client's consent record the send relied on, if any. */
+	consentId: number | null,
+	/**  How the answer ended: `completed`, `length`, `contentFiltered`, `cancelled`, `failed: …`. */
+	outcome: string,
 };
 
 /**  A client as listed: enough to find and open them. */
@@ -335,6 +409,144 @@ export type DeadlineRecord_Serialize = {
 	/**  The date that counts: the override when there is one. */
 	due: string,
 	done: boolean,
+};
+
+export type Draft = Draft_Serialize | Draft_Deserialize;
+
+/**  Which drafts to list; a filter left empty does not narrow the list. */
+export type DraftFilter = DraftFilter_Serialize | DraftFilter_Deserialize;
+
+/**  Which drafts to list; a filter left empty does not narrow the list. */
+export type DraftFilter_Deserialize = {
+	clientId?: number | null,
+	matterId?: number | null,
+	/**  As the draft reads now: a draft left writing reads as interrupted. */
+	status?: DraftStatus | null,
+	/**  A template's name. */
+	template?: string | null,
+};
+
+/**  Which drafts to list; a filter left empty does not narrow the list. */
+export type DraftFilter_Serialize = {
+	clientId: number | null,
+	matterId: number | null,
+	/**  As the draft reads now: a draft left writing reads as interrupted. */
+	status: DraftStatus | null,
+	/**  A template's name. */
+	template: string | null,
+};
+
+/**  A draft in the list of every draft, with the client and matter it belongs to. */
+export type DraftListing = DraftListing_Serialize | DraftListing_Deserialize;
+
+/**  A draft in the list of every draft, with the client and matter it belongs to. */
+export type DraftListing_Deserialize = {
+	draft: DraftSummary_Deserialize,
+	clientId: number,
+	clientName: string,
+	matterTitle: string,
+};
+
+/**  A draft in the list of every draft, with the client and matter it belongs to. */
+export type DraftListing_Serialize = {
+	draft: DraftSummary_Serialize,
+	clientId: number,
+	clientName: string,
+	matterTitle: string,
+};
+
+export type DraftOrigin = 
+/**  Filled from the record only. */
+"record" | 
+/**  An AI provider drafted part of it. */
+"ai";
+
+export type DraftStatus = 
+/**  The provider's answer is streaming in. */
+"writing" | 
+/**
+ *  The answer stopped before its end (cancelled, failed, or the program stopped); the text
+ *  received is kept.
+ */
+"interrupted" | 
+/**  "AI draft, pending attorney review" (or a record summary not yet reviewed). */
+"pendingReview" | "approved";
+
+export type DraftSummary = DraftSummary_Serialize | DraftSummary_Deserialize;
+
+export type DraftSummary_Deserialize = {
+	id: number,
+	matterId: number,
+	template: string,
+	title: string,
+	origin: DraftOrigin,
+	status: DraftStatus,
+	createdAt: string,
+	updatedAt: string,
+	approvedAt?: string | null,
+	approvedBy?: string | null,
+};
+
+export type DraftSummary_Serialize = {
+	id: number,
+	matterId: number,
+	template: string,
+	title: string,
+	origin: DraftOrigin,
+	status: DraftStatus,
+	createdAt: string,
+	updatedAt: string,
+	approvedAt: string | null,
+	approvedBy: string | null,
+};
+
+export type DraftVersion = {
+	number: number,
+	/**  `generated`, `edited` or `restored`. */
+	origin: string,
+	body: string,
+	savedAt: string,
+	savedBy: string,
+};
+
+export type Draft_Deserialize = {
+	id: number,
+	matterId: number,
+	template: string,
+	templateVersion: number,
+	title: string,
+	origin: DraftOrigin,
+	status: DraftStatus,
+	interruption?: string | null,
+	body: string,
+	provenance: Provenance_Deserialize,
+	createdAt: string,
+	createdBy: string,
+	updatedAt: string,
+	approvedAt?: string | null,
+	approvedBy?: string | null,
+	/**  The number of the latest version (0 while the first text is being written). */
+	version: number,
+};
+
+export type Draft_Serialize = {
+	id: number,
+	matterId: number,
+	template: string,
+	templateVersion: number,
+	title: string,
+	origin: DraftOrigin,
+	status: DraftStatus,
+	interruption: string | null,
+	body: string,
+	provenance: Provenance_Serialize,
+	createdAt: string,
+	createdBy: string,
+	updatedAt: string,
+	approvedAt: string | null,
+	approvedBy: string | null,
+	/**  The number of the latest version (0 while the first text is being written). */
+	version: number,
 };
 
 /**
@@ -574,6 +786,27 @@ export type Kind = "note" | "matter" | "contact" | "draft";
 /**  A stored matter: its details, its client and when it was created and last changed. */
 export type Matter = Matter_Serialize | Matter_Deserialize;
 
+/**  AI use on one matter, for billing at actual cost. */
+export type MatterAiCost = MatterAiCost_Serialize | MatterAiCost_Deserialize;
+
+/**  AI use on one matter, for billing at actual cost. */
+export type MatterAiCost_Deserialize = {
+	aiDrafts: number,
+	tokensIn: number,
+	tokensOut: number,
+	/**  Summed over drafts whose profile has prices; `None` when none had. */
+	costUsd?: number | null,
+};
+
+/**  AI use on one matter, for billing at actual cost. */
+export type MatterAiCost_Serialize = {
+	aiDrafts: number,
+	tokensIn: number,
+	tokensOut: number,
+	/**  Summed over drafts whose profile has prices; `None` when none had. */
+	costUsd: number | null,
+};
+
 /**  Everything about a matter that a person edits. Saving replaces the whole record. */
 export type MatterDetails = MatterDetails_Serialize | MatterDetails_Deserialize;
 
@@ -718,6 +951,13 @@ export type NoteSummary = {
 	/**  The first words of the note. */
 	preview: string,
 	updatedAt: string,
+};
+
+/**  A note exactly as it was read for the draft. */
+export type NoteUsed = {
+	id: number,
+	revision: number,
+	title: string,
 };
 
 export type Notice = Notice_Serialize | Notice_Deserialize;
@@ -946,6 +1186,44 @@ export type ProfileEntry_Serialize = {
 	 */
 	blocked: string | null,
 } & ProviderProfile_Serialize;
+
+export type Provenance = Provenance_Serialize | Provenance_Deserialize;
+
+export type Provenance_Deserialize = {
+	template: string,
+	templateVersion: number,
+	/**  `built-in`, or the path of the firm's template file. */
+	templateOrigin: string,
+	matterId: number,
+	clientId: number,
+	notes: NoteUsed[],
+	/**  Values the template needed and the record lacks (shown as "not recorded"). */
+	missing: string[],
+	startedAt: string,
+	finishedAt?: string | null,
+	/**  The operating-system user who made the draft. */
+	user: string,
+	/**  Present when an AI provider drafted part of it. */
+	ai?: AiProvenance_Deserialize | null,
+};
+
+export type Provenance_Serialize = {
+	template: string,
+	templateVersion: number,
+	/**  `built-in`, or the path of the firm's template file. */
+	templateOrigin: string,
+	matterId: number,
+	clientId: number,
+	notes: NoteUsed[],
+	/**  Values the template needed and the record lacks (shown as "not recorded"). */
+	missing: string[],
+	startedAt: string,
+	finishedAt: string | null,
+	/**  The operating-system user who made the draft. */
+	user: string,
+	/**  Present when an AI provider drafted part of it. */
+	ai: AiProvenance_Serialize | null,
+};
 
 /**  What went wrong, in the few categories callers act on differently. */
 export type ProviderErrorKind = 
@@ -1207,6 +1485,75 @@ export type Settings_Serialize = {
 	require_redaction?: boolean,
 	/**  Require an attorney's approval before a draft is exported. */
 	require_approval_before_export?: boolean,
+};
+
+/**  A draft as the app shows it: the draft and its review banner. */
+export type ShownDraft = ShownDraft_Serialize | ShownDraft_Deserialize;
+
+/**  A draft as the app shows it: the draft and its review banner. */
+export type ShownDraft_Deserialize = {
+	draft: Draft_Deserialize,
+	banner: string,
+};
+
+/**  A draft as the app shows it: the draft and its review banner. */
+export type ShownDraft_Serialize = {
+	draft: Draft_Serialize,
+	banner: string,
+};
+
+/**  The templates there are to choose from, and the firm's files that could not be used. */
+export type TemplateCatalog = TemplateCatalog_Serialize | TemplateCatalog_Deserialize;
+
+/**  The templates there are to choose from, and the firm's files that could not be used. */
+export type TemplateCatalog_Deserialize = {
+	templates: TemplateInfo_Deserialize[],
+	problems: TemplateProblem[],
+};
+
+/**  The templates there are to choose from, and the firm's files that could not be used. */
+export type TemplateCatalog_Serialize = {
+	templates: TemplateInfo_Serialize[],
+	problems: TemplateProblem[],
+};
+
+/**  What a person choosing a template sees of it. */
+export type TemplateInfo = TemplateInfo_Serialize | TemplateInfo_Deserialize;
+
+/**  What a person choosing a template sees of it. */
+export type TemplateInfo_Deserialize = {
+	name: string,
+	version: number,
+	title: string,
+	description: string,
+	/**  The firm's file it comes from; `None` for a built-in template. */
+	firmFile?: string | null,
+	/**
+	 *  Headings of the sections an AI provider drafts: without one, they are left for the
+	 *  attorney to write.
+	 */
+	aiSections: string[],
+};
+
+/**  What a person choosing a template sees of it. */
+export type TemplateInfo_Serialize = {
+	name: string,
+	version: number,
+	title: string,
+	description: string,
+	/**  The firm's file it comes from; `None` for a built-in template. */
+	firmFile: string | null,
+	/**
+	 *  Headings of the sections an AI provider drafts: without one, they are left for the
+	 *  attorney to write.
+	 */
+	aiSections: string[],
+};
+
+/**  A firm template file that could not be used, and why (the others still load). */
+export type TemplateProblem = {
+	path: string,
+	reason: string,
 };
 
 export type TrashedNote = {

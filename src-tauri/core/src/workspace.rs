@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 
 use crate::audit::{self, AuditedSend, Outcome, Purpose};
+use crate::drafting::templates::Templates;
 use crate::paths::Locations;
 use crate::policy::SendSubject;
 use crate::providers::{
@@ -258,6 +259,12 @@ impl Workspace {
             keychain,
         }
     }
+
+    /// The drafting templates: the built-in ones and the firm's own in this workspace's
+    /// `templates` folder (with the firm files that could not be used, and why). Reads files.
+    pub fn templates(&self) -> Result<Templates> {
+        Templates::load(&self.locations.data_dir)
+    }
 }
 
 /// Provider credentials: values go to the keychain, the time they were set to the case store.
@@ -445,6 +452,28 @@ mod tests {
         assert_eq!(json["keychain"]["code"], "keychainUnavailable");
         let message = json["keychain"]["message"].as_str().unwrap();
         assert!(message.contains("Start a keyring."), "{message}");
+    }
+
+    #[test]
+    fn templates_are_read_from_the_workspace_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        assert_eq!(ws.templates().unwrap().templates.len(), 5);
+        let folder = tmp.path().join("nested/workspace/templates");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("memo.toml"),
+            "name = \"intake-memo\"\nversion = 2\ntitle = \"Intake memo\"\ndescription = \"d\"\n\
+             [[sections]]\nheading = \"Client\"\nfrom = \"record\"\nbody = \"{{ client.name }}\"\n",
+        )
+        .unwrap();
+        std::fs::write(folder.join("broken.toml"), "name = ").unwrap();
+        let loaded = ws.templates().unwrap();
+        assert_eq!(loaded.get("intake-memo").unwrap().version, 2);
+        assert_eq!(loaded.problems.len(), 1);
+        assert!(loaded.problems[0].path.ends_with("broken.toml"));
     }
 
     #[test]

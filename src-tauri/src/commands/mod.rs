@@ -4,11 +4,13 @@
 
 mod case_store;
 mod docket;
+mod drafts;
 mod records;
 mod settings;
 
 pub use case_store::*;
 pub use docket::*;
+pub use drafts::*;
 pub use records::*;
 pub use settings::*;
 

@@ -1,5 +1,5 @@
 // One hook per thing a screen shows. Each is a `useQuery` keyed by what it asks for.
-import { commands } from "../bindings";
+import { commands, type DraftFilter_Deserialize } from "../bindings";
 import { useQuery } from "./useQuery";
 
 export function useClients() {
@@ -66,4 +66,43 @@ export function useDeadlines(matterId: number) {
 /** Open deadlines across every matter, soonest (and overdue) first. */
 export function useUpcomingDeadlines(limit: number) {
   return useQuery(`upcoming-deadlines:${String(limit)}`, () => commands.upcomingDeadlines(limit));
+}
+
+/** The drafting templates, and the firm's template files that could not be used. */
+export function useTemplates() {
+  return useQuery("templates", () => commands.templates());
+}
+
+/** A matter's drafts, newest first. */
+export function useDrafts(matterId: number) {
+  return useQuery(`drafts:${String(matterId)}`, () => commands.drafts(matterId));
+}
+
+/** Every draft, newest first, narrowed by `filter`. */
+export function useAllDrafts(filter: DraftFilter_Deserialize) {
+  return useQuery(`all-drafts:${JSON.stringify(filter)}`, () => commands.allDrafts(filter));
+}
+
+/** A draft and its review banner. */
+export function useDraft(id: number) {
+  return useQuery(`draft:${String(id)}`, () => commands.draft(id));
+}
+
+/** A draft's versions, oldest first; asked again whenever `version` (the latest) changes. */
+export function useDraftVersions(id: number, version: number) {
+  return useQuery(`draft-versions:${String(id)}`, () => commands.draftVersions(id), version);
+}
+
+/** Who approves a draft from this computer. */
+export function useReviewer() {
+  return useQuery("reviewer", () => commands.reviewer());
+}
+
+/** A matter's AI drafts and their summed tokens and cost. */
+export function useMatterAiCost(matterId: number) {
+  return useQuery(`ai-cost:${String(matterId)}`, () => commands.matterAiCost(matterId));
+}
+
+export function useNoteTags(noteId: number) {
+  return useQuery(`note-tags:${String(noteId)}`, () => commands.noteTags(noteId));
 }

@@ -5,6 +5,10 @@ import type {
   commands as Commands,
   Contact_Serialize,
   DeadlineRecord_Serialize,
+  Draft_Serialize,
+  DraftListing_Serialize,
+  DraftSummary_Serialize,
+  DraftVersion,
   EffectivePolicy_Serialize,
   Filing_Serialize,
   IpcError_Serialize,
@@ -14,9 +18,12 @@ import type {
   NoteSummary,
   Notice_Serialize,
   Party,
+  Provenance_Serialize,
   Revision,
   RevisionSummary,
   SearchHit_Serialize,
+  ShownDraft_Serialize,
+  TemplateCatalog_Serialize,
   TrashedNote,
   UpcomingDeadline_Serialize,
 } from "../bindings";
@@ -70,6 +77,17 @@ const NAMES = [
   "removeProviderCredential",
   "testProviderConnection",
   "effectivePolicy",
+  "templates",
+  "createOfflineDraft",
+  "drafts",
+  "allDrafts",
+  "draft",
+  "saveDraft",
+  "draftVersions",
+  "restoreDraftVersion",
+  "approveDraft",
+  "reviewer",
+  "matterAiCost",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -323,6 +341,127 @@ export function anEffectivePolicy(
   };
 }
 
+/** A case summary of matter 10 filled from the record: version 1, pending review. */
+export function aDraft(overrides: Partial<Draft_Serialize> = {}): Draft_Serialize {
+  return {
+    id: 500,
+    matterId: 10,
+    template: "case-summary",
+    templateVersion: 1,
+    title: "Case summary: I-130 for spouse",
+    origin: "record",
+    status: "pendingReview",
+    interruption: null,
+    body: "# Case summary: I-130 for spouse\n\n## Matter snapshot\n\n| | |\n|---|---|\n| Client | Ana Peña |\n| Priority date | *not recorded* |",
+    provenance: aProvenance(),
+    createdAt: AT,
+    createdBy: "jroe",
+    updatedAt: AT,
+    approvedAt: null,
+    approvedBy: null,
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function aProvenance(overrides: Partial<Provenance_Serialize> = {}): Provenance_Serialize {
+  return {
+    template: "case-summary",
+    templateVersion: 1,
+    templateOrigin: "built-in",
+    matterId: 10,
+    clientId: 1,
+    notes: [{ id: 100, revision: 2, title: "Intake" }],
+    missing: ["priority date"],
+    startedAt: AT,
+    finishedAt: AT,
+    user: "jroe",
+    ai: null,
+    ...overrides,
+  };
+}
+
+/** A draft with the banner core would give it. */
+export function aShownDraft(overrides: Partial<Draft_Serialize> = {}): ShownDraft_Serialize {
+  const draft = aDraft(overrides);
+  const made =
+    draft.origin === "ai"
+      ? "AI-assisted draft"
+      : "Filled from the record on this computer; no AI was used";
+  const banner =
+    draft.status === "approved"
+      ? `${made}. Approved by ${draft.approvedBy ?? ""} on ${(draft.approvedAt ?? "").slice(0, 10)}.`
+      : draft.status === "interrupted"
+        ? `${made}, INCOMPLETE (${draft.interruption ?? ""}), pending attorney review.`
+        : draft.status === "writing"
+          ? `${made}, still being written.`
+          : `${made}, pending attorney review.`;
+  return { draft, banner };
+}
+
+export function aDraftSummary(overrides: Partial<DraftSummary_Serialize> = {}): DraftSummary_Serialize {
+  return {
+    id: 500,
+    matterId: 10,
+    template: "case-summary",
+    title: "Case summary: I-130 for spouse",
+    origin: "record",
+    status: "pendingReview",
+    createdAt: AT,
+    updatedAt: AT,
+    approvedAt: null,
+    approvedBy: null,
+    ...overrides,
+  };
+}
+
+export function aDraftListing(
+  draft: Partial<DraftSummary_Serialize> = {},
+  overrides: Partial<Omit<DraftListing_Serialize, "draft">> = {},
+): DraftListing_Serialize {
+  return {
+    draft: aDraftSummary(draft),
+    clientId: 1,
+    clientName: "Ana Peña",
+    matterTitle: "I-130 for spouse",
+    ...overrides,
+  };
+}
+
+export function aDraftVersion(overrides: Partial<DraftVersion> = {}): DraftVersion {
+  return {
+    number: 1,
+    origin: "generated",
+    body: "# Case summary: I-130 for spouse",
+    savedAt: AT,
+    savedBy: "jroe",
+    ...overrides,
+  };
+}
+
+/** The five built-in templates, none replaced, no problem files. */
+export function aTemplateCatalog(overrides: Partial<TemplateCatalog_Serialize> = {}): TemplateCatalog_Serialize {
+  const template = (name: string, title: string, description: string) => ({
+    name,
+    version: 1,
+    title,
+    description,
+    firmFile: null,
+    aiSections: ["Facts"],
+  });
+  return {
+    templates: [
+      template("case-summary", "Case summary", "The state of a matter for an attorney."),
+      template("rfe-response", "RFE response", "Each deficiency, its evidence and argument."),
+      template("status-letter", "Status letter", "A letter to the client."),
+      template("cover-letter", "Cover letter", "The cover letter of a filing."),
+      template("declaration", "Declaration", "A declaration draft."),
+    ],
+    problems: [],
+    ...overrides,
+  };
+}
+
 /** Clears every mock and gives each command an answer for an empty, working workspace. */
 export function resetCommands(commands: MockCommands): void {
   for (const name of NAMES) commands[name].mockReset();
@@ -342,6 +481,13 @@ export function resetCommands(commands: MockCommands): void {
   commands.noteTags.mockResolvedValue(ok([]));
   commands.providerProfiles.mockResolvedValue(ok([]));
   commands.effectivePolicy.mockResolvedValue(ok(anEffectivePolicy()));
+  commands.templates.mockResolvedValue(ok(aTemplateCatalog()));
+  commands.drafts.mockResolvedValue(ok([]));
+  commands.allDrafts.mockResolvedValue(ok([]));
+  commands.reviewer.mockResolvedValue(ok("jroe"));
+  commands.matterAiCost.mockResolvedValue(
+    ok({ aiDrafts: 0, tokensIn: 0, tokensOut: 0, costUsd: null }),
+  );
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

@@ -184,6 +184,24 @@ pub fn banner(draft: &Draft) -> String {
     }
 }
 
+/// A draft as the app shows it: the draft and its review banner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ShownDraft {
+    pub draft: Draft,
+    pub banner: String,
+}
+
+impl From<Draft> for ShownDraft {
+    fn from(draft: Draft) -> Self {
+        Self {
+            banner: banner(&draft),
+            draft,
+        }
+    }
+}
+
 /// A draft as shown or exported: the banner, its text, and the provenance block.
 pub fn presented(draft: &Draft) -> String {
     format!(
@@ -282,6 +300,46 @@ mod tests {
             .unwrap();
         assert_eq!(facts.from, SectionSource::Ai);
         assert!(facts.text.contains("immigration history"));
+    }
+
+    #[test]
+    fn the_shown_banner_follows_the_status_and_names_the_approver() {
+        let (_dir, mut store) = temp_store();
+        let matter = sample(&mut store);
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Templates::load(dir.path()).unwrap();
+        let draft = crate::drafting::offline::offline_draft(
+            &mut store,
+            templates.get("case-summary").unwrap(),
+            matter,
+            &NoteSelection::All,
+        )
+        .unwrap();
+        let pending = ShownDraft::from(draft.clone());
+        assert_eq!(
+            pending.banner,
+            "Filled from the record on this computer; no AI was used, pending attorney review."
+        );
+        assert_eq!(pending.draft, draft);
+        let approved = ShownDraft::from(store.approve_draft(draft.id, "Jane Roe").unwrap());
+        let day = approved.draft.approved_at.clone().unwrap();
+        assert_eq!(
+            approved.banner,
+            format!(
+                "Filled from the record on this computer; no AI was used. Approved by Jane Roe on {}.",
+                &day[..10]
+            )
+        );
+        let cut = ShownDraft::from(crate::store::Draft {
+            origin: DraftOrigin::Ai,
+            status: DraftStatus::Interrupted,
+            interruption: Some("cancelled".into()),
+            ..draft
+        });
+        assert_eq!(
+            cut.banner,
+            "AI-assisted draft, INCOMPLETE (cancelled), pending attorney review."
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::redaction::{
     KindCount, ManualChanges, RedactedText, Redaction, RedactionMap, Redactor, Rehydrator,
     known_values,
 };
-use super::templates::{SectionSource, Template, Templates};
+use super::templates::{SectionSource, Template};
 use crate::audit::{self, Attempt, AuditedSend, Outcome, Purpose};
 use crate::policy::SettingName;
 use crate::policy::{ConsentCheck, SendSubject};
@@ -582,11 +582,4 @@ fn prompt_text(filled: &FilledTemplate, record: &MatterRecord) -> String {
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
-}
-
-impl Workspace {
-    /// The drafting templates: built in, and the firm's in the workspace's templates folder.
-    pub fn templates(&self) -> Result<Templates> {
-        Templates::load(&self.locations().data_dir)
-    }
 }

@@ -86,6 +86,7 @@ pub enum TemplateOrigin {
 
 /// A firm template file that could not be used, and why (the others still load).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateProblem {
     pub path: PathBuf,
     pub reason: String,
@@ -165,6 +166,60 @@ impl Templates {
                     names.join(", ")
                 ))
             })
+    }
+}
+
+/// What a person choosing a template sees of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateInfo {
+    pub name: String,
+    pub version: u32,
+    pub title: String,
+    pub description: String,
+    /// The firm's file it comes from; `None` for a built-in template.
+    pub firm_file: Option<PathBuf>,
+    /// Headings of the sections an AI provider drafts: without one, they are left for the
+    /// attorney to write.
+    pub ai_sections: Vec<String>,
+}
+
+/// The templates there are to choose from, and the firm's files that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateCatalog {
+    pub templates: Vec<TemplateInfo>,
+    pub problems: Vec<TemplateProblem>,
+}
+
+impl Templates {
+    pub fn catalog(&self) -> TemplateCatalog {
+        let templates = self
+            .templates
+            .iter()
+            .map(|t| TemplateInfo {
+                name: t.name.clone(),
+                version: t.version,
+                title: t.title.clone(),
+                description: t.description.clone(),
+                firm_file: match &t.origin {
+                    TemplateOrigin::BuiltIn => None,
+                    TemplateOrigin::Firm(path) => Some(path.clone()),
+                },
+                ai_sections: t
+                    .sections
+                    .iter()
+                    .filter(|s| s.from == SectionSource::Ai)
+                    .map(|s| s.heading.clone())
+                    .collect(),
+            })
+            .collect();
+        TemplateCatalog {
+            templates,
+            problems: self.problems.clone(),
+        }
     }
 }
 
@@ -341,6 +396,38 @@ body = "{{ matter.title }}"
                 problem.reason
             );
         }
+    }
+
+    #[test]
+    fn the_catalog_shows_each_template_its_firm_file_ai_sections_and_the_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let replaced = write(dir.path(), "summary.toml", FIRM_SUMMARY);
+        write(dir.path(), "broken.toml", "name = ");
+        let catalog = Templates::load(dir.path()).unwrap().catalog();
+        let summary = &catalog.templates[0];
+        assert_eq!(
+            (
+                summary.name.as_str(),
+                summary.version,
+                summary.title.as_str()
+            ),
+            ("case-summary", 7, "Our case summary")
+        );
+        assert_eq!(summary.firm_file.as_deref(), Some(replaced.as_path()));
+        assert!(
+            summary.ai_sections.is_empty(),
+            "the firm's has only a record section"
+        );
+        let rfe = catalog
+            .templates
+            .iter()
+            .find(|t| t.name == "rfe-response")
+            .unwrap();
+        assert_eq!(rfe.firm_file, None);
+        assert!(!rfe.ai_sections.is_empty());
+        assert!(!rfe.description.is_empty());
+        assert_eq!(catalog.problems.len(), 1);
+        assert!(catalog.problems[0].path.ends_with("broken.toml"));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::records::CLIENT_NAME;
 use super::{Store, now};
 use crate::drafting::provenance::Provenance;
 use crate::{Error, Result};
@@ -24,7 +25,7 @@ pub enum DraftOrigin {
     Ai,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum DraftStatus {
@@ -84,6 +85,7 @@ pub struct DraftSummary {
     pub status: DraftStatus,
     pub created_at: String,
     pub updated_at: String,
+    pub approved_at: Option<String>,
     pub approved_by: Option<String>,
 }
 
@@ -97,6 +99,30 @@ pub struct DraftVersion {
     pub body: String,
     pub saved_at: String,
     pub saved_by: String,
+}
+
+/// A draft in the list of every draft, with the client and matter it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DraftListing {
+    pub draft: DraftSummary,
+    pub client_id: i64,
+    pub client_name: String,
+    pub matter_title: String,
+}
+
+/// Which drafts to list; a filter left empty does not narrow the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DraftFilter {
+    pub client_id: Option<i64>,
+    pub matter_id: Option<i64>,
+    /// As the draft reads now: a draft left writing reads as interrupted.
+    pub status: Option<DraftStatus>,
+    /// A template's name.
+    pub template: Option<String>,
 }
 
 /// AI use on one matter, for billing at actual cost.
@@ -267,24 +293,48 @@ impl Store {
     pub fn drafts_of(&self, matter_id: i64) -> Result<Vec<DraftSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, matter_id, template, title, origin, {STATUS}, created_at, updated_at,
-                    approved_by
+                    approved_at, approved_by
              FROM drafts WHERE matter_id = ?1 AND deleted_at IS NULL
              ORDER BY created_at DESC, id DESC"
         ))?;
         let rows = stmt
-            .query_map(params![matter_id, WRITING_GRACE_SECONDS], |r| {
-                Ok(DraftSummary {
-                    id: r.get(0)?,
-                    matter_id: r.get(1)?,
-                    template: r.get(2)?,
-                    title: r.get(3)?,
-                    origin: origin(&r.get::<_, String>(4)?),
-                    status: status(&r.get::<_, String>(5)?),
-                    created_at: r.get(6)?,
-                    updated_at: r.get(7)?,
-                    approved_by: r.get(8)?,
-                })
-            })?
+            .query_map(params![matter_id, WRITING_GRACE_SECONDS], draft_summary)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Drafts across every matter (not in the trash), newest first, narrowed by `filter`.
+    pub fn all_drafts(&self, filter: &DraftFilter) -> Result<Vec<DraftListing>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT d.id, d.matter_id, d.template, d.title, d.origin, d.status, d.created_at,
+                    d.updated_at, d.approved_at, d.approved_by, m.client_id, {CLIENT_NAME}, m.title
+             FROM (SELECT id, matter_id, template, title, origin, {STATUS} AS status, created_at,
+                          updated_at, approved_at, approved_by
+                   FROM drafts WHERE deleted_at IS NULL) d
+             JOIN matters m ON m.id = d.matter_id AND m.deleted_at IS NULL
+             JOIN contacts c ON c.id = m.client_id
+             WHERE (?1 IS NULL OR m.client_id = ?1) AND (?3 IS NULL OR d.matter_id = ?3)
+               AND (?4 IS NULL OR d.status = ?4) AND (?5 IS NULL OR d.template = ?5)
+             ORDER BY d.created_at DESC, d.id DESC"
+        ))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    filter.client_id,
+                    WRITING_GRACE_SECONDS,
+                    filter.matter_id,
+                    filter.status.map(DraftStatus::as_str),
+                    filter.template
+                ],
+                |r| {
+                    Ok(DraftListing {
+                        draft: draft_summary(r)?,
+                        client_id: r.get(10)?,
+                        client_name: r.get(11)?,
+                        matter_title: r.get(12)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -435,6 +485,22 @@ fn insert_version(conn: &Connection, id: i64, body: &str, origin: &str, by: &str
 
 fn provenance_json(p: &Provenance) -> Result<String> {
     serde_json::to_string(p).map_err(|e| Error::Internal(format!("provenance: {e}")))
+}
+
+/// A [`DraftSummary`] from the first ten columns of a row.
+fn draft_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<DraftSummary> {
+    Ok(DraftSummary {
+        id: r.get(0)?,
+        matter_id: r.get(1)?,
+        template: r.get(2)?,
+        title: r.get(3)?,
+        origin: origin(&r.get::<_, String>(4)?),
+        status: status(&r.get::<_, String>(5)?),
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        approved_at: r.get(8)?,
+        approved_by: r.get(9)?,
+    })
 }
 
 fn origin(stored: &str) -> DraftOrigin {
@@ -629,6 +695,133 @@ mod tests {
         assert_eq!(versions[1].saved_by, "attorney");
         let missing = store.restore_draft_version(id, 9, "a").unwrap_err();
         assert_eq!(missing.code(), crate::ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn every_draft_is_listed_newest_first_with_its_client_and_matter_and_filtered() {
+        let (_dir, mut store) = test_support::store();
+        let ana = store
+            .create_contact(&NewContact::person("Ana", "Peña"))
+            .unwrap();
+        let bank = store
+            .create_contact(&NewContact {
+                kind: crate::store::ContactKind::Institution,
+                institution_name: "Acme Bank".into(),
+                ..NewContact::person("", "")
+            })
+            .unwrap();
+        let asylum = store.create_matter(&NewMatter::new(ana, "Asylum")).unwrap();
+        let h1b = store.create_matter(&NewMatter::new(bank, "H-1B")).unwrap();
+        let record = |store: &mut Store, matter_id: i64, template: &str| {
+            let mut p = provenance(matter_id, false);
+            p.template = template.into();
+            store
+                .create_draft(&NewDraft {
+                    matter_id,
+                    title: template,
+                    origin: DraftOrigin::Record,
+                    body: "text",
+                    provenance: &p,
+                })
+                .unwrap()
+                .id
+        };
+        let first = record(&mut store, asylum, "case-summary");
+        let second = record(&mut store, h1b, "cover-letter");
+        let third = record(&mut store, asylum, "status-letter");
+        store.approve_draft(first, "Jane Roe").unwrap();
+        // Left writing by a program that stopped long ago: listed, and filtered, as interrupted.
+        let p = provenance(h1b, true);
+        let cut = store
+            .begin_draft(&NewDraft {
+                matter_id: h1b,
+                title: "cut",
+                origin: DraftOrigin::Ai,
+                body: "",
+                provenance: &p,
+            })
+            .unwrap();
+        // Creation times are to the second: order them explicitly.
+        for (id, at) in [
+            (first, "2026-01-01T00:00:00Z"),
+            (second, "2026-01-02T00:00:00Z"),
+            (third, "2026-01-03T00:00:00Z"),
+            (cut, "2026-01-04T00:00:00Z"),
+        ] {
+            store
+                .conn
+                .execute(
+                    "UPDATE drafts SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
+                    params![id, at],
+                )
+                .unwrap();
+        }
+
+        let ids = |filter: DraftFilter| -> Vec<i64> {
+            store
+                .all_drafts(&filter)
+                .unwrap()
+                .iter()
+                .map(|l| l.draft.id)
+                .collect()
+        };
+        assert_eq!(ids(DraftFilter::default()), [cut, third, second, first]);
+        let all = store.all_drafts(&DraftFilter::default()).unwrap();
+        assert_eq!(
+            (all[1].client_name.as_str(), all[1].matter_title.as_str()),
+            ("Ana Peña", "Asylum")
+        );
+        assert_eq!(
+            (all[2].client_name.as_str(), all[2].client_id),
+            ("Acme Bank", bank)
+        );
+        assert_eq!(all[3].draft.approved_by.as_deref(), Some("Jane Roe"));
+        assert!(all[3].draft.approved_at.is_some());
+        assert_eq!(all[2].draft.approved_at, None);
+        assert_eq!(
+            ids(DraftFilter {
+                client_id: Some(ana),
+                ..DraftFilter::default()
+            }),
+            [third, first]
+        );
+        assert_eq!(
+            ids(DraftFilter {
+                matter_id: Some(h1b),
+                ..DraftFilter::default()
+            }),
+            [cut, second]
+        );
+        assert_eq!(
+            ids(DraftFilter {
+                status: Some(DraftStatus::Interrupted),
+                ..DraftFilter::default()
+            }),
+            [cut]
+        );
+        assert_eq!(
+            ids(DraftFilter {
+                status: Some(DraftStatus::PendingReview),
+                client_id: Some(ana),
+                ..DraftFilter::default()
+            }),
+            [third]
+        );
+        assert_eq!(
+            ids(DraftFilter {
+                template: Some("cover-letter".into()),
+                ..DraftFilter::default()
+            }),
+            [second]
+        );
+        assert!(
+            ids(DraftFilter {
+                template: Some("cover-letter".into()),
+                client_id: Some(ana),
+                ..DraftFilter::default()
+            })
+            .is_empty()
+        );
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub use contact_details::{
 };
 pub use docket::{DeadlineEvent, DeadlineRecord, Filing, Notice, NoticeKind, UpcomingDeadline};
 pub use drafts::{
-    Draft, DraftEnd, DraftOrigin, DraftStatus, DraftSummary, DraftVersion, MatterAiCost, NewDraft,
+    Draft, DraftEnd, DraftFilter, DraftListing, DraftOrigin, DraftStatus, DraftSummary,
+    DraftVersion, MatterAiCost, NewDraft,
 };
 pub use import::{ImportFailure, ImportReport, csv_columns};
 pub use key::DatabaseKey;

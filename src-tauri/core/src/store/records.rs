@@ -173,7 +173,7 @@ impl Store {
     /// name, then given name.
     pub fn clients(&self) -> Result<Vec<ClientSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{CLIENT_SELECT} WHERE c.deleted_at IS NULL
+            "SELECT c.id, {CLIENT_NAME}, {CLIENT_COLUMNS} WHERE c.deleted_at IS NULL
              ORDER BY CASE c.kind WHEN 'institution' THEN c.institution_name ELSE c.family_name END
                           COLLATE NOCASE,
                       c.given_name COLLATE NOCASE, c.id"
@@ -187,7 +187,9 @@ impl Store {
     pub fn client(&self, id: i64) -> Result<ClientSummary> {
         self.conn
             .query_row(
-                &format!("{CLIENT_SELECT} WHERE c.id = ?1 AND c.deleted_at IS NULL"),
+                &format!(
+                    "SELECT c.id, {CLIENT_NAME}, {CLIENT_COLUMNS} WHERE c.id = ?1 AND c.deleted_at IS NULL"
+                ),
                 [id],
                 client_summary,
             )
@@ -238,10 +240,12 @@ impl Store {
     }
 }
 
-const CLIENT_SELECT: &str = "SELECT c.id,
-        trim(CASE c.kind WHEN 'institution' THEN c.institution_name
-             ELSE c.given_name || ' ' || c.family_name END) AS name,
-        c.a_number,
+/// A client's name as the app shows it, in a query that calls the contact `c`.
+pub(super) const CLIENT_NAME: &str = "trim(CASE c.kind WHEN 'institution' THEN c.institution_name
+             ELSE c.given_name || ' ' || c.family_name END)";
+
+/// What follows a client's id and name in a client summary query.
+const CLIENT_COLUMNS: &str = "c.a_number,
         (SELECT count(*) FROM matters m WHERE m.client_id = c.id AND m.deleted_at IS NULL),
         c.updated_at
     FROM contacts c";

@@ -1,4 +1,5 @@
 import type { Note } from "../../bindings";
+import { DraftPage } from "../drafts/DraftPage";
 import { MatterPage } from "../matters/MatterPage";
 import { NoteEditorPage } from "../notes/NoteEditorPage";
 import { ClientListPage } from "./ClientListPage";
@@ -13,7 +14,7 @@ interface ClientsSectionProps {
   onUpdateRoute: (update: (route: ClientsRoute) => ClientsRoute) => void;
 }
 
-/** The Clients section: the client list, and the client, matter and note pages below it. */
+/** The Clients section: the client list, and the client, matter, note and draft pages below it. */
 export function ClientsSection({ route, focusOnOpen, onOpen, onUpdateRoute }: ClientsSectionProps) {
   switch (route.page) {
     case "list":
@@ -57,6 +58,23 @@ export function ClientsSection({ route, focusOnOpen, onOpen, onUpdateRoute }: Cl
           }}
           onNewNote={() => {
             onOpen(newNoteRoute(route.matterId));
+          }}
+          onOpenDraft={(draftId) => {
+            onOpen({ page: "draft", draftId });
+          }}
+        />
+      );
+    case "draft":
+      return (
+        <DraftPage
+          key={route.draftId}
+          draftId={route.draftId}
+          focusOnOpen={focusOnOpen}
+          onOpenMatter={(matterId) => {
+            onOpen({ page: "matter", matterId });
+          }}
+          onOpenNote={(noteId) => {
+            onOpen(noteRoute(noteId));
           }}
         />
       );

@@ -1,8 +1,10 @@
-// Where the user is inside the Clients section: the list, or a client, matter or note below it.
+// Where the user is inside the Clients section: the list, or a client, matter, note or draft below
+// it.
 export type ClientsRoute =
   | { page: "list"; focusClientId?: number }
   | { page: "client"; clientId: number }
   | { page: "matter"; matterId: number; notice?: string }
+  | { page: "draft"; draftId: number }
   | NoteRoute;
 
 /**

@@ -3,6 +3,7 @@ import { QueryStatus } from "../../components/QueryStatus";
 import { useFocusOnce } from "../../components/useFocusOnce";
 import { useMatter } from "../../data/caseQueries";
 import { DeadlineList } from "../deadlines/DeadlineList";
+import { MatterDrafts } from "../drafts/MatterDrafts";
 import { FilingList } from "../filings/FilingList";
 import { BackToClient } from "./BackToClient";
 import { MatterDetails } from "./MatterDetails";
@@ -17,9 +18,10 @@ interface MatterPageProps {
   onOpenClient: (clientId: number) => void;
   onOpenNote: (noteId: number) => void;
   onNewNote: () => void;
+  onOpenDraft: (draftId: number) => void;
 }
 
-/** One matter: its notes, filings and deadlines, then its details and parties. */
+/** One matter: its notes, drafts, filings and deadlines, then its details and parties. */
 export function MatterPage({
   matterId,
   notice,
@@ -27,6 +29,7 @@ export function MatterPage({
   onOpenClient,
   onOpenNote,
   onNewNote,
+  onOpenDraft,
 }: MatterPageProps) {
   const matter = useMatter(matterId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -59,6 +62,7 @@ export function MatterPage({
         </p>
       )}
       <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
+      <MatterDrafts matterId={matterId} onOpenDraft={onOpenDraft} />
       <FilingList matterId={matterId} />
       <DeadlineList matterId={matterId} />
       {/* Below the daily work, so that loading them never moves what is above. */}

@@ -7,6 +7,7 @@ import { noteTitle } from "../../format/noteTitle";
 import { shiftShortcutText, shortcutText } from "../../shell/sections";
 import { BackToMatter } from "./BackToMatter";
 import { NoteHistory } from "./NoteHistory";
+import { NoteTags } from "./NoteTags";
 import { SaveState } from "./SaveState";
 import { useNoteAutosave } from "./useNoteAutosave";
 
@@ -217,6 +218,7 @@ export function NoteEditor({ matterId, note, focusOnOpen, onCreated, onClose }: 
           is kept in History. Notes are written in Markdown; {shiftShortcutText("P")} switches
           between Write and Preview.
         </p>
+        {saved !== null && <NoteTags noteId={saved.id} />}
       </div>
 
       {saved !== null && (

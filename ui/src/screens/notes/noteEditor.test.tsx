@@ -365,3 +365,38 @@ describe("move to trash", () => {
     expect(screen.getByTestId("note-body")).toBeDefined();
   });
 });
+
+describe("tags", () => {
+  it("shows a stored note's tags and saves them as a comma-separated list", async () => {
+    mocks.noteTags.mockResolvedValue(ok(["evidence"]));
+    mocks.setNoteTags.mockResolvedValue(ok(["evidence", "requested"]));
+    const { user } = await openNote();
+    const field = await screen.findByTestId("note-tags");
+    expect(field).toHaveProperty("value", "evidence");
+    expect(mocks.noteTags).toHaveBeenCalledWith(100);
+
+    await user.type(field, ", requested ,");
+    await user.click(screen.getByTestId("note-tags-save"));
+    expect(mocks.setNoteTags).toHaveBeenCalledWith(100, ["evidence", " requested ", ""]);
+    expect((await screen.findByTestId("note-tags-status")).textContent).toBe("Tags saved.");
+    expect(field).toHaveProperty("value", "evidence, requested");
+  });
+
+  it("keeps what was typed and shows why when the tags are refused", async () => {
+    mocks.setNoteTags.mockResolvedValue(
+      fail("invalidInput", "The tag is longer than 64 characters; shorten it."),
+    );
+    const { user } = await openNote();
+    await user.type(await screen.findByTestId("note-tags"), "x".repeat(70));
+    await user.click(screen.getByTestId("note-tags-save"));
+    expect((await screen.findByRole("alert")).textContent).toContain("shorten it");
+    expect(screen.getByTestId("note-tags")).toHaveProperty("value", "x".repeat(70));
+  });
+
+  it("waits for a new note's first save", async () => {
+    const { user } = await openMatter();
+    await user.click(screen.getByTestId("new-note"));
+    await screen.findByTestId("note-body");
+    expect(screen.queryByTestId("note-tags")).toBeNull();
+  });
+});

@@ -8,7 +8,7 @@ export const KIND_LABEL: Record<Kind, string> = {
   draft: "Draft",
 };
 
-/** Where a search result opens: the client, the matter or the note itself. */
+/** Where a search result opens: the client, the matter, the note or the draft itself. */
 export function routeFor(hit: SearchHit): ClientsRoute {
   switch (hit.kind) {
     case "contact":
@@ -18,7 +18,6 @@ export function routeFor(hit: SearchHit): ClientsRoute {
     case "note":
       return noteRoute(hit.id);
     case "draft":
-      // Every draft belongs to a matter; its page lists the matter's drafts.
-      return hit.matterId == null ? { page: "list" } : { page: "matter", matterId: hit.matterId };
+      return { page: "draft", draftId: hit.id };
   }
 }

@@ -7,6 +7,7 @@ import { QueryStatus } from "../../components/QueryStatus";
 import { RecordList } from "../../components/RecordList";
 import { useDraftVersions } from "../../data/caseQueries";
 import { useAction } from "../../data/useAction";
+import { DraftDiff } from "./DraftDiff";
 
 interface DraftVersionsProps {
   id: string;
@@ -41,6 +42,7 @@ export function DraftVersions({
   const headingId = useId();
   const versions = useDraftVersions(draftId, version);
   const [selected, setSelected] = useState<number | null>(null);
+  const [comparing, setComparing] = useState(false);
   const restore = useAction();
 
   async function restoreVersion(number: number) {
@@ -52,6 +54,7 @@ export function DraftVersions({
 
   const newestFirst = versions.state === "ready" ? [...versions.data].reverse() : [];
   const shown = newestFirst.find((v) => v.number === selected);
+  const current = newestFirst.find((v) => v.number === version);
 
   return (
     <section className="panel history" id={id} aria-labelledby={headingId}>
@@ -80,6 +83,7 @@ export function DraftVersions({
             onOpen={(item) => {
               restore.clearError();
               setSelected(item.number);
+              setComparing(false);
             }}
             renderItem={(item) => (
               <>
@@ -98,14 +102,29 @@ export function DraftVersions({
               <h4 className="revision__heading">
                 {versionLabel(shown)}, <DateTime iso={shown.savedAt} />
               </h4>
-              <MarkdownView
-                className="revision__body"
-                testId="draft-version-body"
-                text={shown.body}
-                topLevel={5}
-              />
+              {comparing && current !== undefined ? (
+                <DraftDiff from={shown.body} to={current.body} testId="draft-version-diff" />
+              ) : (
+                <MarkdownView
+                  className="revision__body"
+                  testId="draft-version-body"
+                  text={shown.body}
+                  topLevel={5}
+                />
+              )}
               {shown.number !== version && (
                 <div className="form__actions">
+                  <button
+                    type="button"
+                    className="button"
+                    data-testid="draft-version-compare"
+                    aria-pressed={comparing}
+                    onClick={() => {
+                      setComparing(!comparing);
+                    }}
+                  >
+                    {comparing ? "Show this version" : "Compare with the current version"}
+                  </button>
                   <button
                     type="button"
                     className="button button--primary"

@@ -429,6 +429,20 @@ describe("versions", () => {
     });
   });
 
+  it("compares an older version with the current one, word by word", async () => {
+    const { user } = await renderApp();
+    await openDraft(user);
+    await user.click(screen.getByTestId("draft-versions-toggle"));
+    await user.click(nth(await screen.findAllByTestId("draft-version"), 1));
+    await user.click(screen.getByTestId("draft-version-compare"));
+    const diff = screen.getByTestId("draft-version-diff");
+    expect([...diff.querySelectorAll("del")].map((d) => d.textContent)).toEqual(["First"]);
+    expect([...diff.querySelectorAll("ins")].map((i) => i.textContent)).toEqual(["Second"]);
+    expect(diff.textContent).toContain("text.");
+    await user.click(screen.getByTestId("draft-version-compare"));
+    expect(screen.getByTestId("draft-version-body").textContent.trim()).toBe("First text.");
+  });
+
   it("offers no restore for the current version", async () => {
     const { user } = await renderApp();
     await openDraft(user);

@@ -90,8 +90,8 @@ pub fn export_matter(
             .collect();
         if !unapproved.is_empty() {
             return Err(Error::PolicyBlocked(format!(
-                "Managed by your IT provider: {why}, and {} of the matter's {} drafts are not \
-                 approved: {}. Nothing was exported. Have an attorney approve them, or export \
+                "Not exported: {why}, and {} of the matter's {} drafts are not approved: {}. \
+                 Nothing was written. Have an attorney approve them, or export \
                  the approved ones one by one (--draft ID).",
                 unapproved.len(),
                 summaries.len(),

@@ -31,6 +31,7 @@ pub(super) enum Block {
         spans: Line,
     },
     Table {
+        /// Empty when the Markdown's header row was blank.
         header: Vec<Line>,
         rows: Vec<Vec<Line>>,
     },
@@ -198,8 +199,13 @@ impl Reader {
             }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
+                    // A header row with nothing in it (`| | |`) is left out.
+                    let blank = table
+                        .header
+                        .iter()
+                        .all(|cell| plain(cell).trim().is_empty());
                     self.blocks.push(Block::Table {
-                        header: table.header,
+                        header: if blank { Vec::new() } else { table.header },
                         rows: table.rows,
                     });
                 }

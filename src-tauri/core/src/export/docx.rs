@@ -60,8 +60,8 @@ pub(super) fn render(export: &DraftExport) -> Result<Exported> {
                     .add_num_pages(NumPages::new()),
             ),
         )
-        .created_at(&export.draft.created_at)
-        .updated_at(&export.draft.updated_at);
+        .created_at(&whole_seconds(&export.draft.created_at))
+        .updated_at(&whole_seconds(&export.draft.updated_at));
     for style in styles() {
         docx = docx.add_style(style);
     }
@@ -152,6 +152,14 @@ pub(super) fn render(export: &DraftExport) -> Result<Exported> {
         bytes: bytes.into_inner(),
         sha256,
     })
+}
+
+/// A stored RFC 3339 time as Word's document properties expect it (no fractional seconds).
+fn whole_seconds(at: &str) -> String {
+    match at.get(..19) {
+        Some(seconds) if at.len() > 19 => format!("{seconds}Z"),
+        _ => at.to_owned(),
+    }
 }
 
 fn styles() -> Vec<Style> {
@@ -335,7 +343,10 @@ fn table(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>]) -> Table {
                 .collect(),
         )
     };
-    let mut all = vec![row(header, true)];
+    let mut all = Vec::new();
+    if !header.is_empty() {
+        all.push(row(header, true));
+    }
     all.extend(rows.iter().map(|r| row(r, false)));
     Table::new(all)
         .set_grid(vec![width; columns])

@@ -111,7 +111,9 @@ impl ApprovalRule {
             return ApprovalRule::NotRequired;
         }
         ApprovalRule::Required(if setting.locked {
-            "your firm's policy requires an attorney's approval before export".to_owned()
+            "your firm's policy (managed by your IT provider) requires an attorney's approval \
+             before export"
+                .to_owned()
         } else {
             "your settings require an attorney's approval before export".to_owned()
         })
@@ -122,8 +124,8 @@ impl ApprovalRule {
         match self {
             ApprovalRule::Required(why) if draft.status != DraftStatus::Approved => {
                 Err(Error::PolicyBlocked(format!(
-                    "Managed by your IT provider: draft {} ({}) is not approved, and {why}. Have \
-                     an attorney review and approve it, then export it again.",
+                    "Draft {} ({}) is not approved, and {why}. Have an attorney review and \
+                     approve it, then export it again.",
                     draft.id, draft.title
                 )))
             }

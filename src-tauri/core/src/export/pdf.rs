@@ -553,17 +553,26 @@ impl Layout<'_> {
                     .collect()
             })
             .collect();
-        let head_height = self.row_height(&bold_header, &widths, size);
+        let head_height = if header.is_empty() {
+            0.0
+        } else {
+            self.row_height(&bold_header, &widths, size)
+        };
         self.room(head_height + line_height(size) + 2.0 * CELL_PADDING);
-        self.row(&bold_header, &widths, size, Some(TABLE_HEAD));
-        for row in rows {
+        for (i, row) in rows.iter().enumerate() {
             let height = self.row_height(row, &widths, size);
-            if self.y + height > BOTTOM {
+            let continued = i > 0 && self.y + height > BOTTOM;
+            if continued {
                 self.pages.push(Vec::new());
                 self.y = TOP;
+            }
+            if (i == 0 || continued) && !header.is_empty() {
                 self.row(&bold_header, &widths, size, Some(TABLE_HEAD));
             }
             self.row(row, &widths, size, None);
+        }
+        if rows.is_empty() && !header.is_empty() {
+            self.row(&bold_header, &widths, size, Some(TABLE_HEAD));
         }
     }
 

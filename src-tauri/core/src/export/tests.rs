@@ -213,7 +213,7 @@ fn policy_requiring_approval_refuses_unapproved_drafts_naming_them() {
     assert_eq!(err.code(), ErrorCode::PolicyBlocked);
     let message = err.to_string();
     assert!(
-        message.contains(&format!("draft {}", first.id)) && message.contains("approve"),
+        message.contains(&format!("Draft {} (", first.id)) && message.contains("approve"),
         "{message}"
     );
     store.approve_draft(first.id, "M. Rivera").unwrap();

@@ -366,6 +366,25 @@ fn exports_open_in_independent_readers_and_carry_provenance_and_hash() -> Result
         "entries and manifest rows: {listing}"
     );
 
+    // Bad input is refused with what to do, and nothing is written.
+    let bad = dir.join("bad.out");
+    for (args, code, says) in [
+        (vec!["--format", "rtf"], 2, "Choose docx, pdf, md or json"),
+        (vec!["--format", "md", "--format", "pdf"], 2, "--all"),
+        (
+            vec!["--draft", "999", "--format", "md"],
+            3,
+            "No draft is known as",
+        ),
+    ] {
+        let mut all = vec!["export", "--matter", "M-1", "--out", bad.to_str().unwrap()];
+        all.extend(args);
+        let out = sandbox.admin(&all, None)?;
+        exit(&out, code)?;
+        ensure!(text(&out).contains(says), "{says}: {}", text(&out));
+        ensure!(!bad.exists(), "nothing written");
+    }
+
     // The policy requires approval: the pending draft and the ZIP are refused, nothing written.
     std::fs::write(
         sandbox.locations().policy_file,

@@ -89,8 +89,11 @@ pub(super) fn render(export: &DraftExport) -> Result<Exported> {
             ordered_list = None;
         }
         docx = match block {
+            // A heading stays on the page of what follows it.
             Block::Heading { level, spans } => docx.add_paragraph(
-                runs(Paragraph::new(), &spans).style(&format!("Heading{}", level.min(3))),
+                runs(Paragraph::new(), &spans)
+                    .style(&format!("Heading{}", level.min(3)))
+                    .keep_next(true),
             ),
             Block::Paragraph(spans) => docx.add_paragraph(runs(Paragraph::new(), &spans)),
             Block::Quote(spans) => {
@@ -165,6 +168,11 @@ fn whole_seconds(at: &str) -> String {
 fn styles() -> Vec<Style> {
     let heading = |level: usize, size: usize| {
         Style::new(format!("Heading{level}"), StyleType::Paragraph)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(if level == 1 { 360 } else { 240 })
+                    .after(80),
+            )
             .name(format!("Heading {level}"))
             .based_on("Normal")
             .next("Normal")
@@ -177,7 +185,8 @@ fn styles() -> Vec<Style> {
     vec![
         Style::new("Normal", StyleType::Paragraph)
             .name("Normal")
-            .q_format(true),
+            .q_format(true)
+            .line_spacing(LineSpacing::new().after(120)),
         heading(1, 32),
         heading(2, 26),
         heading(3, 23),
@@ -198,7 +207,8 @@ fn styles() -> Vec<Style> {
             .indent(Some(720), None, Some(720), None),
         Style::new("ListParagraph", StyleType::Paragraph)
             .name("List Paragraph")
-            .based_on("Normal"),
+            .based_on("Normal")
+            .line_spacing(LineSpacing::new().after(40)),
         Style::new("Code", StyleType::Paragraph)
             .name("Code")
             .based_on("Normal")
@@ -212,6 +222,7 @@ fn styles() -> Vec<Style> {
         Style::new("Hash", StyleType::Paragraph)
             .name("Content Hash")
             .based_on("Normal")
+            .line_spacing(LineSpacing::new().before(240))
             .size(18)
             .color("404040"),
     ]
@@ -331,9 +342,10 @@ fn table(header: &[Vec<Span>], rows: &[Vec<Vec<Span>>]) -> Table {
                             ..s.clone()
                         })
                         .collect();
-                    let cell = TableCell::new()
-                        .width(width, WidthType::Dxa)
-                        .add_paragraph(runs(Paragraph::new(), &spans));
+                    let cell = TableCell::new().width(width, WidthType::Dxa).add_paragraph(
+                        runs(Paragraph::new(), &spans)
+                            .line_spacing(LineSpacing::new().before(20).after(20)),
+                    );
                     if head {
                         cell.shading(Shading::new().shd_type(ShdType::Clear).fill("D9E2F3"))
                     } else {

@@ -34,6 +34,7 @@ bench:
 	cargo bench --locked -p casefile-core --bench store
 	cargo bench --locked -p casefile-core --bench encryption
 	cargo bench --locked -p casefile-core --bench redaction
+	cargo bench --locked -p casefile-core --bench export
 	CASEFILE_CRASH_ITERATIONS=1000 cargo test --release --locked -p casefile-tests --test crash -- --nocapture
 	cargo bench --locked -p casefile-tests --bench provider_stack
 	@$(MAKE) --no-print-directory ui

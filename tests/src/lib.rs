@@ -8,6 +8,7 @@
 pub mod leak;
 pub mod mock;
 mod process;
+pub mod python;
 
 use std::future::Future;
 use std::net::TcpListener;

@@ -48,3 +48,40 @@ fn core_depends_on_no_tauri_crate() -> Result<()> {
     );
     Ok(())
 }
+
+/// Invariant 20: exporting is pure file writing, so it works with the network cable pulled and
+/// can never send a draft anywhere. The export module names no network item.
+#[test]
+fn export_code_uses_no_network() -> Result<()> {
+    let folder = workspace_root().join("src-tauri/core/src/export");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&folder)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path)?;
+        for network in [
+            "reqwest",
+            "providers",
+            "ProviderClient",
+            "std::net",
+            "tokio::net",
+            "TcpStream",
+            "UdpSocket",
+        ] {
+            ensure!(
+                !source.contains(network),
+                "{} mentions {network}: exports must not use the network",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    ensure!(
+        checked >= 5,
+        "only {checked} files found in {}",
+        folder.display()
+    );
+    Ok(())
+}

@@ -14,12 +14,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, bail};
 use casefile_tests::mock::{INPUT_TOKENS, MockKind, MockProvider, OUTPUT_TOKENS, REPLY, creds};
+use casefile_tests::python::venv_python;
 use casefile_tests::workspace_root;
 
 const PYTHON_TIMEOUT: Duration = Duration::from_secs(300);
@@ -28,63 +28,14 @@ fn sdk_dir() -> PathBuf {
     workspace_root().join("tests/sdk")
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
-}
-
-/// The virtualenv's python, creating the venv once per requirements file content.
+/// The virtualenv's python, created once per requirements file content.
 fn sdk_python() -> Result<PathBuf> {
     static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    VENV.get_or_init(|| prepare_venv().map_err(|e| format!("{e:#}")))
-        .clone()
-        .map_err(anyhow::Error::msg)
-}
-
-fn prepare_venv() -> Result<PathBuf> {
-    let requirements = std::fs::read(sdk_dir().join("requirements.txt"))?;
-    let target = target_dir();
-    std::fs::create_dir_all(&target)?;
-    // Other test processes sharing the target directory wait here instead of racing the install.
-    let lock = std::fs::File::create(target.join("sdk-venv.lock"))?;
-    lock.lock()?;
-    let venv = target.join("sdk-venv");
-    let python = venv.join("bin/python");
-    let installed = venv.join("requirements.installed.txt");
-    if python.exists() && std::fs::read(&installed).ok().as_ref() == Some(&requirements) {
-        return Ok(python);
-    }
-    let started = Instant::now();
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv)?;
-    }
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
-        .context("python3 with the venv module is needed for the SDK fidelity tests")?;
-    run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(sdk_dir().join("requirements.txt")))
-    .context("installing the provider SDKs from PyPI")?;
-    std::fs::write(&installed, &requirements)?;
-    eprintln!("SDK virtualenv created in {:.1?}", started.elapsed());
-    Ok(python)
-}
-
-fn run(command: &mut Command) -> Result<()> {
-    let output = command.output()?;
-    ensure!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
+    VENV.get_or_init(|| {
+        venv_python("sdk-venv", "tests/sdk/requirements.txt").map_err(|e| format!("{e:#}"))
+    })
+    .clone()
+    .map_err(anyhow::Error::msg)
 }
 
 /// Runs the cases of `family` against `mock`; returns case name → "PASS" / "SKIP: …" / "FAIL: …".

@@ -19,6 +19,7 @@ mod audit;
 mod config;
 mod consent;
 mod draft;
+mod export;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -123,6 +124,11 @@ enum Command {
     /// Drafting templates.
     #[command(subcommand)]
     Template(draft::TemplateCommand),
+    /// Export a matter's draft (default: its latest; the case summary is made from the record
+    /// when it has none) as docx, pdf, md or json, with its review banner, provenance and
+    /// SHA-256; or --all drafts of the matter in one ZIP with a manifest. Refused (exit 10)
+    /// for a draft not approved when the policy requires approval before export.
+    Export(Box<export::ExportArgs>),
     /// Clients' consent to sending their information to an AI provider: record, list, revoke.
     #[command(subcommand)]
     Consent(consent::ConsentCommand),
@@ -509,6 +515,7 @@ async fn run(
         Command::Template(command) => {
             off_async(move || draft::templates(&workspace, command)).await
         }
+        Command::Export(args) => off_async(move || export::run(&workspace, *args, as_json)).await,
         Command::Config(command) => off_async(move || config::run(&workspace, command)).await,
         Command::Consent(command) => off_async(move || consent::run(&workspace, command)).await,
         Command::Audit(command) => {

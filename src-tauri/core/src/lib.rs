@@ -6,6 +6,7 @@ pub mod audit;
 pub mod deadlines;
 pub mod drafting;
 pub mod error;
+pub mod export;
 pub mod json_keys;
 pub mod logging;
 pub mod paths;

@@ -82,6 +82,19 @@ impl Store {
             .optional()?)
     }
 
+    /// The id record `id` of `kind` was imported under, if it was imported (exports name both).
+    pub fn external_id(&self, kind: Kind, id: i64) -> Result<Option<String>> {
+        if !kind.imported() {
+            return Ok(None);
+        }
+        let sql = format!("SELECT external_id FROM {} WHERE id = ?1", kind.table());
+        Ok(self
+            .conn
+            .query_row(&sql, [id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     fn by_internal_id(&self, kind: Kind, id: i64) -> Result<Option<i64>> {
         let sql = format!("SELECT id FROM {} WHERE id = ?1", kind.table());
         Ok(self.conn.query_row(&sql, [id], |r| r.get(0)).optional()?)
@@ -116,6 +129,12 @@ mod tests {
             ana
         );
         assert_eq!(store.resolve(Kind::Matter, "M-1").unwrap(), matter);
+        assert_eq!(
+            store.external_id(Kind::Matter, matter).unwrap().as_deref(),
+            Some("M-1")
+        );
+        let plain = store.create_matter(&NewMatter::new(ana, "Other")).unwrap();
+        assert_eq!(store.external_id(Kind::Matter, plain).unwrap(), None);
         assert_eq!(
             store.resolve(Kind::Matter, &matter.to_string()).unwrap(),
             matter

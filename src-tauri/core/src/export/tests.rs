@@ -1,0 +1,438 @@
+use std::io::Read;
+
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::ErrorCode;
+use crate::drafting::offline::offline_draft;
+use crate::drafting::record::NoteSelection;
+use crate::drafting::templates::Templates;
+use crate::policy::{PolicyState, Settings};
+use crate::store::test_support::store as temp_store;
+use crate::store::{DraftEnd, DraftOrigin, NewContact, NewDraft, NewMatter, NewNote};
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A client and matter (both imported), a note, and the offline case summary.
+pub(crate) fn matter_with_summary(store: &mut Store) -> (i64, Draft) {
+    let mut ana = NewContact::person("Ana", "Peña");
+    ana.external_id = Some("C-17".into());
+    let client = store.create_contact(&ana).unwrap();
+    let mut matter = NewMatter::new(client, "Adjustment of status");
+    matter.external_id = Some("M-9".into());
+    matter.number = Some("2026-014".into());
+    let matter = store.create_matter(&matter).unwrap();
+    store
+        .add_filing(matter, "I-485", Some("2026-01-05"), Some("MSC2690123456"))
+        .unwrap();
+    store
+        .create_note(&NewNote::new(
+            matter,
+            "Intake",
+            "Entered 2019 on a B-2 visa",
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let templates = Templates::load(dir.path()).unwrap();
+    let draft = offline_draft(
+        store,
+        templates.get("case-summary").unwrap(),
+        matter,
+        &NoteSelection::All,
+    )
+    .unwrap();
+    (matter, draft)
+}
+
+fn options() -> ExportOptions {
+    ExportOptions {
+        firm: Some("Rivera & Cho LLP".into()),
+        approval: ApprovalRule::NotRequired,
+    }
+}
+
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn the_markdown_hash_is_of_every_byte_before_the_last_line() {
+    let (_dir, mut store) = temp_store();
+    let (_, draft) = matter_with_summary(&mut store);
+    let exported = export_draft(&store, draft.id, Format::Markdown, &options()).unwrap();
+    let text = String::from_utf8(exported.bytes.clone()).unwrap();
+    let (above, last) = text.trim_end_matches('\n').rsplit_once('\n').unwrap();
+    let hex = last.strip_prefix(HASH_LINE_PREFIX).unwrap();
+    assert_eq!(hex, exported.sha256);
+    assert_eq!(sha256(format!("{above}\n").as_bytes()), hex);
+    assert!(text.starts_with("> Filled from the record"), "{text}");
+    assert!(text.contains("## Provenance") && text.contains("## Matter snapshot"));
+
+    // The hash follows the content: an edit changes it, and the same text gives the same hash.
+    let again = export_draft(&store, draft.id, Format::Markdown, &options()).unwrap();
+    assert_eq!(again.sha256, exported.sha256);
+    store
+        .save_draft(draft.id, &format!("{}\n\nAdded.", draft.body), "attorney")
+        .unwrap();
+    let edited = export_draft(&store, draft.id, Format::Markdown, &options()).unwrap();
+    assert_ne!(edited.sha256, exported.sha256);
+}
+
+#[test]
+fn the_json_hash_is_of_the_canonical_document_without_it() {
+    let (_dir, mut store) = temp_store();
+    let (matter, draft) = matter_with_summary(&mut store);
+    store.approve_draft(draft.id, "M. Rivera").unwrap();
+    let exported = export_draft(&store, draft.id, Format::Json, &options()).unwrap();
+    let mut document: serde_json::Value = serde_json::from_slice(&exported.bytes).unwrap();
+    let stated = document.as_object_mut().unwrap().remove("sha256").unwrap();
+    assert_eq!(stated, exported.sha256.as_str());
+    // serde_json's default map is ordered by key, so plain compact output is the canonical form.
+    assert_eq!(
+        sha256(serde_json::to_string(&document).unwrap().as_bytes()),
+        exported.sha256
+    );
+
+    assert_eq!(document["client"]["name"], "Ana Peña");
+    assert_eq!(document["client"]["externalId"], "C-17");
+    assert_eq!(document["matter"]["id"], matter);
+    assert_eq!(document["matter"]["externalId"], "M-9");
+    assert_eq!(document["matter"]["number"], "2026-014");
+    assert_eq!(document["firm"], "Rivera & Cho LLP");
+    let exported_draft = &document["draft"];
+    assert_eq!(exported_draft["status"], "approved");
+    assert_eq!(exported_draft["approval"]["by"], "M. Rivera");
+    assert_eq!(exported_draft["text"], draft.body.as_str());
+    assert_eq!(
+        exported_draft["versions"][0]["sha256"],
+        sha256(draft.body.as_bytes())
+    );
+    assert_eq!(document["provenance"]["template"], "case-summary");
+
+    // A changed value no longer matches the hash.
+    document["draft"]["text"] = "changed".into();
+    assert_ne!(
+        sha256(serde_json::to_string(&document).unwrap().as_bytes()),
+        exported.sha256
+    );
+}
+
+#[test]
+fn every_export_shows_the_banner_of_the_drafts_status() {
+    let (_dir, mut store) = temp_store();
+    let (matter, record) = matter_with_summary(&mut store);
+    let provenance = record.provenance.clone();
+    let ai = store
+        .create_draft(&NewDraft {
+            matter_id: matter,
+            title: "Case summary (AI)",
+            origin: DraftOrigin::Ai,
+            body: "# Case summary\n\nFacts.",
+            provenance: &provenance,
+        })
+        .unwrap();
+    let cut = store
+        .begin_draft(&NewDraft {
+            matter_id: matter,
+            title: "Cut short",
+            origin: DraftOrigin::Ai,
+            body: "",
+            provenance: &provenance,
+        })
+        .unwrap();
+    store
+        .finish_draft(
+            cut,
+            "# Partial",
+            DraftEnd::Interrupted("the connection dropped".into()),
+            &provenance,
+        )
+        .unwrap();
+    store.approve_draft(record.id, "M. Rivera").unwrap();
+
+    let expectations = [
+        (ai.id, "AI-assisted draft, pending attorney review."),
+        (cut, "INCOMPLETE (the connection dropped)"),
+        (record.id, "Approved by M. Rivera on "),
+    ];
+    for (id, banner) in expectations {
+        let md = export_draft(&store, id, Format::Markdown, &options()).unwrap();
+        let md = String::from_utf8(md.bytes).unwrap();
+        assert!(md.lines().next().unwrap().contains(banner), "{id}: {md}");
+        let json = export_draft(&store, id, Format::Json, &options()).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+        assert!(json["draft"]["banner"].as_str().unwrap().contains(banner));
+        let docx = export_draft(&store, id, Format::Docx, &options()).unwrap();
+        let body = zip_entry(&docx.bytes, "word/document.xml");
+        assert!(body.contains(banner), "{id}: banner in the Word document");
+    }
+}
+
+#[test]
+fn policy_requiring_approval_refuses_unapproved_drafts_naming_them() {
+    let (_dir, mut store) = temp_store();
+    let (matter, first) = matter_with_summary(&mut store);
+    let dir = tempfile::tempdir().unwrap();
+    let templates = Templates::load(dir.path()).unwrap();
+    let second = offline_draft(
+        &mut store,
+        templates.get("status-letter").unwrap(),
+        matter,
+        &NoteSelection::All,
+    )
+    .unwrap();
+
+    let policy_file = dir.path().join("policy.json");
+    let required = Settings {
+        require_approval_before_export: Some(true),
+        ..Settings::default()
+    };
+    let rule = ApprovalRule::from_policy(&EffectivePolicy::compute(
+        PolicyState::load(&policy_file),
+        &required,
+    ));
+    assert!(matches!(rule, ApprovalRule::Required(_)), "{rule:?}");
+    let strict = ExportOptions {
+        firm: None,
+        approval: rule,
+    };
+
+    let err = export_draft(&store, first.id, Format::Pdf, &strict).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("Draft {} (", first.id)) && message.contains("approve"),
+        "{message}"
+    );
+    store.approve_draft(first.id, "M. Rivera").unwrap();
+    export_draft(&store, first.id, Format::Pdf, &strict).unwrap();
+
+    // The ZIP is refused whole, naming the draft still unapproved; progress never started.
+    let mut calls = 0;
+    let err =
+        export_matter(&store, matter, &[Format::Markdown], &strict, |_| calls += 1).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+    assert!(
+        err.to_string().contains(&format!("{} (", second.id)),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains(&format!("{} (", first.id)),
+        "{err}"
+    );
+    assert_eq!(calls, 0);
+
+    // Without the setting, or with the user's own choice off, nothing is required.
+    let open = ApprovalRule::from_policy(&EffectivePolicy::compute(
+        PolicyState::load(&policy_file),
+        &Settings::default(),
+    ));
+    assert_eq!(open, ApprovalRule::NotRequired);
+
+    // An invalid policy file may be the one requiring approval: unapproved drafts are refused.
+    std::fs::write(&policy_file, "{ not json").unwrap();
+    let invalid = ApprovalRule::from_policy(&EffectivePolicy::compute(
+        PolicyState::load(&policy_file),
+        &Settings::default(),
+    ));
+    let ApprovalRule::Required(why) = &invalid else {
+        panic!("{invalid:?}")
+    };
+    assert!(why.contains("policy.json"), "{why}");
+}
+
+#[test]
+fn the_zip_holds_each_draft_in_each_format_and_a_manifest_of_them() {
+    let (_dir, mut store) = temp_store();
+    let (matter, first) = matter_with_summary(&mut store);
+    let dir = tempfile::tempdir().unwrap();
+    let templates = Templates::load(dir.path()).unwrap();
+    for template in ["status-letter", "cover-letter"] {
+        offline_draft(
+            &mut store,
+            templates.get(template).unwrap(),
+            matter,
+            &NoteSelection::All,
+        )
+        .unwrap();
+    }
+    store.approve_draft(first.id, "M. Rivera").unwrap();
+    let mut seen = Vec::new();
+    let archive = export_matter(
+        &store,
+        matter,
+        &[Format::Json, Format::Markdown, Format::Json],
+        &options(),
+        |p| seen.push((p.done, p.total)),
+    )
+    .unwrap();
+    assert_eq!(seen, vec![(1, 3), (2, 3), (3, 3)]);
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&archive.bytes)).unwrap();
+    assert_eq!(
+        zip.len(),
+        3 * 2 + 1,
+        "two formats (once each) and the manifest"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&zip_entry(&archive.bytes, MANIFEST)).unwrap();
+    assert_eq!(manifest["matter"]["externalId"], "M-9");
+    assert_eq!(manifest["drafts"], 3);
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len(), 6);
+    for entry in files {
+        let name = entry["file"].as_str().unwrap();
+        let mut bytes = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
+        assert_eq!(entry["fileSha256"], sha256(&bytes), "{name}");
+        assert_eq!(entry["bytes"], bytes.len());
+        let id = entry["draftId"].as_i64().unwrap();
+        let status = if id == first.id {
+            "approved"
+        } else {
+            "pendingReview"
+        };
+        assert_eq!(entry["status"], status, "{name}");
+        let carried = if name.ends_with(".md") {
+            let text = String::from_utf8(bytes).unwrap();
+            text.trim_end()
+                .rsplit_once(HASH_LINE_PREFIX)
+                .unwrap()
+                .1
+                .to_owned()
+        } else {
+            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            json["sha256"].as_str().unwrap().to_owned()
+        };
+        assert_eq!(entry["sha256"], carried.as_str(), "{name}");
+    }
+    assert!(
+        files[0]["file"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("draft-{}-", first.id))
+    );
+
+    // A matter with no draft is refused with what to do.
+    let client = store.client(first.provenance.client_id).unwrap().id;
+    let empty = store
+        .create_matter(&NewMatter::new(client, "Empty"))
+        .unwrap();
+    let err = export_matter(&store, empty, &[Format::Pdf], &options(), |_| {}).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(err.to_string().contains("--offline"), "{err}");
+}
+
+const STRUCTURED: &str = "# Memo: Ana\n\n## Snapshot\n\n| Field | Value |\n|---|---|\n| Client | \
+    **Ana** Peña |\n| Status | *pending* |\n\n## History\n\n| Date | Event |\n|---|---|\n| \
+    2026-01-05 | Filed |\n\n### Evidence\n\n- Birth certificate\n- Passport\n  - expired\n\n1. \
+    First\n2. Second\n\nPlain <b>not html</b> text.";
+
+fn structured_draft(store: &mut Store) -> i64 {
+    let (matter, summary) = matter_with_summary(store);
+    store
+        .create_draft(&NewDraft {
+            matter_id: matter,
+            title: "Memo",
+            origin: DraftOrigin::Record,
+            body: STRUCTURED,
+            provenance: &summary.provenance,
+        })
+        .unwrap()
+        .id
+}
+
+#[test]
+fn markdown_structure_becomes_word_structure() {
+    let (_dir, mut store) = temp_store();
+    let id = structured_draft(&mut store);
+    let docx = export_draft(&store, id, Format::Docx, &options()).unwrap();
+    let body = zip_entry(&docx.bytes, "word/document.xml");
+    let count = |needle: &str| body.matches(needle).count();
+    assert_eq!(count("<w:tbl>"), 2, "two Markdown tables");
+    assert_eq!(count(r#"<w:pStyle w:val="Heading1" />"#), 1, "{body}");
+    // Snapshot, History, and the provenance block's heading.
+    assert_eq!(count(r#"<w:pStyle w:val="Heading2" />"#), 3);
+    assert_eq!(count(r#"<w:pStyle w:val="Heading3" />"#), 1);
+    let draft = store.draft(id).unwrap();
+    let provenance_items = draft
+        .provenance
+        .markdown()
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .count();
+    assert_eq!(
+        count(r#"<w:pStyle w:val="ListParagraph" />"#),
+        5 + provenance_items
+    );
+    assert!(body.contains("<w:b />"), "bold runs");
+    assert!(body.contains("<w:i />"), "italic runs");
+    assert!(
+        body.contains("&lt;b&gt;not html&lt;/b&gt;"),
+        "HTML kept as text"
+    );
+    assert!(body.contains(&format!("Content SHA-256: {}", docx.sha256)));
+    let header = zip_entry(&docx.bytes, "word/header1.xml");
+    assert!(
+        header.contains(
+            "Rivera &amp; Cho LLP · Client: Ana Peña · Matter: Adjustment of status (2026-014)"
+        ),
+        "{header}"
+    );
+    let footer = zip_entry(&docx.bytes, "word/footer1.xml");
+    assert!(
+        footer.contains("PAGE") && footer.contains("NUMPAGES"),
+        "{footer}"
+    );
+    let styles = zip_entry(&docx.bytes, "word/styles.xml");
+    assert!(
+        styles.contains(r#"<w:name w:val="Heading 1" />"#),
+        "{styles}"
+    );
+
+    // The content hash is the Markdown export's.
+    let md = export_draft(&store, id, Format::Markdown, &options()).unwrap();
+    assert_eq!(md.sha256, docx.sha256);
+}
+
+#[test]
+fn a_long_draft_makes_a_paginated_pdf_with_its_header_on_every_page() {
+    let (_dir, mut store) = temp_store();
+    let (matter, summary) = matter_with_summary(&mut store);
+    let long: String = (1..=120)
+        .map(|i| format!("Paragraph {i} of the declaration, long enough to wrap across the line at least once or twice.\n\n"))
+        .collect();
+    let id = store
+        .create_draft(&NewDraft {
+            matter_id: matter,
+            title: "Declaration",
+            origin: DraftOrigin::Record,
+            body: &format!("# Declaration\n\n{long}{STRUCTURED}"),
+            provenance: &summary.provenance,
+        })
+        .unwrap()
+        .id;
+    let pdf = export_draft(&store, id, Format::Pdf, &options()).unwrap();
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let md = export_draft(&store, id, Format::Markdown, &options()).unwrap();
+    assert_eq!(pdf.sha256, md.sha256);
+    let raw = String::from_utf8_lossy(&pdf.bytes);
+    let pages: usize = raw
+        .split_once("/Type/Pages/Count ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(pages >= 3, "{pages} pages");
+}

@@ -57,6 +57,9 @@ fn main() {
         "approve_draft",
         "reviewer",
         "matter_ai_cost",
+        "client_consents",
+        "record_consent",
+        "revoke_consent",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

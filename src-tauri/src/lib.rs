@@ -70,6 +70,9 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             approve_draft,
             reviewer,
             matter_ai_cost,
+            client_consents,
+            record_consent,
+            revoke_consent,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()

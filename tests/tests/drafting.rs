@@ -6,8 +6,11 @@ use anyhow::{Context, Result, ensure};
 use casefile_core::drafting::document::LEFT_FOR_THE_ATTORNEY;
 use casefile_tests::{App, Launch, Sandbox};
 
-/// The person at the computer: the app names the operating-system user as the reviewer.
-const REVIEWER: &str = "Jane Roe";
+/// The person at the computer: the app names the operating-system account running it (looked up
+/// from the process's user id, not from the environment, which anyone can set).
+fn reviewer() -> String {
+    casefile_core::audit::os_user()
+}
 
 /// A word that appears only in the attorney's edit of the draft, never in a note or the record.
 const DRAFT_ONLY_WORD: &str = "Olanchito";
@@ -61,7 +64,7 @@ async fn a_case_summary_from_the_record_is_edited_approved_found_and_kept() -> R
     let sandbox = Sandbox::new()?;
     let launch = Launch {
         sandbox: Some(sandbox.clone()),
-        env: vec![("USER".into(), REVIEWER.into())],
+        env: Vec::new(),
     };
 
     App::run("drafting_offline_summary", launch.clone(), async |app| {
@@ -98,7 +101,7 @@ async fn a_case_summary_from_the_record_is_edited_approved_found_and_kept() -> R
         ensure!(table_value(app, "Priority date").await? == "not recorded");
         ensure!(table_value(app, "Birth certificate").await? == "in hand");
         text_contains(app, "draft-provenance", "Interview").await?;
-        text_contains(app, "draft-provenance", REVIEWER).await?;
+        text_contains(app, "draft-provenance", &reviewer()).await?;
         app.screenshot("draft-pending-review", "draft-banner")
             .await?;
         app.check_accessibility("draft page").await?;
@@ -122,14 +125,19 @@ async fn a_case_summary_from_the_record_is_edited_approved_found_and_kept() -> R
         text_contains(
             app,
             "draft-versions",
-            &format!("Version 2, edited by {REVIEWER}"),
+            &format!("Version 2, edited by {}", reviewer()),
         )
         .await?;
 
         app.click("draft-approve").await?;
-        text_contains(app, "approve-confirm", REVIEWER).await?;
+        text_contains(app, "approve-confirm", &reviewer()).await?;
         app.click("approve-confirm-button").await?;
-        text_contains(app, "draft-banner", &format!("Approved by {REVIEWER} on")).await?;
+        text_contains(
+            app,
+            "draft-banner",
+            &format!("Approved by {} on", reviewer()),
+        )
+        .await?;
         app.screenshot("draft-approved", "draft-banner").await?;
 
         // Ctrl+K, a word only the draft has, and the hit opens the draft.
@@ -148,10 +156,15 @@ async fn a_case_summary_from_the_record_is_edited_approved_found_and_kept() -> R
     App::run("drafting_after_restart", launch, async |app| {
         app.click("nav-drafts").await?;
         text_contains(app, "all-drafts-item", "Ana Peña · Asylum application").await?;
-        text_contains(app, "draft-status", &format!("Approved by {REVIEWER}")).await?;
+        text_contains(app, "draft-status", &format!("Approved by {}", reviewer())).await?;
         app.check_accessibility("drafts list").await?;
         app.click("all-drafts-item").await?;
-        text_contains(app, "draft-banner", &format!("Approved by {REVIEWER} on")).await?;
+        text_contains(
+            app,
+            "draft-banner",
+            &format!("Approved by {} on", reviewer()),
+        )
+        .await?;
         text_contains(app, "draft-body", DRAFT_ONLY_WORD).await
     })
     .await

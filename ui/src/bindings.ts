@@ -89,6 +89,11 @@ export const commands = {
 	reviewer: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reviewer")),
 	/**  The matter's AI drafts and their summed tokens and cost. */
 	matterAiCost: (matterId: number) => typedError<MatterAiCost_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter_ai_cost", { matterId })),
+	/**  A client's consents, revoked ones included, newest first. */
+	clientConsents: (clientId: number) => typedError<Consent_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("client_consents", { clientId })),
+	/**  Records a consent (the profile must exist; the date defaults to today). */
+	recordConsent: (clientId: number, scope: ConsentScope, profile: string, method: ConsentMethod, givenOn: string | null, note: string | null) => typedError<Consent_Serialize, IpcError_Serialize>(__TAURI_INVOKE("record_consent", { clientId, scope, profile, method, givenOn, note })),
+	revokeConsent: (id: number, reason: string | null) => typedError<Consent_Serialize, IpcError_Serialize>(__TAURI_INVOKE("revoke_consent", { id, reason })),
 };
 
 /* Types */
@@ -244,6 +249,53 @@ export type ConnectionReport_Serialize = {
 	usage: Usage | null,
 	/**  Why it failed, and what to do, when it did. */
 	failure: ConnectionFailure_Serialize | null,
+};
+
+/**  A consent as recorded. */
+export type Consent = Consent_Serialize | Consent_Deserialize;
+
+/**  How the client gave their consent. */
+export type ConsentMethod = "written" | "email" | "verbal";
+
+/**  What a consent allows. A closed set: each is one way client information leaves the computer. */
+export type ConsentScope = 
+/**  AI drafts of documents from the client's matters (audit purpose `draft`). */
+"drafting" | 
+/**  Questions to a model that carry the client's information (audit purpose `ask`). */
+"ask";
+
+/**  A consent as recorded. */
+export type Consent_Deserialize = {
+	id: number,
+	clientId: number,
+	scope: ConsentScope,
+	profile: string,
+	method: ConsentMethod,
+	/**  YYYY-MM-DD. */
+	givenOn: string,
+	note?: string | null,
+	/**  RFC 3339, UTC. */
+	recordedAt: string,
+	/**  The OS user who recorded it. */
+	recordedBy: string,
+	revocation?: Revocation_Deserialize | null,
+};
+
+/**  A consent as recorded. */
+export type Consent_Serialize = {
+	id: number,
+	clientId: number,
+	scope: ConsentScope,
+	profile: string,
+	method: ConsentMethod,
+	/**  YYYY-MM-DD. */
+	givenOn: string,
+	note: string | null,
+	/**  RFC 3339, UTC. */
+	recordedAt: string,
+	/**  The OS user who recorded it. */
+	recordedBy: string,
+	revocation: Revocation_Serialize | null,
 };
 
 /**  A stored contact: its details and when it was created and last changed. */
@@ -1363,6 +1415,24 @@ export type RevisionSummary = {
 	title: string,
 	savedAt: string,
 	chars: number,
+};
+
+export type Revocation = Revocation_Serialize | Revocation_Deserialize;
+
+export type Revocation_Deserialize = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	/**  The OS user who revoked it. */
+	by: string,
+	reason?: string | null,
+};
+
+export type Revocation_Serialize = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	/**  The OS user who revoked it. */
+	by: string,
+	reason: string | null,
 };
 
 export type SearchHit = SearchHit_Serialize | SearchHit_Deserialize;

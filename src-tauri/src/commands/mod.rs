@@ -3,12 +3,14 @@
 //! `capabilities/main.json`.
 
 mod case_store;
+mod consents;
 mod docket;
 mod drafts;
 mod records;
 mod settings;
 
 pub use case_store::*;
+pub use consents::*;
 pub use docket::*;
 pub use drafts::*;
 pub use records::*;

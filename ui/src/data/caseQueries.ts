@@ -106,3 +106,8 @@ export function useMatterAiCost(matterId: number) {
 export function useNoteTags(noteId: number) {
   return useQuery(`note-tags:${String(noteId)}`, () => commands.noteTags(noteId));
 }
+
+/** A client's consents to AI processing, revoked ones included. */
+export function useConsents(clientId: number) {
+  return useQuery(`consents:${String(clientId)}`, () => commands.clientConsents(clientId));
+}

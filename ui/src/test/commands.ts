@@ -10,6 +10,7 @@ import type {
   DraftSummary_Serialize,
   DraftVersion,
   EffectivePolicy_Serialize,
+  ProfileEntry_Serialize,
   Filing_Serialize,
   IpcError_Serialize,
   Matter_Serialize,
@@ -88,6 +89,9 @@ const NAMES = [
   "approveDraft",
   "reviewer",
   "matterAiCost",
+  "clientConsents",
+  "recordConsent",
+  "revokeConsent",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -341,6 +345,47 @@ export function anEffectivePolicy(
   };
 }
 
+const PROFILE_SET_AT = "2025-03-14T15:09:26Z";
+
+/** A provider profile as Settings lists it: a local gateway, the default, with no key set. */
+export function aProfileEntry(overrides: Partial<ProfileEntry_Serialize> = {}): ProfileEntry_Serialize {
+  return {
+    name: "gateway",
+    kind: "openai-compatible",
+    display_name: "Firm gateway",
+    base_url: "http://localhost:4000/v1",
+    region: null,
+    model: "llama3.1",
+    deployment: null,
+    api_version: null,
+    project: null,
+    tenant_id: null,
+    client_id: null,
+    token_url: null,
+    extra_headers: {},
+    data_processing: {
+      processing_region: "This computer",
+      retention: "zero-data-retention",
+      no_training: true,
+      contract_reference: null,
+    },
+    model_limits: {
+      context_window_tokens: 128000,
+      max_output_tokens: null,
+      usd_per_million_input_tokens: null,
+      usd_per_million_output_tokens: null,
+    },
+    is_default: true,
+    managed: false,
+    credentials: [],
+    credential_fields: ["api_key"],
+    created_at: PROFILE_SET_AT,
+    updated_at: PROFILE_SET_AT,
+    blocked: null,
+    ...overrides,
+  };
+}
+
 /** A case summary of matter 10 filled from the record: version 1, pending review. */
 export function aDraft(overrides: Partial<Draft_Serialize> = {}): Draft_Serialize {
   return {
@@ -488,6 +533,7 @@ export function resetCommands(commands: MockCommands): void {
   commands.matterAiCost.mockResolvedValue(
     ok({ aiDrafts: 0, tokensIn: 0, tokensOut: 0, costUsd: null }),
   );
+  commands.clientConsents.mockResolvedValue(ok([]));
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

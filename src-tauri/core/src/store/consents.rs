@@ -9,7 +9,7 @@
 
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fields::{Field, past_date, text};
 use super::{Store, now};
@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 use crate::{Error, Result};
 
 /// What a consent allows. A closed set: each is one way client information leaves the computer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentScope {
@@ -39,7 +39,7 @@ impl ConsentScope {
 }
 
 /// How the client gave their consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentMethod {

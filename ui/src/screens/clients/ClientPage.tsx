@@ -3,6 +3,7 @@ import { BackButton } from "../../components/BackButton";
 import { QueryStatus } from "../../components/QueryStatus";
 import { useFocusOnce } from "../../components/useFocusOnce";
 import { useClient } from "../../data/caseQueries";
+import { ClientConsents } from "../consents/ClientConsents";
 import { MatterList } from "../matters/MatterList";
 import { ClientDetails } from "./ClientDetails";
 
@@ -36,6 +37,7 @@ export function ClientPage({ clientId, focusOnOpen, onBack, onOpenMatter }: Clie
           </div>
           {/* Matters first: what the page is opened for, and it stays put as details load. */}
           <MatterList clientId={clientId} onOpenMatter={onOpenMatter} />
+          <ClientConsents clientId={clientId} />
           <ClientDetails clientId={clientId} onSaved={client.reload} />
         </>
       ) : (

@@ -5,9 +5,9 @@ import {
   commands,
   type ConnectionReport_Serialize,
   type EffectivePolicy_Serialize,
-  type ProfileEntry_Serialize,
 } from "../../bindings";
 import {
+  aProfileEntry,
   anEffectivePolicy,
   deferred,
   fail,
@@ -24,43 +24,6 @@ const mocks = mockedCommands(commands);
 const SET_AT = "2025-03-14T15:09:26Z";
 const SECRET = "sk-test-do-not-show-4417";
 
-function aProfile(overrides: Partial<ProfileEntry_Serialize> = {}): ProfileEntry_Serialize {
-  return {
-    name: "gateway",
-    kind: "openai-compatible",
-    display_name: "Firm gateway",
-    base_url: "http://localhost:4000/v1",
-    region: null,
-    model: "llama3.1",
-    deployment: null,
-    api_version: null,
-    project: null,
-    tenant_id: null,
-    client_id: null,
-    token_url: null,
-    extra_headers: {},
-    data_processing: {
-      processing_region: "This computer",
-      retention: "zero-data-retention",
-      no_training: true,
-      contract_reference: null,
-    },
-    model_limits: {
-      context_window_tokens: 128000,
-      max_output_tokens: null,
-      usd_per_million_input_tokens: null,
-      usd_per_million_output_tokens: null,
-    },
-    is_default: true,
-    managed: false,
-    credentials: [],
-    credential_fields: ["api_key"],
-    created_at: SET_AT,
-    updated_at: SET_AT,
-    blocked: null,
-    ...overrides,
-  };
-}
 
 /** A valid policy that defines `firm-eu`, allows only its own profiles and locks the default. */
 function lockingPolicy(): EffectivePolicy_Serialize {
@@ -90,7 +53,7 @@ function lockingPolicy(): EffectivePolicy_Serialize {
   };
 }
 
-const FIRM_EU = aProfile({
+const FIRM_EU = aProfileEntry({
   name: "firm-eu",
   kind: "azure-openai",
   display_name: "Azure OpenAI (EU)",
@@ -210,8 +173,8 @@ describe("the profile editor", () => {
   });
 
   it("saves an edit with Ctrl+S, and Escape asks before discarding", async () => {
-    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
-    mocks.saveProviderProfile.mockResolvedValue(ok([aProfile({ model: "qwen2.5" })]));
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));
+    mocks.saveProviderProfile.mockResolvedValue(ok([aProfileEntry({ model: "qwen2.5" })]));
     const { user } = await openSettings();
     await user.click(await screen.findByTestId("profile-item"));
     const model = field("profile-model");
@@ -232,8 +195,8 @@ describe("the profile editor", () => {
     expect(document.activeElement).toBe(screen.getByTestId("profile-item"));
   });
   it("saves the model's limits and prices as numbers, and an emptied one as nothing", async () => {
-    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
-    mocks.saveProviderProfile.mockResolvedValue(ok([aProfile()]));
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));
+    mocks.saveProviderProfile.mockResolvedValue(ok([aProfileEntry()]));
     const { user } = await openSettings();
     await user.click(await screen.findByTestId("profile-item"));
     await user.clear(field("profile-model-limits"));
@@ -256,8 +219,8 @@ describe("the profile editor", () => {
 
 describe("credentials", () => {
   it("are write-only: the value goes to the app once and only its date comes back", async () => {
-    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
-    const stored = aProfile({ credentials: [{ field: "api_key", set_at: SET_AT }] });
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));
+    const stored = aProfileEntry({ credentials: [{ field: "api_key", set_at: SET_AT }] });
     mocks.setProviderCredential.mockResolvedValue(ok([stored]));
     const { user, container } = await openSettings();
     await user.click(await screen.findByTestId("profile-item"));
@@ -282,10 +245,10 @@ describe("credentials", () => {
   });
 
   it("empties the field when the app refuses the value, and can be removed", async () => {
-    const stored = aProfile({ credentials: [{ field: "api_key", set_at: SET_AT }] });
+    const stored = aProfileEntry({ credentials: [{ field: "api_key", set_at: SET_AT }] });
     mocks.providerProfiles.mockResolvedValue(ok([stored]));
     mocks.setProviderCredential.mockResolvedValue(fail("keychainAccessDenied", "Unlock your keychain."));
-    mocks.removeProviderCredential.mockResolvedValue(ok([aProfile()]));
+    mocks.removeProviderCredential.mockResolvedValue(ok([aProfileEntry()]));
     const { user, container } = await openSettings();
     await user.click(await screen.findByTestId("profile-item"));
     await user.click(screen.getByTestId("credential-api-key-replace"));
@@ -303,7 +266,7 @@ describe("credentials", () => {
 
 describe("test connection", () => {
   it("shows progress, then the latency; a failure shows the provider's diagnosis", async () => {
-    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));
     const answer = deferred<{ status: "ok"; data: ConnectionReport_Serialize }>();
     mocks.testProviderConnection.mockReturnValueOnce(answer.promise);
     const { user } = await openSettings();
@@ -347,7 +310,7 @@ describe("test connection", () => {
 describe("the firm's policy", () => {
   it("shows managed profiles read-only with the policy's reason and refuses user changes", async () => {
     mocks.effectivePolicy.mockResolvedValue(ok(lockingPolicy()));
-    const us = aProfile({
+    const us = aProfileEntry({
       name: "firm-us",
       kind: "bedrock",
       display_name: "Bedrock (US)",
@@ -410,7 +373,7 @@ describe("the firm's policy", () => {
         },
       }),
     );
-    mocks.providerProfiles.mockResolvedValue(ok([aProfile()]));
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));
     const { user, container } = await openSettings();
 
     const banner = await screen.findByTestId("policy-invalid");

@@ -294,6 +294,28 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
     );
     ensure!(pack["drafts"][0]["provenance"]["ai"]["profile"] == "firm-broken");
     ensure!(pack["audit_entries"].as_array().map(Vec::len) >= Some(6));
+
+    // A transport that cannot be built (the user's extra CA file is missing) ends the draft as
+    // incomplete with the reason, and nothing is sent.
+    let sent_before = mock.requests().len();
+    std::fs::write(
+        sandbox.locations().data_dir.join("settings.json"),
+        r#"{"extra_ca_file": "/nonexistent/casefile-ca.pem"}"#,
+    )?;
+    let out = sandbox.admin(&["--json", "draft", "M-1"], None)?;
+    exit(&out, 9)?;
+    let result: Value = serde_json::from_slice(&out.stdout)?;
+    ensure!(result["draft"]["status"] == "interrupted", "{result}");
+    ensure!(
+        result["draft"]["interruption"]
+            .as_str()
+            .is_some_and(|why| why.contains("casefile-ca.pem")),
+        "{result}"
+    );
+    ensure!(
+        mock.requests().len() == sent_before,
+        "a request left without its CA file"
+    );
     Ok(())
 }
 

@@ -172,10 +172,14 @@ where
     let mut ended: Option<End> = None;
     tokio::pin!(cancelled);
 
-    let client = ProviderClient::new(&prepared.transport)?;
-    let opened = tokio::select! {
-        opened = client.stream_recorded(&prepared.profile, &prepared.credentials, &request, exchange) => Some(opened),
-        () = &mut cancelled => None,
+    // A transport that cannot be built (a bad proxy or CA file) ends the draft like any other
+    // failure: it is marked incomplete with the reason, never left "being written".
+    let opened = match ProviderClient::new(&prepared.transport) {
+        Err(e) => Some(Err(e)),
+        Ok(client) => tokio::select! {
+            opened = client.stream_recorded(&prepared.profile, &prepared.credentials, &request, exchange) => Some(opened),
+            () = &mut cancelled => None,
+        },
     };
     match opened {
         None => ended = Some(End::Cancelled),

@@ -225,11 +225,23 @@ impl Workspace {
         jurisdiction: Option<Jurisdiction>,
     ) -> Result<PreparedSend> {
         let effective = self.effective_policy(Some(store))?;
+        self.prepare_send_under(store, &effective, name, jurisdiction)
+    }
+
+    /// [`Workspace::prepare_send`] under a policy already read, so that one reading decides
+    /// everything about a send.
+    fn prepare_send_under(
+        &self,
+        store: &Store,
+        effective: &EffectivePolicy,
+        name: &str,
+        jurisdiction: Option<Jurisdiction>,
+    ) -> Result<PreparedSend> {
         if let Some(error) = effective.invalid_error() {
             return Err(error);
         }
-        let profile = self.resolve_profile(store, &effective, name)?;
-        let clearance = gate(&effective, &profile, jurisdiction)?;
+        let profile = self.resolve_profile(store, effective, name)?;
+        let clearance = gate(effective, &profile, jurisdiction)?;
         if let Some(exception) = &clearance.exception {
             tracing::info!(
                 profile = name,
@@ -312,7 +324,9 @@ impl Workspace {
             audit::record_blocked(store, attempt, code)?;
             Err(error)
         };
-        let prepared = match self.prepare_send(store, profile_name, jurisdiction) {
+        let effective = self.effective_policy(Some(store))?;
+        let prepared = match self.prepare_send_under(store, &effective, profile_name, jurisdiction)
+        {
             Ok(prepared) => prepared,
             Err(e) if e.code() == ErrorCode::PolicyBlocked => {
                 let attempt = Attempt {
@@ -335,7 +349,6 @@ impl Workspace {
         };
         let consent = match (client_id, scope) {
             (Some(client), Some(scope)) => {
-                let effective = self.effective_policy(Some(store))?;
                 self.consent_check(store, &effective, client, scope, profile_name)?
             }
             _ => ConsentCheck {

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
+use casefile_core::store::open_connection;
 
 /// What a URL query or form leaves unescaped besides letters and digits (RFC 3986 unreserved).
 const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -132,8 +133,7 @@ pub fn scan_path(path: &Path, secrets: &[Secret]) -> Result<Vec<Finding>> {
 /// database at `path`, opened with its raw key (64 hex digits, as the keychain holds it).
 pub fn scan_database(path: &Path, key_hex: &str, secrets: &[Secret]) -> Result<Vec<Finding>> {
     use rusqlite::types::ValueRef;
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let conn = open_connection(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.execute_batch(&format!("PRAGMA key = \"x'{key_hex}'\";"))?;
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
@@ -252,7 +252,7 @@ mod tests {
         // Encrypted, the raw file hides the value; decrypted, every column is searched.
         let db = dir.path().join("case.db");
         let key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-        let conn = rusqlite::Connection::open(&db)?;
+        let conn = open_connection(&db, rusqlite::OpenFlags::default())?;
         conn.execute_batch(&format!(
             "PRAGMA key = \"x'{key}'\"; CREATE TABLE notes (id INTEGER, body TEXT, extra BLOB);
              INSERT INTO notes VALUES (1, 'fine', NULL), (2, 'has {VALUE} inside', NULL);"

@@ -10,7 +10,7 @@ use casefile_core::audit::{self, Attempt, Completion, Outcome, Purpose};
 use casefile_core::providers::ExchangeRecord;
 use casefile_core::providers::{ProviderKind, ProviderProfile};
 use casefile_core::secrets::{KeychainStore, SecretName, SecretStore};
-use casefile_core::store::{DATABASE_FILE, Kind};
+use casefile_core::store::{DATABASE_FILE, Kind, open_connection};
 use casefile_core::workspace::Workspace;
 use casefile_tests::Sandbox;
 use serde_json::{Value, json};
@@ -294,7 +294,10 @@ fn tamper(sandbox: &Sandbox, sql: &str) -> Result<()> {
     let key = KeychainStore::new(&locations.keychain_service)
         .get(&SecretName::new(&format!("database-key.{}", id.trim()))?)?
         .context("no database key")?;
-    let conn = rusqlite::Connection::open(locations.data_dir.join(DATABASE_FILE))?;
+    let conn = open_connection(
+        &locations.data_dir.join(DATABASE_FILE),
+        rusqlite::OpenFlags::default(),
+    )?;
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.expose()))?;
     conn.execute_batch(
         "PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;

@@ -55,7 +55,7 @@ pub(crate) fn check_backup(path: &Path, passphrase: &Secret) -> Result<u32> {
             path.display()
         )));
     }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let conn = super::open_connection(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| Error::Database(format!("{}: {e}", path.display())))?;
     conn.pragma_update(None, "key", passphrase.expose())?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -81,8 +81,8 @@ pub(crate) fn restore(
     key: &DatabaseKey,
 ) -> Result<()> {
     let version = check_backup(backup, passphrase)?;
-    let conn =
-        Connection::open(dest).map_err(|e| Error::Database(format!("{}: {e}", dest.display())))?;
+    let conn = super::open_connection(dest, rusqlite::OpenFlags::default())
+        .map_err(|e| Error::Database(format!("{}: {e}", dest.display())))?;
     conn.execute_batch(&key.pragma())?;
     copy(
         &conn,

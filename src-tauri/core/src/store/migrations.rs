@@ -94,7 +94,8 @@ mod tests {
         let path = dir.path().join(DATABASE_FILE);
         let key = DatabaseKey::generate().unwrap();
         let (client, matter, note, trashed) = {
-            let mut conn = Connection::open(&path).unwrap();
+            let mut conn =
+                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
             conn.execute_batch(&key.pragma()).unwrap();
             let flag = Arc::new(AtomicBool::new(true));
             crate::store::register_functions(&conn, &flag).unwrap();

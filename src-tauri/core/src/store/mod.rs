@@ -5,6 +5,7 @@
 //! migrations. There is no way to open the store unencrypted.
 
 pub(crate) mod backup;
+mod connection;
 mod consents;
 mod contact_details;
 mod docket;
@@ -28,6 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, OpenFlags, functions::FunctionFlags};
 
 pub use backup::MIN_PASSPHRASE_CHARS;
+pub use connection::open_connection;
 pub use consents::{Consent, ConsentMethod, ConsentScope, NewConsent, Revocation};
 pub use contact_details::{
     Address, AddressKind, Contact, ContactDetails, Email, EmailKind, I94, Jurisdiction, Passport,
@@ -78,7 +80,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+        let conn = open_connection(path, flags).map_err(|e| db_error(path, e))?;
         conn.execute_batch(&key.pragma())
             .map_err(|e| db_error(path, e))?;
         let cipher: Option<String> = conn
@@ -213,7 +215,7 @@ pub(crate) mod test_support {
     /// A plain connection to the encrypted file, as anyone holding the key could open it
     /// outside Casefile (no checks, no Casefile functions).
     pub fn raw_connection(path: &Path, key: &DatabaseKey) -> Connection {
-        let conn = Connection::open(path).unwrap();
+        let conn = open_connection(path, OpenFlags::default()).unwrap();
         conn.execute_batch(&key.pragma()).unwrap();
         conn
     }

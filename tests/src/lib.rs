@@ -155,6 +155,38 @@ impl Sandbox {
     }
 }
 
+/// The `casefile-admin profile add` arguments that recreate `profile` under `name`, every setting
+/// given as an admin would type it.
+pub fn profile_add_args(
+    name: &str,
+    profile: &casefile_core::providers::ProviderProfile,
+) -> Vec<String> {
+    let mut args = vec![
+        "profile".to_owned(),
+        "add".to_owned(),
+        name.to_owned(),
+        "--kind".to_owned(),
+        profile.kind.to_string(),
+    ];
+    let options = [
+        ("--base-url", &profile.base_url),
+        ("--model", &profile.model),
+        ("--deployment", &profile.deployment),
+        ("--api-version", &profile.api_version),
+        ("--region", &profile.region),
+        ("--project", &profile.project),
+        ("--tenant-id", &profile.tenant_id),
+        ("--client-id", &profile.client_id),
+        ("--token-url", &profile.token_url),
+    ];
+    for (flag, value) in options {
+        if let Some(value) = value {
+            args.extend([flag.to_owned(), value.clone()]);
+        }
+    }
+    args
+}
+
 /// One running app under WebDriver.
 pub struct App {
     client: Client,

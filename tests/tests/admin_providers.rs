@@ -5,9 +5,8 @@
 use std::path::Path;
 
 use anyhow::{Result, ensure};
-use casefile_core::providers::ProviderProfile;
-use casefile_tests::Sandbox;
 use casefile_tests::mock::{ALL_ROUTES, INPUT_TOKENS, MockProvider, OUTPUT_TOKENS, REPLY, Route};
+use casefile_tests::{Sandbox, profile_add_args};
 
 fn run(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<String> {
     let out = sandbox.admin(args, stdin)?;
@@ -17,34 +16,6 @@ fn run(sandbox: &Sandbox, args: &[String], stdin: Option<&str>) -> Result<String
         String::from_utf8_lossy(&out.stderr)
     );
     Ok(String::from_utf8(out.stdout)?)
-}
-
-/// `profile add` arguments that recreate `profile` under `name`.
-fn add_args(name: &str, profile: &ProviderProfile) -> Vec<String> {
-    let mut args = vec![
-        "profile".into(),
-        "add".into(),
-        name.into(),
-        "--kind".into(),
-        profile.kind.to_string(),
-    ];
-    let options = [
-        ("--base-url", &profile.base_url),
-        ("--model", &profile.model),
-        ("--deployment", &profile.deployment),
-        ("--api-version", &profile.api_version),
-        ("--region", &profile.region),
-        ("--project", &profile.project),
-        ("--tenant-id", &profile.tenant_id),
-        ("--client-id", &profile.client_id),
-        ("--token-url", &profile.token_url),
-    ];
-    for (flag, value) in options {
-        if let Some(value) = value {
-            args.extend([flag.to_owned(), value.clone()]);
-        }
-    }
-    args
 }
 
 fn strings(args: &[&str]) -> Vec<String> {
@@ -59,7 +30,7 @@ async fn set_up(
     scenario: &str,
 ) -> Result<()> {
     let (profile, credentials) = route.profile(mock, scenario);
-    run(sandbox, &add_args(name, &profile), None)?;
+    run(sandbox, &profile_add_args(name, &profile), None)?;
     for (field, value) in credentials.iter() {
         run(
             sandbox,

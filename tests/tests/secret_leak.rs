@@ -13,7 +13,7 @@ use casefile_core::providers::ProviderProfile;
 use casefile_core::secrets::{KeychainStore, SecretName, SecretStore};
 use casefile_tests::leak::{self, Secret};
 use casefile_tests::mock::{MockProvider, REPLY, Route, creds};
-use casefile_tests::{Sandbox, admin_binary};
+use casefile_tests::{Sandbox, admin_binary, profile_add_args};
 
 /// Keys no mock accepts: their profiles' connection tests fail, down the error paths.
 const CANARY_OPENAI_KEY: &str = "sk-casefile-canary-openai-3f9d2a71c5";
@@ -67,30 +67,7 @@ impl Session<'_> {
 
     /// `profile add` with every setting of `profile`, as an admin would type it.
     fn add_profile(&mut self, profile: &ProviderProfile) -> Result<()> {
-        let mut args = vec![
-            "profile".to_owned(),
-            "add".to_owned(),
-            profile.name.clone(),
-            "--kind".to_owned(),
-            profile.kind.to_string(),
-        ];
-        let options = [
-            ("--base-url", &profile.base_url),
-            ("--model", &profile.model),
-            ("--deployment", &profile.deployment),
-            ("--api-version", &profile.api_version),
-            ("--region", &profile.region),
-            ("--project", &profile.project),
-            ("--tenant-id", &profile.tenant_id),
-            ("--client-id", &profile.client_id),
-            ("--token-url", &profile.token_url),
-        ];
-        for (flag, value) in options {
-            if let Some(value) = value {
-                args.push(flag.to_owned());
-                args.push(value.clone());
-            }
-        }
+        let args = profile_add_args(&profile.name, profile);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.ok(&args, None)?;
         Ok(())

@@ -7,15 +7,13 @@
 //! draft); that summary is approved; a second, unapproved draft is made; then every format, the
 //! overwrite guard and the policy requiring approval before export are exercised.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail, ensure};
 use casefile_core::workspace::Workspace;
 use casefile_tests::Sandbox;
-use casefile_tests::python::venv_python;
-use casefile_tests::workspace_root;
+use casefile_tests::python::read_docx;
 use serde_json::{Value, json};
 
 const RECORDS: &str = r#"{"type":"contact","id":"C-1","kind":"person","given_name":"Ana","family_name":"Peña","a_number":"A012345678"}
@@ -59,23 +57,6 @@ fn tool(command: &mut Command) -> Result<String> {
         .with_context(|| format!("running {command:?}"))?;
     ensure!(out.status.success(), "{command:?}: {}", text(&out));
     Ok(String::from_utf8(out.stdout)?)
-}
-
-fn docx_python() -> Result<PathBuf> {
-    static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    VENV.get_or_init(|| {
-        venv_python("docx-venv", "tests/export/requirements.txt").map_err(|e| format!("{e:#}"))
-    })
-    .clone()
-    .map_err(anyhow::Error::msg)
-}
-
-/// What python-docx reads from a Word file.
-fn read_docx(file: &Path) -> Result<Value> {
-    let script = workspace_root().join("tests/export/read_docx.py");
-    Ok(serde_json::from_str(&tool(
-        Command::new(docx_python()?).arg(script).arg(file),
-    )?)?)
 }
 
 /// The Markdown content hash, recomputed by coreutils: every byte before the last line.

@@ -205,6 +205,29 @@ fn exports_open_in_independent_readers_and_carry_provenance_and_hash() -> Result
         read["footerFields"] == json!(["PAGE", "NUMPAGES"]),
         "{read}"
     );
+
+    // Without --firm, the letterhead is the firm_name setting.
+    std::fs::write(
+        sandbox.locations().data_dir.join("settings.json"),
+        json!({ "firm_name": "Ochoa Immigration PLLC" }).to_string(),
+    )?;
+    let from_setting = dir.join("setting.docx");
+    export(
+        &sandbox,
+        &[
+            "--draft",
+            &draft,
+            "--format",
+            "docx",
+            "--out",
+            from_setting.to_str().unwrap(),
+        ],
+    )?;
+    let header = read_docx(&from_setting)?["header"].to_string();
+    ensure!(
+        header.contains("Ochoa Immigration PLLC · Client"),
+        "{header}"
+    );
     let all_text: String = body
         .iter()
         .map(|b| b.to_string())

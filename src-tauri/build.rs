@@ -60,6 +60,12 @@ fn main() {
         "client_consents",
         "record_consent",
         "revoke_consent",
+        "export_draft",
+        "export_matter_drafts",
+        "cancel_export",
+        "export_location",
+        "show_export_folder",
+        "set_setting",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

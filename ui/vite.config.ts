@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
+    // The print stylesheet is read by its test (other styles are left out of tests).
+    css: { include: [/print\.css/] },
   },
 });

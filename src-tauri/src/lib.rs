@@ -73,6 +73,12 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             client_consents,
             record_consent,
             revoke_consent,
+            export_draft,
+            export_matter_drafts,
+            cancel_export,
+            export_location,
+            show_export_folder,
+            set_setting,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()
@@ -89,6 +95,7 @@ pub fn run() {
     let commands = command_builder::<tauri::Wry>();
     tauri::Builder::default()
         .manage(AppState::open(locations))
+        .manage(commands::ExportJobs::default())
         .invoke_handler(commands.invoke_handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
@@ -196,6 +203,7 @@ mod tests {
         };
         tauri::test::mock_builder()
             .manage(AppState::open(Ok(locations)))
+            .manage(commands::ExportJobs::default())
             .invoke_handler(command_builder().invoke_handler())
             .build(tauri::generate_context!())
             .unwrap()
@@ -377,6 +385,119 @@ mod tests {
                 "{cmd}: {blocked}"
             );
         }
+    }
+
+    /// Exports over IPC: the settings name the letterhead and the folder; a draft is written
+    /// there as a new file each time (never over the last); the approval rule's refusal arrives
+    /// with its reason and writes nothing; a locked setting cannot be changed.
+    #[test]
+    fn drafts_are_exported_to_the_export_folder_over_ipc() {
+        use std::sync::Arc;
+
+        use casefile_core::secrets::MemoryStore;
+        use casefile_core::workspace::Workspace;
+        use serde_json::json;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let locations = Locations {
+            data_dir: tmp.path().join("workspace"),
+            log_dir: tmp.path().join("logs"),
+            keychain_service: "Casefile-ipc-test".into(),
+            log_filter: "info".into(),
+            policy_file: tmp.path().join("policy.json"),
+        };
+        let workspace = Workspace::open_with_secrets(locations, Arc::new(MemoryStore::default()));
+        let app = tauri::test::mock_builder()
+            .manage(AppState::with_workspace(workspace))
+            .manage(commands::ExportJobs::default())
+            .invoke_handler(command_builder().invoke_handler())
+            .build(tauri::generate_context!())
+            .unwrap();
+        let folder = tmp.path().join("exports");
+        let setting = |name: &str, value: serde_json::Value| {
+            invoke(&app, "set_setting", json!({ "name": name, "value": value }))
+        };
+        let policy = setting("export_folder", json!(folder)).unwrap();
+        assert!(
+            policy["settings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["name"] == "export_folder" && s["source"] == "user"),
+            "{policy}"
+        );
+        setting("firm_name", json!("Rivera & Ochoa LLP")).unwrap();
+        let refused = setting("firm_name", json!("two\nlines")).unwrap_err();
+        assert_eq!(refused["code"], "invalidInput");
+        assert_eq!(refused["field"], "firm_name");
+        assert_eq!(
+            invoke(&app, "export_location", json!({})).unwrap(),
+            json!(folder)
+        );
+
+        let client = invoke(
+            &app,
+            "create_client",
+            json!({ "givenName": "Ana", "familyName": "Peña", "aNumber": null }),
+        )
+        .unwrap();
+        let matter = invoke(
+            &app,
+            "create_matter",
+            json!({ "clientId": client["id"], "title": "Asylum", "number": null }),
+        )
+        .unwrap();
+        let shown = invoke(
+            &app,
+            "create_offline_draft",
+            json!({ "matterId": matter["id"], "template": "case-summary", "noteIds": null }),
+        )
+        .unwrap();
+        let id = shown["draft"]["id"].clone();
+        let first = invoke(&app, "export_draft", json!({ "id": id, "format": "md" })).unwrap();
+        let second = invoke(&app, "export_draft", json!({ "id": id, "format": "md" })).unwrap();
+        let path =
+            |saved: &serde_json::Value| std::path::PathBuf::from(saved["path"].as_str().unwrap());
+        assert_eq!(path(&first).parent(), Some(folder.as_path()));
+        assert_ne!(path(&first), path(&second));
+        let text = std::fs::read_to_string(path(&first)).unwrap();
+        assert!(
+            text.ends_with(&format!("{}\n", first["contentSha256"].as_str().unwrap())),
+            "{text}"
+        );
+        let docx = invoke(&app, "export_draft", json!({ "id": id, "format": "docx" })).unwrap();
+        assert!(path(&docx).to_string_lossy().ends_with(".docx"));
+        let unknown =
+            invoke(&app, "export_draft", json!({ "id": id, "format": "rtf" })).unwrap_err();
+        assert!(unknown.to_string().contains("rtf"), "{unknown}");
+
+        setting("require_approval_before_export", json!(true)).unwrap();
+        let blocked =
+            invoke(&app, "export_draft", json!({ "id": id, "format": "pdf" })).unwrap_err();
+        assert_eq!(blocked["code"], "policyBlocked");
+        assert!(
+            blocked["message"].as_str().unwrap().contains("approv"),
+            "{blocked}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&folder).unwrap().count(),
+            3,
+            "nothing more written"
+        );
+
+        std::fs::write(
+            tmp.path().join("policy.json"),
+            json!({"version": 1, "locks": {"firm_name": "Set by the firm."}}).to_string(),
+        )
+        .unwrap();
+        let locked = setting("firm_name", json!("Mine")).unwrap_err();
+        assert_eq!(locked["code"], "policyBlocked");
+        assert!(
+            locked["message"]
+                .as_str()
+                .unwrap()
+                .contains("Set by the firm.")
+        );
     }
 
     /// The template list comes from the workspace folder, with a broken firm file reported

@@ -2,8 +2,9 @@
 //! independent tools from PyPI (the providers' SDKs, a Word reader). Each is built once per
 //! content of its requirements file and reused until that file changes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::{Context, Result, ensure};
@@ -54,6 +55,30 @@ pub fn venv_python(name: &str, requirements: &str) -> Result<PathBuf> {
     std::fs::write(&installed, &wanted)?;
     eprintln!("virtualenv {name} created in {:.1?}", started.elapsed());
     Ok(python)
+}
+
+/// What python-docx (from PyPI) reads from a Word file: the body's paragraphs and tables in
+/// order with their styles, the header and the footer (`tests/export/read_docx.py`). It refuses
+/// a package that is not valid OOXML, so an answer is itself the check that the file opens.
+pub fn read_docx(file: &Path) -> Result<serde_json::Value> {
+    static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let python = VENV
+        .get_or_init(|| {
+            venv_python("docx-venv", "tests/export/requirements.txt").map_err(|e| format!("{e:#}"))
+        })
+        .clone()
+        .map_err(anyhow::Error::msg)?;
+    let output = Command::new(python)
+        .arg(workspace_root().join("tests/export/read_docx.py"))
+        .arg(file)
+        .output()?;
+    ensure!(
+        output.status.success(),
+        "python-docx could not read {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(serde_json::from_slice(&output.stdout)?)
 }
 
 fn run(command: &mut Command) -> Result<()> {

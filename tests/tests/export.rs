@@ -7,15 +7,13 @@
 //! draft); that summary is approved; a second, unapproved draft is made; then every format, the
 //! overwrite guard and the policy requiring approval before export are exercised.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail, ensure};
 use casefile_core::workspace::Workspace;
 use casefile_tests::Sandbox;
-use casefile_tests::python::venv_python;
-use casefile_tests::workspace_root;
+use casefile_tests::python::read_docx;
 use serde_json::{Value, json};
 
 const RECORDS: &str = r#"{"type":"contact","id":"C-1","kind":"person","given_name":"Ana","family_name":"Peña","a_number":"A012345678"}
@@ -59,23 +57,6 @@ fn tool(command: &mut Command) -> Result<String> {
         .with_context(|| format!("running {command:?}"))?;
     ensure!(out.status.success(), "{command:?}: {}", text(&out));
     Ok(String::from_utf8(out.stdout)?)
-}
-
-fn docx_python() -> Result<PathBuf> {
-    static VENV: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    VENV.get_or_init(|| {
-        venv_python("docx-venv", "tests/export/requirements.txt").map_err(|e| format!("{e:#}"))
-    })
-    .clone()
-    .map_err(anyhow::Error::msg)
-}
-
-/// What python-docx reads from a Word file.
-fn read_docx(file: &Path) -> Result<Value> {
-    let script = workspace_root().join("tests/export/read_docx.py");
-    Ok(serde_json::from_str(&tool(
-        Command::new(docx_python()?).arg(script).arg(file),
-    )?)?)
 }
 
 /// The Markdown content hash, recomputed by coreutils: every byte before the last line.
@@ -223,6 +204,29 @@ fn exports_open_in_independent_readers_and_carry_provenance_and_hash() -> Result
     ensure!(
         read["footerFields"] == json!(["PAGE", "NUMPAGES"]),
         "{read}"
+    );
+
+    // Without --firm, the letterhead is the firm_name setting.
+    std::fs::write(
+        sandbox.locations().data_dir.join("settings.json"),
+        json!({ "firm_name": "Ochoa Immigration PLLC" }).to_string(),
+    )?;
+    let from_setting = dir.join("setting.docx");
+    export(
+        &sandbox,
+        &[
+            "--draft",
+            &draft,
+            "--format",
+            "docx",
+            "--out",
+            from_setting.to_str().unwrap(),
+        ],
+    )?;
+    let header = read_docx(&from_setting)?["header"].to_string();
+    ensure!(
+        header.contains("Ochoa Immigration PLLC · Client"),
+        "{header}"
     );
     let all_text: String = body
         .iter()

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ClientsSection } from "./screens/clients/ClientsSection";
 import { DraftsScreen } from "./screens/drafts/DraftsScreen";
+import { ANY_DRAFT } from "./screens/drafts/draftsFilter";
 import { SearchScreen } from "./screens/search/SearchScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { TrashScreen } from "./screens/trash/TrashScreen";
@@ -20,6 +21,8 @@ export function App() {
   const { view, navigate, openInClients, updateClientsRoute, openSearch } = useAppView();
   // Kept here so that the last search is still there after opening one of its results.
   const [searchQuery, setSearchQuery] = useState("");
+  // Likewise the Drafts & history filters, after opening one of the drafts.
+  const [draftsFilter, setDraftsFilter] = useState(ANY_DRAFT);
   useSectionShortcuts(navigate, openSearch);
 
   useEffect(() => {
@@ -41,7 +44,13 @@ export function App() {
           />
         );
       case "drafts":
-        return <DraftsScreen onOpen={openInClients} />;
+        return (
+          <DraftsScreen
+            filter={draftsFilter}
+            onFilterChange={setDraftsFilter}
+            onOpen={openInClients}
+          />
+        );
       case "search":
         return (
           <SearchScreen

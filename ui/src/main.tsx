@@ -6,6 +6,7 @@ import "./styles/base.css";
 import "./styles/shell.css";
 import "./styles/screens.css";
 import "./styles/records.css";
+import "./styles/print.css";
 
 const root = document.getElementById("root");
 if (root) {

@@ -3,15 +3,14 @@
 //! file unless asked.
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casefile_core::audit::sha256_hex;
 use casefile_core::drafting::offline::offline_draft;
 use casefile_core::drafting::record::NoteSelection;
-use casefile_core::export::{
-    ApprovalRule, ExportOptions, ExportProgress, Format, export_draft, export_matter,
-};
+use casefile_core::export::{ExportOptions, ExportProgress, Format, export_draft, export_matter};
 use casefile_core::private_file::write_private;
 use casefile_core::store::{Kind, Store};
 use casefile_core::workspace::Workspace;
@@ -42,7 +41,8 @@ pub struct ExportArgs {
     /// Replace PATH if it exists.
     #[arg(long)]
     force: bool,
-    /// The firm's name for the page header of Word and PDF files (default: "—").
+    /// The firm's name for the page header of Word and PDF files (default: the firm_name
+    /// setting, else "—").
     #[arg(long, value_name = "NAME")]
     firm: Option<String>,
 }
@@ -54,10 +54,10 @@ fn parse_format(name: &str) -> std::result::Result<Format, String> {
 pub fn run(workspace: &Workspace, args: ExportArgs, as_json: bool) -> Result<Report> {
     let mut store = workspace.open_store()?;
     let matter = store.resolve(Kind::Matter, &args.matter)?;
-    let options = ExportOptions {
-        firm: args.firm.clone(),
-        approval: ApprovalRule::from_policy(&workspace.effective_policy(Some(&store))?),
-    };
+    let mut options = ExportOptions::from_policy(&workspace.effective_policy(Some(&store))?);
+    if args.firm.is_some() {
+        options.firm = args.firm.clone();
+    }
     if !args.all && args.formats.len() > 1 {
         return Err(Error::InvalidInput(
             "One draft is exported in one format: give --format once, or use --all for a ZIP \
@@ -83,8 +83,10 @@ pub fn run(workspace: &Workspace, args: ExportArgs, as_json: bool) -> Result<Rep
                         eprintln!();
                     }
                 }
+                ControlFlow::Continue(())
             },
-        )?;
+        )?
+        .ok_or_else(|| Error::Internal("the export stopped although nothing stopped it".into()))?;
         write_private(&args.out, &archive.bytes, args.force)?;
         let sha256 = sha256_hex(&archive.bytes);
         return Ok(Report {

@@ -616,13 +616,14 @@ fn policy_effective_shows_each_setting_and_what_locked_it() {
         report["policy_file"],
         sb.policy_file().display().to_string()
     );
-    assert_eq!(report["settings"].as_array().unwrap().len(), 8);
+    assert_eq!(report["settings"].as_array().unwrap().len(), 10);
 
     // The user's own proxy loses to the locked one; the retention is the policy's default.
     std::fs::create_dir_all(sb.dir.path().join("workspace")).unwrap();
     std::fs::write(
         sb.dir.path().join("workspace/settings.json"),
-        r#"{"proxy": "http://my-own:8080", "ai_history_retention_days": 7}"#,
+        r#"{"proxy": "http://my-own:8080", "ai_history_retention_days": 7,
+            "firm_name": "Rivera & Ochoa LLP"}"#,
     )
     .unwrap();
     std::fs::write(sb.policy_file(), POLICY).unwrap();
@@ -645,6 +646,9 @@ fn policy_effective_shows_each_setting_and_what_locked_it() {
     );
     assert_eq!(setting("ai_history_retention_days")["value"], 7);
     assert_eq!(setting("ai_history_retention_days")["source"], "user");
+    assert_eq!(setting("firm_name")["value"], "Rivera & Ochoa LLP");
+    assert_eq!(setting("firm_name")["source"], "user");
+    assert_eq!(setting("export_folder")["source"], "built_in");
     assert_eq!(report["rules"]["allowed_kinds"][0], "azure-openai");
     let text = String::from_utf8_lossy(&sb.run(&["policy", "effective"]).stdout).into_owned();
     assert!(text.contains("locked by policy: All AI traffic"), "{text}");

@@ -97,8 +97,12 @@ fn main() {
     for formats in runs {
         let started = Instant::now();
         let mut reported = 0;
-        let archive =
-            export_matter(&store, matter, &formats, &options, |p| reported = p.done).expect("ZIP");
+        let archive = export_matter(&store, matter, &formats, &options, |p| {
+            reported = p.done;
+            std::ops::ControlFlow::Continue(())
+        })
+        .expect("ZIP")
+        .expect("never stopped");
         let elapsed = started.elapsed();
         assert_eq!(reported, drafts, "progress reached the end");
         let names: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();

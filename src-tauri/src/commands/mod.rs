@@ -6,6 +6,7 @@ mod case_store;
 mod consents;
 mod docket;
 mod drafts;
+mod export;
 mod records;
 mod settings;
 
@@ -13,6 +14,7 @@ pub use case_store::*;
 pub use consents::*;
 pub use docket::*;
 pub use drafts::*;
+pub use export::*;
 pub use records::*;
 pub use settings::*;
 

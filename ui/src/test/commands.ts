@@ -92,6 +92,12 @@ const NAMES = [
   "clientConsents",
   "recordConsent",
   "revokeConsent",
+  "exportDraft",
+  "exportMatterDrafts",
+  "cancelExport",
+  "exportLocation",
+  "showExportFolder",
+  "setSetting",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -339,6 +345,8 @@ export function anEffectivePolicy(
       builtIn("require_client_consent", false),
       builtIn("require_redaction", false),
       builtIn("require_approval_before_export", false),
+      builtIn("firm_name", null),
+      builtIn("export_folder", null),
     ],
     rules: null,
     ...overrides,
@@ -507,6 +515,9 @@ export function aTemplateCatalog(overrides: Partial<TemplateCatalog_Serialize> =
   };
 }
 
+/** Where exports go when no folder is set, as the app reports it in tests. */
+export const EXPORT_FOLDER = "/home/jroe/Documents/Casefile exports";
+
 /** Clears every mock and gives each command an answer for an empty, working workspace. */
 export function resetCommands(commands: MockCommands): void {
   for (const name of NAMES) commands[name].mockReset();
@@ -534,6 +545,7 @@ export function resetCommands(commands: MockCommands): void {
     ok({ aiDrafts: 0, tokensIn: 0, tokensOut: 0, costUsd: null }),
   );
   commands.clientConsents.mockResolvedValue(ok([]));
+  commands.exportLocation.mockResolvedValue(ok(EXPORT_FOLDER));
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

@@ -4,12 +4,13 @@
 //! silently lacks a draft.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
-use super::{ApprovalRule, DraftExport, ExportOptions, Format, Identity, render};
+use super::{ApprovalRule, DraftExport, ExportOptions, Format, Identity, render, slug};
 use crate::audit::sha256_hex;
 use crate::store::{DraftStatus, Store};
 use crate::{Error, Result};
@@ -19,6 +20,7 @@ pub const MANIFEST: &str = "manifest.json";
 
 /// How far an export of a matter has come: `done` of `total` drafts written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportProgress {
     pub done: usize,
@@ -58,16 +60,28 @@ pub struct MatterArchive {
     pub manifest: ArchiveManifest,
 }
 
+impl MatterArchive {
+    /// A file name for the ZIP: the matter's id and a readable part of its title.
+    pub fn file_name(&self) -> String {
+        format!(
+            "matter-{}-{}-drafts.zip",
+            self.manifest.matter.id,
+            slug(&self.manifest.matter.name)
+        )
+    }
+}
+
 /// Exports every draft of matter `matter_id` in each of `formats` into one ZIP, reporting
-/// progress after each draft. Refused, with every unapproved draft named, when the approval
-/// rule requires approval; refused when the matter has no draft.
+/// progress after each draft; `progress` answering `Break` stops the export (`None`, nothing
+/// made). Refused, with every unapproved draft named, when the approval rule requires approval;
+/// refused when the matter has no draft.
 pub fn export_matter(
     store: &Store,
     matter_id: i64,
     formats: &[Format],
     options: &ExportOptions,
-    mut progress: impl FnMut(ExportProgress),
-) -> Result<MatterArchive> {
+    mut progress: impl FnMut(ExportProgress) -> ControlFlow<()>,
+) -> Result<Option<MatterArchive>> {
     let matter = store.matter(matter_id)?;
     let summaries = store.drafts_of(matter_id)?;
     if summaries.is_empty() {
@@ -138,10 +152,14 @@ pub fn export_matter(
             });
         }
         identified.get_or_insert_with(|| (export.client.clone(), export.matter.clone()));
-        progress(ExportProgress {
+        if progress(ExportProgress {
             done: done + 1,
             total,
-        });
+        })
+        .is_break()
+        {
+            return Ok(None);
+        }
     }
     let (client, matter) = identified.expect("the matter has drafts");
     let manifest = ArchiveManifest {
@@ -157,7 +175,7 @@ pub fn export_matter(
         .and_then(|()| zip.write_all(&json).map_err(Into::into))
         .map_err(zip_error)?;
     let bytes = zip.finish().map_err(zip_error)?.into_inner();
-    Ok(MatterArchive { bytes, manifest })
+    Ok(Some(MatterArchive { bytes, manifest }))
 }
 
 fn zip_error(e: zip::result::ZipError) -> Error {

@@ -22,6 +22,7 @@
 mod archive;
 mod blocks;
 mod docx;
+mod files;
 mod json;
 mod markdown;
 mod pdf;
@@ -31,6 +32,10 @@ use std::str::FromStr;
 
 pub use archive::{
     ArchiveManifest, ExportProgress, MANIFEST, ManifestFile, MatterArchive, export_matter,
+};
+pub use files::{
+    DEFAULT_EXPORT_FOLDER, SavedExport, export_folder, ready_export_folder, save_draft_export,
+    save_matter_export, save_new,
 };
 pub use markdown::HASH_LINE_PREFIX;
 
@@ -43,11 +48,16 @@ use crate::{Error, Result};
 /// What the header shows when no firm name is given.
 pub const NO_FIRM: &str = "—";
 
-/// A file format drafts are exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A file format drafts are exported in (named as [`Format::as_str`] in IPC too).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Docx,
     Pdf,
+    #[serde(rename = "md")]
     Markdown,
     Json,
 }
@@ -142,6 +152,16 @@ pub struct ExportOptions {
     pub approval: ApprovalRule,
 }
 
+impl ExportOptions {
+    /// The options in force: the `firm_name` setting and the approval rule.
+    pub fn from_policy(policy: &EffectivePolicy) -> Self {
+        Self {
+            firm: policy.values().firm_name.clone(),
+            approval: ApprovalRule::from_policy(policy),
+        }
+    }
+}
+
 /// Who and what a draft belongs to, as exports name them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -223,21 +243,29 @@ impl DraftExport {
 
     /// A file name for this draft in `format`: its id and a readable part of its title.
     pub fn file_name(&self, format: Format) -> String {
-        let slug: String = self
-            .draft
-            .title
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-            .chars()
-            .take(60)
-            .collect();
-        format!("draft-{}-{}.{}", self.draft.id, slug.to_lowercase(), format)
+        format!(
+            "draft-{}-{}.{format}",
+            self.draft.id,
+            slug(&self.draft.title)
+        )
     }
+}
+
+/// A readable, file-name-safe form of `title`: lowercase letters and digits joined by `-`, at
+/// most 60 characters.
+pub(crate) fn slug(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// An exported file and the hash it carries.

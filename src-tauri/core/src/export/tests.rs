@@ -1,4 +1,5 @@
 use std::io::Read;
+use std::ops::ControlFlow;
 
 use sha2::{Digest, Sha256};
 
@@ -221,8 +222,11 @@ fn policy_requiring_approval_refuses_unapproved_drafts_naming_them() {
 
     // The ZIP is refused whole, naming the draft still unapproved; progress never started.
     let mut calls = 0;
-    let err =
-        export_matter(&store, matter, &[Format::Markdown], &strict, |_| calls += 1).unwrap_err();
+    let err = export_matter(&store, matter, &[Format::Markdown], &strict, |_| {
+        calls += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::PolicyBlocked);
     assert!(
         err.to_string().contains(&format!("{} (", second.id)),
@@ -275,9 +279,20 @@ fn the_zip_holds_each_draft_in_each_format_and_a_manifest_of_them() {
         matter,
         &[Format::Json, Format::Markdown, Format::Json],
         &options(),
-        |p| seen.push((p.done, p.total)),
+        |p| {
+            seen.push((p.done, p.total));
+            ControlFlow::Continue(())
+        },
     )
-    .unwrap();
+    .unwrap()
+    .expect("not cancelled");
+    assert_eq!(
+        archive.file_name(),
+        format!(
+            "matter-{matter}-{}-drafts.zip",
+            slug(&archive.manifest.matter.name)
+        )
+    );
     assert_eq!(seen, vec![(1, 3), (2, 3), (3, 3)]);
 
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&archive.bytes)).unwrap();
@@ -330,9 +345,26 @@ fn the_zip_holds_each_draft_in_each_format_and_a_manifest_of_them() {
     let empty = store
         .create_matter(&NewMatter::new(client, "Empty"))
         .unwrap();
-    let err = export_matter(&store, empty, &[Format::Pdf], &options(), |_| {}).unwrap_err();
+    let err = export_matter(&store, empty, &[Format::Pdf], &options(), |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
     assert!(err.to_string().contains("--offline"), "{err}");
+
+    // Stopped after the second of three drafts: nothing is made, the third is never read.
+    let mut reported = Vec::new();
+    let stopped = export_matter(&store, matter, &[Format::Pdf], &options(), |p| {
+        reported.push(p.done);
+        if p.done == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap();
+    assert!(stopped.is_none());
+    assert_eq!(reported, [1, 2]);
 }
 
 const STRUCTURED: &str = "# Memo: Ana\n\n## Snapshot\n\n| Field | Value |\n|---|---|\n| Client | \
@@ -435,4 +467,115 @@ fn a_long_draft_makes_a_paginated_pdf_with_its_header_on_every_page() {
         .and_then(|n| n.parse().ok())
         .unwrap();
     assert!(pages >= 3, "{pages} pages");
+}
+
+#[test]
+fn saved_exports_never_replace_a_file_and_the_folder_is_made_when_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Casefile exports").join("nested");
+    let first = save_new(&folder, "draft-1-memo.pdf", b"one").unwrap();
+    assert_eq!(first, folder.join("draft-1-memo.pdf"));
+    let second = save_new(&folder, "draft-1-memo.pdf", b"two").unwrap();
+    assert_eq!(second, folder.join("draft-1-memo (2).pdf"));
+    let third = save_new(&folder, "draft-1-memo.pdf", b"three").unwrap();
+    assert_eq!(third, folder.join("draft-1-memo (3).pdf"));
+    let bare = save_new(&folder, "README", b"x").unwrap();
+    assert_eq!(
+        save_new(&folder, "README", b"y").unwrap(),
+        folder.join("README (2)")
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), b"one", "never replaced");
+    assert_eq!(std::fs::read(&second).unwrap(), b"two");
+    assert_eq!(std::fs::read(bare).unwrap(), b"x");
+
+    // A folder that cannot be made is named in the error.
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, b"").unwrap();
+    let err = save_new(&blocker.join("sub"), "x.md", b"x").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert!(err.to_string().contains("a-file"), "{err}");
+}
+
+#[test]
+fn the_firm_name_and_export_folder_come_from_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy_file = dir.path().join("policy.json");
+    let chosen = Settings {
+        firm_name: Some("Rivera & Ochoa LLP".into()),
+        export_folder: Some(dir.path().join("out")),
+        ..Settings::default()
+    };
+    let effective = EffectivePolicy::compute(PolicyState::load(&policy_file), &chosen);
+    let options = ExportOptions::from_policy(&effective);
+    assert_eq!(options.firm.as_deref(), Some("Rivera & Ochoa LLP"));
+    assert_eq!(options.approval, ApprovalRule::NotRequired);
+    assert_eq!(export_folder(&effective).unwrap(), dir.path().join("out"));
+
+    let unset = EffectivePolicy::compute(PolicyState::load(&policy_file), &Settings::default());
+    assert_eq!(ExportOptions::from_policy(&unset).firm, None);
+    assert!(
+        export_folder(&unset)
+            .unwrap()
+            .ends_with(DEFAULT_EXPORT_FOLDER),
+        "{:?}",
+        export_folder(&unset)
+    );
+}
+
+#[test]
+fn the_app_saves_exports_under_the_settings_and_the_approval_rule() {
+    let (_dir, mut store) = temp_store();
+    let (matter, draft) = matter_with_summary(&mut store);
+    let dir = tempfile::tempdir().unwrap();
+    let policy_file = dir.path().join("policy.json");
+    let folder = dir.path().join("exports");
+    let mut settings = Settings {
+        firm_name: Some("Rivera & Ochoa LLP".into()),
+        export_folder: Some(folder.clone()),
+        ..Settings::default()
+    };
+    let policy = |s: &Settings| EffectivePolicy::compute(PolicyState::load(&policy_file), s);
+
+    let saved = save_draft_export(&store, &policy(&settings), draft.id, Format::Markdown).unwrap();
+    assert_eq!(saved.path.parent(), Some(folder.as_path()));
+    let bytes = std::fs::read(&saved.path).unwrap();
+    assert_eq!(saved.file_sha256, sha256(&bytes));
+    assert_eq!(saved.bytes, bytes.len());
+    let again = save_draft_export(&store, &policy(&settings), draft.id, Format::Markdown).unwrap();
+    assert_ne!(
+        again.path, saved.path,
+        "a second export gets a numbered name"
+    );
+    assert_eq!(again.content_sha256, saved.content_sha256);
+    let docx = save_draft_export(&store, &policy(&settings), draft.id, Format::Docx).unwrap();
+    let header = zip_entry(&std::fs::read(docx.path).unwrap(), "word/header1.xml");
+    assert!(
+        header.contains("Rivera &amp; Ochoa LLP · Client"),
+        "{header}"
+    );
+
+    let zip = save_matter_export(&store, &policy(&settings), matter, &[Format::Json], |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap()
+    .unwrap();
+    assert!(zip.path.to_string_lossy().ends_with("-drafts.zip"));
+    assert_eq!(zip.content_sha256, None);
+    let files_before = std::fs::read_dir(&folder).unwrap().count();
+    let stopped = save_matter_export(&store, &policy(&settings), matter, &[Format::Json], |_| {
+        ControlFlow::Break(())
+    })
+    .unwrap();
+    assert_eq!(stopped, None);
+
+    // Refused under the approval rule: nothing is written.
+    settings.require_approval_before_export = Some(true);
+    let err = save_draft_export(&store, &policy(&settings), draft.id, Format::Pdf).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+    let err = save_matter_export(&store, &policy(&settings), matter, &[Format::Pdf], |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files_before);
 }

@@ -19,7 +19,7 @@ use super::file::{
 };
 use super::gate::{blocked, rule_violation};
 use super::settings::{SettingName, Settings};
-use super::workspace::{USER_SETTINGS_FILE, custom_profiles_refusal};
+use super::workspace::custom_profiles_refusal;
 use crate::providers::{CredentialField, ProviderProfile};
 use crate::store::Store;
 use crate::workspace::Workspace;
@@ -457,15 +457,6 @@ impl Workspace {
         );
         Ok(outcome)
     }
-
-    /// Replaces the user's settings file whole (temporary file, then rename; owner only).
-    fn save_user_settings(&self, settings: &Settings) -> Result<()> {
-        let mut text = serde_json::to_string_pretty(settings)
-            .map_err(|e| Error::Internal(format!("settings not serializable: {e}")))?;
-        text.push('\n');
-        let file = self.locations().data_dir.join(USER_SETTINGS_FILE);
-        crate::private_file::write_private(&file, text.as_bytes(), true)
-    }
 }
 
 fn is_managed(effective: &EffectivePolicy, name: &str) -> bool {
@@ -481,6 +472,7 @@ mod tests {
     use super::*;
     use crate::ErrorCode;
     use crate::paths::Locations;
+    use crate::policy::workspace::USER_SETTINGS_FILE;
     use crate::providers::ProviderKind;
     use crate::secrets::{MemoryStore, Secret};
 
@@ -873,6 +865,92 @@ mod tests {
                 problem.reason
             );
         }
+    }
+
+    #[test]
+    fn a_user_setting_is_checked_saved_cleared_and_refused_when_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, store) = desktop(dir.path(), "a");
+        write_settings(&ws, json!({"require_redaction": true}));
+        let value = |e: &EffectivePolicy, name| e.setting(name).value.clone();
+
+        let after = ws
+            .set_user_setting(
+                &store,
+                SettingName::FirmName,
+                Some(json!("Rivera & Ochoa LLP")),
+            )
+            .unwrap();
+        assert_eq!(
+            value(&after, SettingName::FirmName),
+            json!("Rivera & Ochoa LLP")
+        );
+        assert_eq!(after.values().require_redaction, Some(true), "others kept");
+        let folder = dir.path().join("exports");
+        ws.set_user_setting(&store, SettingName::ExportFolder, Some(json!(folder)))
+            .unwrap();
+        assert_eq!(ws.user_settings().unwrap().export_folder, Some(folder));
+
+        // Bad values are refused by field, and the file keeps what it had.
+        for (name, bad, why) in [
+            (SettingName::FirmName, json!("  "), "empty"),
+            (
+                SettingName::FirmName,
+                json!("Line one\nline two"),
+                "one line",
+            ),
+            (SettingName::FirmName, json!("x".repeat(201)), "200"),
+            (SettingName::FirmName, json!(7), "cannot be set"),
+            (
+                SettingName::ExportFolder,
+                json!("relative/folder"),
+                "absolute",
+            ),
+        ] {
+            let err = ws.set_user_setting(&store, name, Some(bad)).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput);
+            assert_eq!(err.field(), Some(name.as_str()));
+            assert!(err.to_string().contains(why), "{err}");
+        }
+        let before = ws.user_settings().unwrap();
+        assert_eq!(before.firm_name.as_deref(), Some("Rivera & Ochoa LLP"));
+        let err = ws
+            .set_user_setting(&store, SettingName::DefaultProfile, Some(json!("eu")))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+
+        // Cleared: the built-in value applies again.
+        let cleared = ws
+            .set_user_setting(&store, SettingName::FirmName, None)
+            .unwrap();
+        assert_eq!(value(&cleared, SettingName::FirmName), json!(null));
+        assert_eq!(
+            cleared.setting(SettingName::FirmName).source,
+            crate::policy::SettingSource::BuiltIn
+        );
+
+        // The firm's policy sets and locks the letterhead: the user's change is refused.
+        write_policy(
+            &ws,
+            json!({"version": 1, "settings": {"firm_name": "Firm LLP"},
+                   "locks": {"firm_name": "One letterhead for the firm."}}),
+        );
+        let err = ws
+            .set_user_setting(&store, SettingName::FirmName, Some(json!("Mine")))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+        assert!(err.to_string().contains("One letterhead"), "{err}");
+        let effective = ws.effective_policy(Some(&store)).unwrap();
+        assert_eq!(value(&effective, SettingName::FirmName), json!("Firm LLP"));
+        assert_eq!(ws.user_settings().unwrap().firm_name, None);
+
+        // An invalid policy file may be the one locking a setting: every change is refused.
+        std::fs::write(&ws.locations().policy_file, "{ not json").unwrap();
+        let err = ws
+            .set_user_setting(&store, SettingName::ExportFolder, None)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+        assert!(ws.user_settings().unwrap().export_folder.is_some());
     }
 
     /// The published schema is generated from the types; `CASEFILE_WRITE_SCHEMA=1` rewrites it.

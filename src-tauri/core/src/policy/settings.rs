@@ -23,10 +23,12 @@ pub enum SettingName {
     RequireClientConsent,
     RequireRedaction,
     RequireApprovalBeforeExport,
+    FirmName,
+    ExportFolder,
 }
 
 impl SettingName {
-    pub const ALL: [SettingName; 8] = [
+    pub const ALL: [SettingName; 10] = [
         SettingName::DefaultProfile,
         SettingName::CustomProfiles,
         SettingName::Proxy,
@@ -35,6 +37,8 @@ impl SettingName {
         SettingName::RequireClientConsent,
         SettingName::RequireRedaction,
         SettingName::RequireApprovalBeforeExport,
+        SettingName::FirmName,
+        SettingName::ExportFolder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,8 @@ impl SettingName {
             SettingName::RequireClientConsent => "require_client_consent",
             SettingName::RequireRedaction => "require_redaction",
             SettingName::RequireApprovalBeforeExport => "require_approval_before_export",
+            SettingName::FirmName => "firm_name",
+            SettingName::ExportFolder => "export_folder",
         }
     }
 
@@ -67,6 +73,10 @@ impl SettingName {
             SettingName::RequireApprovalBeforeExport => {
                 "an attorney's approval is required before export"
             }
+            SettingName::FirmName => "the firm's name, the letterhead of Word and PDF exports",
+            SettingName::ExportFolder => {
+                "folder exports are written to (none: Documents/Casefile exports)"
+            }
         }
     }
 
@@ -80,7 +90,9 @@ impl SettingName {
             SettingName::DefaultProfile
             | SettingName::Proxy
             | SettingName::ExtraCaFile
-            | SettingName::AiHistoryRetentionDays => serde_json::Value::Null,
+            | SettingName::AiHistoryRetentionDays
+            | SettingName::FirmName
+            | SettingName::ExportFolder => serde_json::Value::Null,
         }
     }
 }
@@ -125,6 +137,13 @@ pub struct Settings {
     /// Require an attorney's approval before a draft is exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_approval_before_export: Option<bool>,
+    /// The firm's name, printed in the page header (letterhead) of Word and PDF exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firm_name: Option<String>,
+    /// Absolute path of the folder the app writes exports to (created when first needed; default
+    /// `Casefile exports` in the user's Documents folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_folder: Option<PathBuf>,
 }
 
 impl Settings {
@@ -145,6 +164,11 @@ impl Settings {
             SettingName::RequireClientConsent => flag(&self.require_client_consent),
             SettingName::RequireRedaction => flag(&self.require_redaction),
             SettingName::RequireApprovalBeforeExport => flag(&self.require_approval_before_export),
+            SettingName::FirmName => text(&self.firm_name),
+            SettingName::ExportFolder => self
+                .export_folder
+                .as_ref()
+                .map(|p| Value::String(p.display().to_string())),
         }
     }
 
@@ -165,6 +189,8 @@ impl Settings {
             SettingName::RequireApprovalBeforeExport => {
                 self.require_approval_before_export = other.require_approval_before_export
             }
+            SettingName::FirmName => self.firm_name = other.firm_name.clone(),
+            SettingName::ExportFolder => self.export_folder = other.export_folder.clone(),
         }
     }
 
@@ -223,6 +249,19 @@ impl Settings {
                 format!("{} is not an absolute path", file.display()),
             ));
         }
+        if let Some(name) = &self.firm_name
+            && let Some(why) = firm_name_problem(name)
+        {
+            return Err(PolicyProblem::at(field(SettingName::FirmName), why));
+        }
+        if let Some(folder) = &self.export_folder
+            && !folder.is_absolute()
+        {
+            return Err(PolicyProblem::at(
+                field(SettingName::ExportFolder),
+                format!("{} is not an absolute path", folder.display()),
+            ));
+        }
         if let Some(days) = self.ai_history_retention_days
             && days > 36_500
         {
@@ -232,5 +271,24 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+}
+
+/// The longest firm name a letterhead holds.
+const FIRM_NAME_MAX_CHARS: usize = 200;
+
+/// Why `name` cannot be a letterhead, if it cannot: blank, too long, or holding line breaks or
+/// other control characters (a header is one line).
+fn firm_name_problem(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        Some("the firm name is empty; leave the setting out to print no firm".to_owned())
+    } else if name.chars().count() > FIRM_NAME_MAX_CHARS {
+        Some(format!(
+            "the firm name is longer than {FIRM_NAME_MAX_CHARS} characters; shorten it"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("the firm name holds a line break or control character; write it on one line".into())
+    } else {
+        None
     }
 }

@@ -67,6 +67,61 @@ impl Workspace {
         }
     }
 
+    /// Replaces the user's settings file whole (temporary file, then rename; owner only).
+    pub(crate) fn save_user_settings(&self, settings: &Settings) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(settings)
+            .map_err(|e| Error::Internal(format!("settings not serializable: {e}")))?;
+        text.push('\n');
+        let file = self.locations().data_dir.join(USER_SETTINGS_FILE);
+        crate::private_file::write_private(&file, text.as_bytes(), true)
+    }
+
+    /// Sets one of the user's own settings (`None` clears it, so the policy's default or the
+    /// built-in value applies), unless the policy locks it, and answers with the policy as it now
+    /// applies. The value is checked as the settings file would be; the default profile is
+    /// chosen with [`Workspace::set_default_profile`] instead. Refused while the policy file is
+    /// invalid.
+    pub fn set_user_setting(
+        &self,
+        store: &Store,
+        name: SettingName,
+        value: Option<serde_json::Value>,
+    ) -> Result<EffectivePolicy> {
+        if name == SettingName::DefaultProfile {
+            return Err(Error::InvalidInput(
+                "The default profile is chosen among the profiles (Settings → AI providers, or \
+                 casefile-admin profile default NAME)."
+                    .into(),
+            ));
+        }
+        let effective = self.effective_policy(Some(store))?;
+        // An invalid policy file may be the one locking it: nothing changes until it is fixed.
+        if let Some(error) = effective.invalid_error() {
+            return Err(error);
+        }
+        check_unlocked(&effective, name)?;
+        let invalid = |why: String| Error::InvalidField {
+            field: name.to_string(),
+            message: format!("{why}. Nothing was changed."),
+        };
+        let mut fields = match serde_json::to_value(self.user_settings()?) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            _ => return Err(Error::Internal("settings are not a JSON object".into())),
+        };
+        match value.filter(|v| !v.is_null()) {
+            Some(v) => fields.insert(name.to_string(), v),
+            None => fields.remove(name.as_str()),
+        };
+        let settings: Settings = serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|e| invalid(format!("{name} cannot be set to that value ({e})")))?;
+        settings
+            .check("settings", "your settings file")
+            .map_err(|problem| invalid(problem.reason))?;
+        self.save_user_settings(&settings)?;
+        tracing::info!(setting = %name, "user setting changed");
+        self.effective_policy(Some(store))
+    }
+
     /// The policy over the user's settings, read now. The user's default profile comes from the
     /// case store when one is given.
     pub fn effective_policy(&self, store: Option<&Store>) -> Result<EffectivePolicy> {

@@ -6,6 +6,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::fields::{Field, date, date_order};
 use super::records::CLIENT_NAME;
 use super::{Store, now};
 use crate::drafting::provenance::Provenance;
@@ -123,6 +124,14 @@ pub struct DraftFilter {
     pub status: Option<DraftStatus>,
     /// A template's name.
     pub template: Option<String>,
+    /// Made on or after this day (`YYYY-MM-DD`, this computer's time zone).
+    pub created_from: Option<String>,
+    /// Made on or before this day (`YYYY-MM-DD`, this computer's time zone).
+    pub created_to: Option<String>,
+    /// The AI provider profile that drafted it (record summaries have none).
+    pub profile: Option<String>,
+    /// The provider kind's stable name (`azure-openai`, `bedrock`, …) that drafted it.
+    pub provider_kind: Option<String>,
 }
 
 /// AI use on one matter, for billing at actual cost.
@@ -305,16 +314,33 @@ impl Store {
 
     /// Drafts across every matter (not in the trash), newest first, narrowed by `filter`.
     pub fn all_drafts(&self, filter: &DraftFilter) -> Result<Vec<DraftListing>> {
+        let from = date(
+            Field::new("createdFrom", "From"),
+            filter.created_from.as_deref(),
+        )?;
+        let to_field = Field::new("createdTo", "To");
+        let to = date(to_field, filter.created_to.as_deref())?;
+        date_order(
+            to_field,
+            from.as_deref(),
+            to.as_deref(),
+            "choose a range that ends on or after its first day",
+        )?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT d.id, d.matter_id, d.template, d.title, d.origin, d.status, d.created_at,
                     d.updated_at, d.approved_at, d.approved_by, m.client_id, {CLIENT_NAME}, m.title
              FROM (SELECT id, matter_id, template, title, origin, {STATUS} AS status, created_at,
-                          updated_at, approved_at, approved_by
+                          updated_at, approved_at, approved_by,
+                          json_extract(provenance, '$.ai.profile') AS profile,
+                          json_extract(provenance, '$.ai.providerKind') AS provider_kind
                    FROM drafts WHERE deleted_at IS NULL) d
              JOIN matters m ON m.id = d.matter_id AND m.deleted_at IS NULL
              JOIN contacts c ON c.id = m.client_id
              WHERE (?1 IS NULL OR m.client_id = ?1) AND (?3 IS NULL OR d.matter_id = ?3)
                AND (?4 IS NULL OR d.status = ?4) AND (?5 IS NULL OR d.template = ?5)
+               AND (?6 IS NULL OR date(d.created_at, 'localtime') >= ?6)
+               AND (?7 IS NULL OR date(d.created_at, 'localtime') <= ?7)
+               AND (?8 IS NULL OR d.profile = ?8) AND (?9 IS NULL OR d.provider_kind = ?9)
              ORDER BY d.created_at DESC, d.id DESC"
         ))?;
         let rows = stmt
@@ -324,7 +350,11 @@ impl Store {
                     WRITING_GRACE_SECONDS,
                     filter.matter_id,
                     filter.status.map(DraftStatus::as_str),
-                    filter.template
+                    filter.template,
+                    from,
+                    to,
+                    filter.profile,
+                    filter.provider_kind
                 ],
                 |r| {
                     Ok(DraftListing {
@@ -741,12 +771,13 @@ mod tests {
                 provenance: &p,
             })
             .unwrap();
-        // Creation times are to the second: order them explicitly.
+        // Creation times are to the second: order them explicitly (at noon UTC, so each is on
+        // that day in any time zone within twelve hours).
         for (id, at) in [
-            (first, "2026-01-01T00:00:00Z"),
-            (second, "2026-01-02T00:00:00Z"),
-            (third, "2026-01-03T00:00:00Z"),
-            (cut, "2026-01-04T00:00:00Z"),
+            (first, "2026-01-01T12:00:00Z"),
+            (second, "2026-01-02T12:00:00Z"),
+            (third, "2026-01-03T12:00:00Z"),
+            (cut, "2026-01-04T12:00:00Z"),
         ] {
             store
                 .conn
@@ -822,6 +853,51 @@ mod tests {
             })
             .is_empty()
         );
+        let between = |from: Option<&str>, to: Option<&str>| DraftFilter {
+            created_from: from.map(str::to_owned),
+            created_to: to.map(str::to_owned),
+            ..DraftFilter::default()
+        };
+        assert_eq!(
+            ids(between(Some("2026-01-02"), Some("2026-01-03"))),
+            [third, second],
+            "both days included"
+        );
+        assert_eq!(ids(between(Some("2026-01-03"), None)), [cut, third]);
+        assert_eq!(ids(between(None, Some("2026-01-01"))), [first]);
+        assert!(ids(between(Some("2026-02-01"), None)).is_empty());
+        assert_eq!(
+            ids(DraftFilter {
+                profile: Some("firm".into()),
+                ..DraftFilter::default()
+            }),
+            [cut],
+            "record summaries have no profile"
+        );
+        assert_eq!(
+            ids(DraftFilter {
+                provider_kind: Some("openai".into()),
+                ..DraftFilter::default()
+            }),
+            [cut]
+        );
+        assert!(
+            ids(DraftFilter {
+                provider_kind: Some("bedrock".into()),
+                ..DraftFilter::default()
+            })
+            .is_empty()
+        );
+        // A date that is not one, or a range that ends before it starts, is refused by field.
+        for (filter, field) in [
+            (between(Some("2026-13-01"), None), "createdFrom"),
+            (between(None, Some("yesterday")), "createdTo"),
+            (between(Some("2026-01-03"), Some("2026-01-02")), "createdTo"),
+        ] {
+            let err = store.all_drafts(&filter).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{err}");
+            assert!(err.to_string().contains("YYYY-MM-DD") || err.to_string().contains("before"));
+        }
     }
 
     #[test]

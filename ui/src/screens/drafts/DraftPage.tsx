@@ -9,6 +9,7 @@ import { useAction } from "../../data/useAction";
 import { BackToMatter } from "../notes/BackToMatter";
 import { ApproveConfirm } from "./ApproveConfirm";
 import { DraftEditForm } from "./DraftEditForm";
+import { DraftExport } from "./DraftExport";
 import { DraftVersions } from "./DraftVersions";
 import { statusTone } from "./draftStatus";
 import { ProvenancePanel } from "./ProvenancePanel";
@@ -20,7 +21,10 @@ interface DraftPageProps {
   onOpenNote: (noteId: number) => void;
 }
 
-/** One draft: its review banner, its text (read or edited), versions, approval and provenance. */
+/**
+ * One draft: its review banner, its text (read or edited), versions, approval, export, print and
+ * provenance.
+ */
 export function DraftPage({ draftId, ...props }: DraftPageProps) {
   const draft = useDraft(draftId);
   if (draft.state !== "ready") return <QueryStatus query={draft} what="draft" />;
@@ -76,12 +80,14 @@ function DraftView({
 
   return (
     <>
-      <BackToMatter
-        matterId={draft.matterId}
-        onBack={() => {
-          onOpenMatter(draft.matterId);
-        }}
-      />
+      <div className="no-print">
+        <BackToMatter
+          matterId={draft.matterId}
+          onBack={() => {
+            onOpenMatter(draft.matterId);
+          }}
+        />
+      </div>
       <div className="page-header">
         <h2
           id={titleId}
@@ -100,7 +106,7 @@ function DraftView({
         {banner}
       </p>
 
-      <div className="toolbar" role="group" aria-label="Draft actions">
+      <div className="toolbar no-print" role="group" aria-label="Draft actions">
         <button
           ref={editRef}
           type="button"
@@ -140,8 +146,9 @@ function DraftView({
           </button>
         )}
       </div>
+      <DraftExport draftId={draft.id} disabled={writing || mode === "edit"} />
       {writing && (
-        <p className="quiet">
+        <p className="quiet no-print">
           This draft is still being written; edit or approve it once it is complete.
         </p>
       )}

@@ -57,7 +57,7 @@ export function DraftVersions({
   const current = newestFirst.find((v) => v.number === version);
 
   return (
-    <section className="panel history" id={id} aria-labelledby={headingId}>
+    <section className="panel history no-print" id={id} aria-labelledby={headingId}>
       <h3 id={headingId} className="panel__title">
         Versions
       </h3>

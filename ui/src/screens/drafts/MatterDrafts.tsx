@@ -6,6 +6,7 @@ import { RecordList } from "../../components/RecordList";
 import { useDrafts, useMatterAiCost } from "../../data/caseQueries";
 import { countOf } from "../../format/counts";
 import { DraftStatusBadge } from "./DraftStatusBadge";
+import { MatterExport } from "./MatterExport";
 import { NewDraftForm } from "./NewDraftForm";
 
 interface MatterDraftsProps {
@@ -22,7 +23,10 @@ export function aiCostText(cost: MatterAiCost_Serialize): string {
   return cost.costUsd === null ? used : `${used}; estimated cost $${cost.costUsd.toFixed(4)}`;
 }
 
-/** A matter's drafts, newest first, its AI use when it has any, and "New draft". */
+/**
+ * A matter's drafts, newest first, its AI use when it has any, "New draft", and the export of
+ * them all as one ZIP.
+ */
 export function MatterDrafts({ matterId, onOpenDraft }: MatterDraftsProps) {
   const headingId = useId();
   const drafts = useDrafts(matterId);
@@ -104,6 +108,7 @@ export function MatterDrafts({ matterId, onOpenDraft }: MatterDraftsProps) {
           )}
         />
       )}
+      {drafts.state === "ready" && drafts.data.length > 0 && <MatterExport matterId={matterId} />}
     </section>
   );
 }

@@ -473,19 +473,23 @@ describe("the Drafts section", () => {
     expect(within(nth(items, 1)).getByTestId("draft-status").textContent).toMatch(
       /^Approved by Jane Roe/,
     );
-    expect(mocks.allDrafts).toHaveBeenLastCalledWith({
+    const unfiltered = {
       clientId: null,
       matterId: null,
       status: null,
       template: null,
-    });
+      createdFrom: null,
+      createdTo: null,
+      profile: null,
+      providerKind: null,
+    };
+    expect(mocks.allDrafts).toHaveBeenLastCalledWith(unfiltered);
 
     await user.selectOptions(screen.getByTestId("drafts-filter-status"), "approved");
     await user.selectOptions(screen.getByTestId("drafts-filter-template"), "cover-letter");
     await waitFor(() => {
       expect(mocks.allDrafts).toHaveBeenLastCalledWith({
-        clientId: null,
-        matterId: null,
+        ...unfiltered,
         status: "approved",
         template: "cover-letter",
       });

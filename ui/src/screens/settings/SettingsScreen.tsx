@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { WorkspaceStatus } from "../../bindings";
 import { Detail } from "../../components/Detail";
 import type { WorkspaceState } from "../../workspace/useWorkspaceStatus";
+import { ExportSettings } from "./ExportSettings";
 import { ProviderSettings } from "./ProviderSettings";
 
 function WorkspaceDetails({ status }: { status: WorkspaceStatus }) {
@@ -42,6 +43,8 @@ export function SettingsScreen({ workspace }: { workspace: WorkspaceState }) {
         )}
         {workspace.state === "ready" && <WorkspaceDetails status={workspace.status} />}
       </section>
+
+      <ExportSettings />
 
       <ProviderSettings />
     </>

@@ -11,6 +11,8 @@ export const SETTING_LABELS: Record<SettingName, string> = {
   require_client_consent: "Client consent required before sending",
   require_redaction: "Redaction required before sending",
   require_approval_before_export: "Attorney approval required before export",
+  firm_name: "Firm name (letterhead of exports)",
+  export_folder: "Export folder",
 };
 
 export function settingValueText(setting: EffectiveSetting_Serialize): string {

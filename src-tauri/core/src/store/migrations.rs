@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_search_speed.sql"),
     include_str!("migrations/0005_consent_audit.sql"),
     include_str!("migrations/0006_drafts.sql"),
+    include_str!("migrations/0007_retention_holds.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {

@@ -26,9 +26,12 @@ pub enum TemplateCommand {
 
 #[derive(clap::Args)]
 pub struct DraftArgs {
+    #[command(subcommand)]
+    pub action: Option<super::retention::DraftAction>,
     /// The matter: its internal id or the id it was imported under (id:N or external:X when a
     /// number could be either).
-    matter: String,
+    #[arg(required = true)]
+    matter: Option<String>,
     /// case-summary, rfe-response, status-letter, cover-letter, declaration, or one of the
     /// firm's (casefile-admin template list).
     #[arg(long, default_value = "case-summary")]
@@ -57,7 +60,10 @@ pub async fn run(workspace: Workspace, args: DraftArgs, as_json: bool) -> Result
     let workspace = Arc::new(workspace);
     let store = SharedStore::new(workspace.clone());
     let (matter, notes) = {
-        let (matter, notes) = (args.matter.clone(), args.notes.clone());
+        let matter = args.matter.clone().ok_or_else(|| {
+            Error::InvalidInput("Name the matter to draft for: casefile-admin draft MATTER.".into())
+        })?;
+        let notes = args.notes.clone();
         store
             .call(move |s| {
                 let matter = s.resolve(Kind::Matter, &matter)?;

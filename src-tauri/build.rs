@@ -60,6 +60,11 @@ fn main() {
         "client_consents",
         "record_consent",
         "revoke_consent",
+        "matter_retention",
+        "set_matter_retention",
+        "set_legal_hold",
+        "release_legal_hold",
+        "delete_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -220,6 +220,9 @@ fn report(draft: &Draft, failure: Option<&Error>) -> Report {
 /// `template list`: every usable template, and the firm's files that could not be used.
 pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) -> Result<Report> {
     let loaded = workspace.templates()?;
+    if let Some(why) = loaded.blocked {
+        return Err(Error::PolicyBlocked(why));
+    }
     let mut lines: Vec<String> = loaded
         .templates
         .iter()
@@ -232,7 +235,29 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
                     path.display().to_string()
                 }
             };
-            format!("{:<16} v{:<3} {} ({origin})", t.name, t.version, t.title)
+            let pin = loaded.pins.get(&t.name).map(|pin| {
+                let reason = pin
+                    .reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                let refused = if pin.version == t.version {
+                    ""
+                } else {
+                    "; NOT USABLE: another version is in place"
+                };
+                format!(
+                    " [pinned by your IT provider to v{}{reason}{refused}]",
+                    pin.version
+                )
+            });
+            format!(
+                "{:<16} v{:<3} {} ({origin}){}",
+                t.name,
+                t.version,
+                t.title,
+                pin.unwrap_or_default()
+            )
         })
         .collect();
     for problem in &loaded.problems {
@@ -244,7 +269,11 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
     }
     Ok(Report {
         text: lines.join("\n"),
-        json: json!({ "templates": loaded.templates, "problems": loaded.problems }),
+        json: json!({
+            "templates": loaded.templates,
+            "problems": loaded.problems,
+            "pins": loaded.pins,
+        }),
         exit: if loaded.problems.is_empty() {
             ExitCode::SUCCESS
         } else {

@@ -7,6 +7,7 @@ mod consents;
 mod docket;
 mod drafts;
 mod records;
+mod retention;
 mod settings;
 
 pub use case_store::*;
@@ -14,6 +15,7 @@ pub use consents::*;
 pub use docket::*;
 pub use drafts::*;
 pub use records::*;
+pub use retention::*;
 pub use settings::*;
 
 use casefile_core::workspace::WorkspaceStatus;

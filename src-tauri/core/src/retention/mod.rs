@@ -21,8 +21,11 @@ use serde::Serialize;
 use crate::audit::{DeletedDraftRef, DeletionReason, os_user, record_deletion};
 use crate::policy::{EffectivePolicy, SettingName, SettingSource};
 use crate::store::{LegalHold, RetentionOverride, Store};
-use crate::workspace::Workspace;
+use crate::workspace::{SharedStore, Workspace};
 use crate::{Error, Result};
+
+/// How often the app runs retention while it is open (it also runs once at start).
+pub const RUN_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// The longest period a matter can be given: about 100 years, as for the policy's setting.
 pub const MAX_RETENTION_DAYS: u32 = 36_500;
@@ -356,6 +359,25 @@ pub fn run_retention(
         }
     }
     Ok(run)
+}
+
+/// Runs retention now and then every [`RUN_EVERY`], for as long as the app is open. A run that
+/// fails (the keychain locked, the policy file invalid) is logged and tried again next time.
+pub async fn run_while_open(store: SharedStore) {
+    loop {
+        match store
+            .call_with_workspace(|workspace, store| run_retention(workspace, store, false))
+            .await
+        {
+            Ok(run) => tracing::info!(
+                deleted = run.deleted.len(),
+                kept_under_hold = run.held.len(),
+                "retention ran"
+            ),
+            Err(error) => tracing::warn!(code = ?error.code(), %error, "retention did not run"),
+        }
+        tokio::time::sleep(RUN_EVERY).await;
+    }
 }
 
 #[cfg(test)]

@@ -1323,7 +1323,7 @@ export type Policy_Serialize = {
 	 *  firm file of another version cannot replace a pinned template, and drafting refuses a
 	 *  pinned template whose version differs.
 	 */
-	templates: { [key in string]: TemplatePin_Serialize },
+	templates?: { [key in string]: TemplatePin_Serialize },
 };
 
 /**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */

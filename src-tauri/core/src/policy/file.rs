@@ -63,7 +63,7 @@ pub struct Policy {
     /// Drafting templates pinned to one version, by template name (e.g. "case-summary"): a
     /// firm file of another version cannot replace a pinned template, and drafting refuses a
     /// pinned template whose version differs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, TemplatePin>,
 }
 

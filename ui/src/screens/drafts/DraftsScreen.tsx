@@ -46,7 +46,10 @@ export function DraftsScreen({ onOpen }: DraftsScreenProps) {
           onChange={setTemplate}
           choices={
             templates.state === "ready"
-              ? templates.data.templates.map((t) => ({ value: t.name, label: t.title }))
+              ? templates.data.templates.map((t) => ({
+                  value: t.name,
+                  label: t.pinned ? `${t.title} (pinned by your IT provider)` : t.title,
+                }))
               : []
           }
         />

@@ -66,6 +66,11 @@ fn main() {
         "export_location",
         "show_export_folder",
         "set_setting",
+        "matter_retention",
+        "set_matter_retention",
+        "set_legal_hold",
+        "release_legal_hold",
+        "delete_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

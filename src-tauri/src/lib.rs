@@ -79,6 +79,11 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             export_location,
             show_export_folder,
             set_setting,
+            matter_retention,
+            set_matter_retention,
+            set_legal_hold,
+            release_legal_hold,
+            delete_draft,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()
@@ -97,6 +102,16 @@ pub fn run() {
         .manage(AppState::open(locations))
         .manage(commands::ExportJobs::default())
         .invoke_handler(commands.invoke_handler())
+        .setup(|app| {
+            use tauri::Manager;
+            // Retention runs at start and once a day while the app is open.
+            if let Ok(store) = app.state::<AppState>().store() {
+                tauri::async_runtime::spawn(casefile_core::retention::run_while_open(
+                    store.clone(),
+                ));
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "the app failed to start");

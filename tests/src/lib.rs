@@ -133,6 +133,23 @@ impl Sandbox {
             .env("CASEFILE_POLICY_FILE", &locations.policy_file)
     }
 
+    /// The sandbox's case database as someone holding its key opens it outside Casefile (no
+    /// checks, no Casefile functions): for tests that prepare or tamper with stored rows.
+    pub fn raw_database(&self) -> Result<rusqlite::Connection> {
+        use casefile_core::secrets::{KeychainStore, SecretName, SecretStore};
+        let locations = self.locations();
+        let id = std::fs::read_to_string(locations.data_dir.join("workspace-id"))?;
+        let key = KeychainStore::new(&locations.keychain_service)
+            .get(&SecretName::new(&format!("database-key.{}", id.trim()))?)?
+            .context("no database key")?;
+        let conn = casefile_core::store::open_connection(
+            &locations.data_dir.join(casefile_core::store::DATABASE_FILE),
+            rusqlite::OpenFlags::default(),
+        )?;
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.expose()))?;
+        Ok(conn)
+    }
+
     /// Runs the admin CLI on this sandbox as an MSP script would, with `stdin` as its input.
     pub fn admin<S: AsRef<std::ffi::OsStr>>(
         &self,

@@ -9,8 +9,7 @@ use anyhow::{Context, Result, ensure};
 use casefile_core::audit::{self, Attempt, Completion, Outcome, Purpose};
 use casefile_core::providers::ExchangeRecord;
 use casefile_core::providers::{ProviderKind, ProviderProfile};
-use casefile_core::secrets::{KeychainStore, SecretName, SecretStore};
-use casefile_core::store::{DATABASE_FILE, Kind, open_connection};
+use casefile_core::store::Kind;
 use casefile_core::workspace::Workspace;
 use casefile_tests::Sandbox;
 use serde_json::{Value, json};
@@ -289,16 +288,7 @@ fn write_log(sandbox: &Sandbox) -> Result<()> {
 
 /// The database as someone holding its key opens it outside Casefile: triggers dropped.
 fn tamper(sandbox: &Sandbox, sql: &str) -> Result<()> {
-    let locations = sandbox.locations();
-    let id = std::fs::read_to_string(locations.data_dir.join("workspace-id"))?;
-    let key = KeychainStore::new(&locations.keychain_service)
-        .get(&SecretName::new(&format!("database-key.{}", id.trim()))?)?
-        .context("no database key")?;
-    let conn = open_connection(
-        &locations.data_dir.join(DATABASE_FILE),
-        rusqlite::OpenFlags::default(),
-    )?;
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.expose()))?;
+    let conn = sandbox.raw_database()?;
     conn.execute_batch(
         "PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;
          DROP TRIGGER IF EXISTS audit_log_is_never_changed;

@@ -115,6 +115,19 @@ export const commands = {
 	 *  answers with every setting as it now applies.
 	 */
 	setSetting: (name: SettingName, value: Value | null) => typedError<EffectivePolicy_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_setting", { name, value })),
+	/**  The period in force for the matter's AI drafts, where it comes from, and its legal hold. */
+	matterRetention: (matterId: number) => typedError<MatterRetention_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter_retention", { matterId })),
+	/**
+	 *  Gives the matter its own period in days, or (`None`) lets the setting apply again. Refused
+	 *  when the policy locks the period.
+	 */
+	setMatterRetention: (matterId: number, days: number | null) => typedError<MatterRetention_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_matter_retention", { matterId, days })),
+	/**  Puts the matter under legal hold (set by the person using this computer). */
+	setLegalHold: (matterId: number, reason: string) => typedError<MatterRetention_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_legal_hold", { matterId, reason })),
+	/**  Releases the matter's legal hold (recorded with who and when). */
+	releaseLegalHold: (matterId: number) => typedError<MatterRetention_Serialize, IpcError_Serialize>(__TAURI_INVOKE("release_legal_hold", { matterId })),
+	/**  Deletes a draft with its versions (refused under legal hold); recorded in the audit log. */
+	deleteDraft: (id: number) => typedError<DeletedDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("delete_draft", { id })),
 };
 
 /* Types */
@@ -484,6 +497,37 @@ export type DeadlineRecord_Serialize = {
 	done: boolean,
 };
 
+/**  A draft deleted (or, in a dry run, that would be). */
+export type DeletedDraft = DeletedDraft_Serialize | DeletedDraft_Deserialize;
+
+/**  A draft deleted (or, in a dry run, that would be). */
+export type DeletedDraft_Deserialize = {
+	draftId: number,
+	matterId: number,
+	clientId: number,
+	title: string,
+	/**  Last activity (RFC 3339). */
+	lastActivity: string,
+	/**  `deleted: by hand` or `deleted: retention N days`, as the audit entry says. */
+	reason: string,
+	/**  The audit entry recording the deletion (`None` in a dry run, or when it was kept). */
+	auditSeq?: number | null,
+};
+
+/**  A draft deleted (or, in a dry run, that would be). */
+export type DeletedDraft_Serialize = {
+	draftId: number,
+	matterId: number,
+	clientId: number,
+	title: string,
+	/**  Last activity (RFC 3339). */
+	lastActivity: string,
+	/**  `deleted: by hand` or `deleted: retention N days`, as the audit entry says. */
+	reason: string,
+	/**  The audit entry recording the deletion (`None` in a dry run, or when it was kept). */
+	auditSeq: number | null,
+};
+
 export type Draft = Draft_Serialize | Draft_Deserialize;
 
 /**  Which drafts to list; a filter left empty does not narrow the list. */
@@ -728,7 +772,12 @@ export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invali
  *  The firm's managed policy forbids the action, or the policy file is invalid and so blocks
  *  every send; the message names the rule (or the file, place and reason) and who to ask.
  */
-"policyBlocked";
+"policyBlocked" | 
+/**
+ *  The matter is under legal hold, which blocks deleting its drafts; the message names the
+ *  hold (reason, who, when) and how to release it.
+ */
+"legalHold";
 
 /**  How far an export of a matter has come: `done` of `total` drafts written. */
 export type ExportProgress = {
@@ -881,6 +930,31 @@ export type KeychainStatus =
 
 export type Kind = "note" | "matter" | "contact" | "draft";
 
+/**  A legal hold on one matter. */
+export type LegalHold = LegalHold_Serialize | LegalHold_Deserialize;
+
+/**  A legal hold on one matter. */
+export type LegalHold_Deserialize = {
+	id: number,
+	matterId: number,
+	reason: string,
+	setAt: string,
+	setBy: string,
+	releasedAt?: string | null,
+	releasedBy?: string | null,
+};
+
+/**  A legal hold on one matter. */
+export type LegalHold_Serialize = {
+	id: number,
+	matterId: number,
+	reason: string,
+	setAt: string,
+	setBy: string,
+	releasedAt: string | null,
+	releasedBy: string | null,
+};
+
 /**  A stored matter: its details, its client and when it was created and last changed. */
 export type Matter = Matter_Serialize | Matter_Deserialize;
 
@@ -958,6 +1032,35 @@ export type MatterDetails_Serialize = {
 	premiumProcessing: boolean,
 	responsibleAttorney: string | null,
 	nextHearing: string | null,
+};
+
+/**  A matter's retention as the matter page shows it. */
+export type MatterRetention = MatterRetention_Serialize | MatterRetention_Deserialize;
+
+/**  A matter's retention as the matter page shows it. */
+export type MatterRetention_Deserialize = {
+	matterId: number,
+	/**  The period that applies to the matter's AI drafts now. */
+	effective: RetentionPeriod_Deserialize,
+	/**  The period from the settings alone (what applies without the matter's own). */
+	setting: RetentionPeriod_Deserialize,
+	/**  The matter's own period, when set (ignored while the policy locks the setting). */
+	matterOverride?: RetentionOverride | null,
+	/**  The legal hold in force, which blocks every deletion of the matter's drafts. */
+	hold?: LegalHold_Deserialize | null,
+};
+
+/**  A matter's retention as the matter page shows it. */
+export type MatterRetention_Serialize = {
+	matterId: number,
+	/**  The period that applies to the matter's AI drafts now. */
+	effective: RetentionPeriod_Serialize,
+	/**  The period from the settings alone (what applies without the matter's own). */
+	setting: RetentionPeriod_Serialize,
+	/**  The matter's own period, when set (ignored while the policy locks the setting). */
+	matterOverride: RetentionOverride | null,
+	/**  The legal hold in force, which blocks every deletion of the matter's drafts. */
+	hold: LegalHold_Serialize | null,
 };
 
 export type MatterSummary = MatterSummary_Serialize | MatterSummary_Deserialize;
@@ -1114,6 +1217,17 @@ export type Passport_Serialize = {
  */
 export type Pattern = string;
 
+/**  Who decided a retention period. */
+export type PeriodSource = 
+/**  The matter's own period. */
+"matter" | 
+/**  The firm's managed policy. */
+"policy" | 
+/**  This desktop's user setting. */
+"user" | 
+/**  Nobody: history is kept until deleted by hand. */
+"builtIn";
+
 export type Phone = Phone_Serialize | Phone_Deserialize;
 
 export type PhoneKind = "mobile" | "home" | "work" | "other";
@@ -1206,6 +1320,12 @@ export type Policy_Deserialize = {
 	settings?: Settings_Deserialize,
 	/**  Settings users cannot change, each with the reason shown to them. */
 	locks?: Partial<{ [key in SettingName]: string }>,
+	/**
+	 *  Drafting templates pinned to one version, by template name (e.g. "case-summary"): a
+	 *  firm file of another version cannot replace a pinned template, and drafting refuses a
+	 *  pinned template whose version differs.
+	 */
+	templates?: { [key in string]: TemplatePin_Deserialize },
 };
 
 /**
@@ -1244,6 +1364,12 @@ export type Policy_Serialize = {
 	settings: Settings_Serialize,
 	/**  Settings users cannot change, each with the reason shown to them. */
 	locks: Partial<{ [key in SettingName]: string }>,
+	/**
+	 *  Drafting templates pinned to one version, by template name (e.g. "case-summary"): a
+	 *  firm file of another version cannot replace a pinned template, and drafting refuses a
+	 *  pinned template whose version differs.
+	 */
+	templates?: { [key in string]: TemplatePin_Serialize },
 };
 
 /**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */
@@ -1448,6 +1574,38 @@ export type RetentionMode =
 "abuse-monitoring" | 
 /**  The provider's standard retention applies. */
 "provider-default";
+
+/**  A matter's own retention period for its AI drafts. */
+export type RetentionOverride = {
+	days: number,
+	setAt: string,
+	setBy: string,
+};
+
+/**  How long AI drafts are kept after their last activity. */
+export type RetentionPeriod = RetentionPeriod_Serialize | RetentionPeriod_Deserialize;
+
+/**  How long AI drafts are kept after their last activity. */
+export type RetentionPeriod_Deserialize = {
+	/**  `None`: kept until deleted by hand. */
+	days?: number | null,
+	source: PeriodSource,
+	/**  The policy locks the setting: no matter can have its own period. */
+	locked: boolean,
+	/**  The policy's reason for the lock. */
+	lockReason?: string | null,
+};
+
+/**  How long AI drafts are kept after their last activity. */
+export type RetentionPeriod_Serialize = {
+	/**  `None`: kept until deleted by hand. */
+	days: number | null,
+	source: PeriodSource,
+	/**  The policy locks the setting: no matter can have its own period. */
+	locked: boolean,
+	/**  The policy's reason for the lock. */
+	lockReason: string | null,
+};
 
 export type Revision = {
 	number: number,
@@ -1686,6 +1844,11 @@ export type TemplateInfo_Deserialize = {
 	 *  attorney to write.
 	 */
 	aiSections: string[],
+	/**
+	 *  The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
+	 *  template while `version` differs from it.
+	 */
+	pinned?: TemplatePin_Deserialize | null,
 };
 
 /**  What a person choosing a template sees of it. */
@@ -1701,6 +1864,30 @@ export type TemplateInfo_Serialize = {
 	 *  attorney to write.
 	 */
 	aiSections: string[],
+	/**
+	 *  The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
+	 *  template while `version` differs from it.
+	 */
+	pinned: TemplatePin_Serialize | null,
+};
+
+/**  One template's pinned version. */
+export type TemplatePin = TemplatePin_Serialize | TemplatePin_Deserialize;
+
+/**  One template's pinned version. */
+export type TemplatePin_Deserialize = {
+	/**  The only version of the template drafts may use (1 or more). */
+	version: number,
+	/**  Why it is pinned, shown beside "pinned by your IT provider". */
+	reason?: string | null,
+};
+
+/**  One template's pinned version. */
+export type TemplatePin_Serialize = {
+	/**  The only version of the template drafts may use (1 or more). */
+	version: number,
+	/**  Why it is pinned, shown beside "pinned by your IT provider". */
+	reason?: string,
 };
 
 /**  A firm template file that could not be used, and why (the others still load). */

@@ -26,9 +26,12 @@ pub enum TemplateCommand {
 
 #[derive(clap::Args)]
 pub struct DraftArgs {
+    #[command(subcommand)]
+    pub action: Option<super::retention::DraftAction>,
     /// The matter: its internal id or the id it was imported under (id:N or external:X when a
     /// number could be either).
-    matter: String,
+    #[arg(required = true)]
+    matter: Option<String>,
     /// case-summary, rfe-response, status-letter, cover-letter, declaration, or one of the
     /// firm's (casefile-admin template list).
     #[arg(long, default_value = "case-summary")]
@@ -57,7 +60,10 @@ pub async fn run(workspace: Workspace, args: DraftArgs, as_json: bool) -> Result
     let workspace = Arc::new(workspace);
     let store = SharedStore::new(workspace.clone());
     let (matter, notes) = {
-        let (matter, notes) = (args.matter.clone(), args.notes.clone());
+        let matter = args.matter.clone().ok_or_else(|| {
+            Error::InvalidInput("Name the matter to draft for: casefile-admin draft MATTER.".into())
+        })?;
+        let notes = args.notes.clone();
         store
             .call(move |s| {
                 let matter = s.resolve(Kind::Matter, &matter)?;
@@ -214,6 +220,9 @@ fn report(draft: &Draft, failure: Option<&Error>) -> Report {
 /// `template list`: every usable template, and the firm's files that could not be used.
 pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) -> Result<Report> {
     let loaded = workspace.templates()?;
+    if let Some(why) = loaded.blocked {
+        return Err(Error::PolicyBlocked(why));
+    }
     let mut lines: Vec<String> = loaded
         .templates
         .iter()
@@ -226,7 +235,29 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
                     path.display().to_string()
                 }
             };
-            format!("{:<16} v{:<3} {} ({origin})", t.name, t.version, t.title)
+            let pin = loaded.pins.get(&t.name).map(|pin| {
+                let reason = pin
+                    .reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                let refused = if pin.version == t.version {
+                    ""
+                } else {
+                    "; NOT USABLE: another version is in place"
+                };
+                format!(
+                    " [pinned by your IT provider to v{}{reason}{refused}]",
+                    pin.version
+                )
+            });
+            format!(
+                "{:<16} v{:<3} {} ({origin}){}",
+                t.name,
+                t.version,
+                t.title,
+                pin.unwrap_or_default()
+            )
         })
         .collect();
     for problem in &loaded.problems {
@@ -238,7 +269,11 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
     }
     Ok(Report {
         text: lines.join("\n"),
-        json: json!({ "templates": loaded.templates, "problems": loaded.problems }),
+        json: json!({
+            "templates": loaded.templates,
+            "problems": loaded.problems,
+            "pins": loaded.pins,
+        }),
         exit: if loaded.problems.is_empty() {
             ExitCode::SUCCESS
         } else {

@@ -14,12 +14,14 @@
 //!  10  the firm's managed policy forbids it, or the policy file is invalid (which blocks every
 //!      send); the message names the rule or the file, place and reason
 //!  11  `audit verify`: the audit log's hash chain is broken (the first broken entry is named)
+//!  12  the matter is under legal hold, which blocks deleting its drafts (the hold is named)
 
 mod audit;
 mod config;
 mod consent;
 mod draft;
 mod export;
+mod retention;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -56,7 +58,7 @@ use serde_json::json;
     6 case database unusable, 7 workspace from a newer Casefile, \
     8 import finished with failed lines, 9 the AI provider refused or failed, \
     10 blocked by the firm's managed policy (or the policy file is invalid), \
-    11 the audit log's hash chain is broken."
+    11 the audit log's hash chain is broken, 12 the matter is under legal hold."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -120,6 +122,8 @@ enum Command {
     /// computer, the others by the AI provider (policy, consent, redaction and the audit log
     /// apply as in the app), or all from the record with --offline. Prints the draft with its
     /// review banner and provenance; a draft cut short is kept and exits with its error's code.
+    /// `draft delete ID` deletes a draft instead.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Draft(Box<draft::DraftArgs>),
     /// Drafting templates.
     #[command(subcommand)]
@@ -135,6 +139,12 @@ enum Command {
     /// The audit log of every request to an AI provider: check its hash chain, export it.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Legal holds: a held matter's drafts are never deleted, by hand or by retention.
+    #[command(subcommand)]
+    Hold(retention::HoldCommand),
+    /// Retention of AI history: delete AI drafts past their period, show or set a matter's.
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
 }
 
 #[derive(Subcommand)]
@@ -511,7 +521,10 @@ async fn run(
         // The store blocks on disk and keychain: keep it off the async workers.
         Command::Store(command) => off_async(move || case_store(&workspace, command)).await,
         Command::Backup(command) => off_async(move || backup(&workspace, command)).await,
-        Command::Draft(args) => draft::run(workspace, *args, as_json).await,
+        Command::Draft(args) => match args.action {
+            Some(action) => off_async(move || retention::draft_action(&workspace, action)).await,
+            None => draft::run(workspace, *args, as_json).await,
+        },
         Command::Template(command) => {
             off_async(move || draft::templates(&workspace, command)).await
         }
@@ -520,6 +533,10 @@ async fn run(
         Command::Consent(command) => off_async(move || consent::run(&workspace, command)).await,
         Command::Audit(command) => {
             off_async(move || audit::run(&workspace, command, as_json)).await
+        }
+        Command::Hold(command) => off_async(move || retention::hold(&workspace, command)).await,
+        Command::Retention(command) => {
+            off_async(move || retention::retention(&workspace, command)).await
         }
     }
 }
@@ -1104,6 +1121,7 @@ fn exit_code(code: ErrorCode) -> ExitCode {
         ErrorCode::NewerVersion => 7,
         ErrorCode::Provider => 9,
         ErrorCode::PolicyBlocked => 10,
+        ErrorCode::LegalHold => 12,
     })
 }
 

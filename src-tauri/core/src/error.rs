@@ -26,6 +26,9 @@ pub enum ErrorCode {
     /// The firm's managed policy forbids the action, or the policy file is invalid and so blocks
     /// every send; the message names the rule (or the file, place and reason) and who to ask.
     PolicyBlocked,
+    /// The matter is under legal hold, which blocks deleting its drafts; the message names the
+    /// hold (reason, who, when) and how to release it.
+    LegalHold,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +79,10 @@ pub enum Error {
     #[error("{0}")]
     PolicyBlocked(String),
 
+    /// Refused because the matter is under legal hold (see [`crate::retention`]).
+    #[error("{0}")]
+    LegalHold(String),
+
     #[error("Internal error: {0}. Please report this to your IT provider with the log file.")]
     Internal(String),
 }
@@ -93,6 +100,7 @@ impl Error {
             Error::Provider(_) => ErrorCode::Provider,
             Error::Internal(_) => ErrorCode::Internal,
             Error::PolicyBlocked(_) => ErrorCode::PolicyBlocked,
+            Error::LegalHold(_) => ErrorCode::LegalHold,
         }
     }
 

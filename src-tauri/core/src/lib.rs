@@ -13,6 +13,7 @@ pub mod paths;
 pub mod policy;
 pub mod private_file;
 pub mod providers;
+pub mod retention;
 pub mod secrets;
 pub mod store;
 pub mod workspace;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::audit::{self, AuditedSend, Outcome, Purpose};
 use crate::drafting::templates::Templates;
 use crate::paths::Locations;
-use crate::policy::SendSubject;
+use crate::policy::{PolicyState, SendSubject};
 use crate::providers::{
     ConnectionReport, CredentialField, Credentials, ProviderClient, ProviderProfile,
     test_connection,
@@ -262,8 +262,29 @@ impl Workspace {
 
     /// The drafting templates: the built-in ones and the firm's own in this workspace's
     /// `templates` folder (with the firm files that could not be used, and why). Reads files.
+    /// Versions pinned by the firm's policy apply; while the policy file is invalid no template
+    /// can be used (it may pin them), and drafting says why.
     pub fn templates(&self) -> Result<Templates> {
-        Templates::load(&self.locations.data_dir)
+        let dir = &self.locations.data_dir;
+        match self.policy_state() {
+            PolicyState::Absent { .. } => Templates::load(dir),
+            PolicyState::Valid { policy, .. } => Templates::load_pinned(dir, policy.templates),
+            PolicyState::Invalid {
+                path,
+                location,
+                reason,
+            } => {
+                let mut templates = Templates::load(dir)?;
+                templates.blocked = Some(format!(
+                    "Managed by your IT provider: the policy file {} is invalid ({location}: \
+                     {reason}). It may pin drafting templates, so no template is used until it \
+                     is fixed. Ask your IT provider to correct it (they can check it with: \
+                     casefile-admin policy validate FILE).",
+                    path.display()
+                ));
+                Ok(templates)
+            }
+        }
     }
 }
 
@@ -474,6 +495,27 @@ mod tests {
         assert_eq!(loaded.get("intake-memo").unwrap().version, 2);
         assert_eq!(loaded.problems.len(), 1);
         assert!(loaded.problems[0].path.ends_with("broken.toml"));
+
+        // The policy's pins apply; an invalid policy file blocks every template.
+        let policy = tmp.path().join("no-policy.json");
+        std::fs::write(
+            &policy,
+            r#"{"version": 1, "templates": {"intake-memo": {"version": 3}}}"#,
+        )
+        .unwrap();
+        let loaded = ws.templates().unwrap();
+        assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
+        let refused = loaded.get("intake-memo").unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::PolicyBlocked);
+        assert!(
+            refused
+                .to_string()
+                .contains("no template of that name and version")
+        );
+        std::fs::write(&policy, r#"{"version": 1, "templatez": {}}"#).unwrap();
+        let refused = ws.templates().unwrap().get("case-summary").unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::PolicyBlocked);
+        assert!(refused.to_string().contains("no-policy.json"), "{refused}");
     }
 
     #[test]

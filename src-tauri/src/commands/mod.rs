@@ -8,6 +8,7 @@ mod docket;
 mod drafts;
 mod export;
 mod records;
+mod retention;
 mod settings;
 
 pub use case_store::*;
@@ -16,6 +17,7 @@ pub use docket::*;
 pub use drafts::*;
 pub use export::*;
 pub use records::*;
+pub use retention::*;
 pub use settings::*;
 
 use casefile_core::workspace::WorkspaceStatus;

@@ -111,3 +111,8 @@ export function useNoteTags(noteId: number) {
 export function useConsents(clientId: number) {
   return useQuery(`consents:${String(clientId)}`, () => commands.clientConsents(clientId));
 }
+
+/** The retention period in force for a matter's AI drafts, where it comes from, and its hold. */
+export function useMatterRetention(matterId: number) {
+  return useQuery(`retention:${String(matterId)}`, () => commands.matterRetention(matterId));
+}

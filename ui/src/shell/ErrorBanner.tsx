@@ -11,6 +11,7 @@ const HEADLINES: Record<ErrorCode, string> = {
   provider: "The AI provider could not complete the request",
   internal: "Casefile ran into a problem while starting",
   policyBlocked: "Your IT provider's policy does not allow this",
+  legalHold: "The matter is under legal hold",
 };
 
 /** A start-up failure: a plain headline chosen by code, then the app's own explanation. */

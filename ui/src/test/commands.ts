@@ -14,6 +14,7 @@ import type {
   Filing_Serialize,
   IpcError_Serialize,
   Matter_Serialize,
+  MatterRetention_Serialize,
   MatterSummary_Serialize,
   Note,
   NoteSummary,
@@ -98,6 +99,11 @@ const NAMES = [
   "exportLocation",
   "showExportFolder",
   "setSetting",
+  "matterRetention",
+  "setMatterRetention",
+  "setLegalHold",
+  "releaseLegalHold",
+  "deleteDraft",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -501,6 +507,7 @@ export function aTemplateCatalog(overrides: Partial<TemplateCatalog_Serialize> =
     description,
     firmFile: null,
     aiSections: ["Facts"],
+    pinned: null,
   });
   return {
     templates: [
@@ -546,6 +553,22 @@ export function resetCommands(commands: MockCommands): void {
   );
   commands.clientConsents.mockResolvedValue(ok([]));
   commands.exportLocation.mockResolvedValue(ok(EXPORT_FOLDER));
+  commands.matterRetention.mockResolvedValue(ok(aMatterRetention()));
+}
+
+/** A matter with no retention period set anywhere and no legal hold. */
+export function aMatterRetention(
+  overrides: Partial<MatterRetention_Serialize> = {},
+): MatterRetention_Serialize {
+  const kept = { days: null, source: "builtIn" as const, locked: false, lockReason: null };
+  return {
+    matterId: 10,
+    effective: kept,
+    setting: kept,
+    matterOverride: null,
+    hold: null,
+    ...overrides,
+  };
 }
 
 /** A promise with its resolve function, to answer a command exactly when a test wants to. */

@@ -16,6 +16,10 @@
 //! * `blocked` ([`record_blocked`]): an attempt refused before sending (policy, missing consent):
 //!   `bytes_sent` 0, no hashes, outcome `blocked: <code>`. Nothing left the computer.
 //!
+//! * `deletion` ([`record_deletion`]): a draft was deleted, by hand or by retention: client,
+//!   matter, draft id and why in `outcome` (`deleted: by hand`, `deleted: retention N days`).
+//!   Appended in the same transaction that deletes the draft; never the draft's text.
+//!
 //! A `request` without a `result` was interrupted (a crash, a killed process) or is still
 //! running: [`verify`] lists it, and exports show its outcome as `unknown (interrupted)`.
 //!
@@ -301,6 +305,51 @@ pub fn record_result(store: &mut Store, request_seq: i64, completion: Completion
     append(store, entry)
 }
 
+/// Why a draft was deleted, as its `deletion` entry's outcome says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletionReason {
+    /// A person deleted it.
+    ByHand,
+    /// Its retention period (in days) ended.
+    Retention(u32),
+}
+
+impl DeletionReason {
+    /// `deleted: by hand` or `deleted: retention N days`.
+    pub fn label(self) -> String {
+        match self {
+            DeletionReason::ByHand => "deleted: by hand".to_owned(),
+            DeletionReason::Retention(days) => format!("deleted: retention {days} days"),
+        }
+    }
+}
+
+/// The draft a `deletion` entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeletedDraftRef {
+    pub client_id: i64,
+    pub matter_id: i64,
+    pub draft_id: i64,
+}
+
+/// Appends the `deletion` entry of a draft inside `tx`, the transaction that deletes it, so the
+/// draft is gone only if its entry is written. Returns the entry's sequence number.
+pub(crate) fn record_deletion(
+    tx: &rusqlite::Transaction<'_>,
+    draft: DeletedDraftRef,
+    reason: DeletionReason,
+) -> Result<i64> {
+    let entry = Entry {
+        entry: "deletion".to_owned(),
+        client_id: Some(draft.client_id),
+        matter_id: Some(draft.matter_id),
+        draft_id: Some(draft.draft_id),
+        outcome: Some(reason.label()),
+        ..Entry::default()
+    };
+    append_in(tx, entry)
+}
+
 /// `Some` non-blank text. Nothing blank is stored, so an empty CSV cell always means a null.
 fn present(value: Option<&str>) -> Option<String> {
     value
@@ -337,7 +386,7 @@ fn attempt_entry(kind: &str, attempt: &Attempt) -> Result<Entry> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub seq: i64,
-    /// `request`, `result` or `blocked`.
+    /// `request`, `result`, `blocked` or `deletion`.
     pub entry: String,
     /// RFC 3339, UTC.
     pub at: String,
@@ -488,10 +537,18 @@ fn check_unanswered(tx: &rusqlite::Transaction<'_>, request_seq: i64) -> Result<
 
 /// Links `entry` to the last one and appends it, in one immediate transaction so that two
 /// processes appending at once (the app and the CLI) each see the other's last entry.
-fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
+fn append(store: &mut Store, entry: Entry) -> Result<i64> {
     let tx = store
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seq = append_in(&tx, entry)?;
+    tx.commit()?;
+    Ok(seq)
+}
+
+/// Links `entry` to the last one and appends it inside `tx` (which must be immediate, so no
+/// other process appends in between).
+fn append_in(tx: &rusqlite::Transaction<'_>, mut entry: Entry) -> Result<i64> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -500,7 +557,7 @@ fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
         )
         .optional()?;
     if let Some(request_seq) = entry.request_seq {
-        check_unanswered(&tx, request_seq)?;
+        check_unanswered(tx, request_seq)?;
     }
     let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_owned()));
     entry.seq = last_seq + 1;
@@ -547,6 +604,5 @@ fn append(store: &mut Store, mut entry: Entry) -> Result<i64> {
         )),
         _ => e.into(),
     })?;
-    tx.commit()?;
     Ok(entry.seq)
 }

@@ -708,3 +708,123 @@ fn an_empty_log_is_intact() {
         }
     );
 }
+
+/// Appends the deletion entry of draft `draft_id` of the first client's first matter, as the
+/// deleting transaction does.
+fn deletion(f: &mut Fixture, draft_id: i64, reason: DeletionReason) -> i64 {
+    let tx = f
+        .store
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .unwrap();
+    let draft = DeletedDraftRef {
+        client_id: f.clients[0],
+        matter_id: f.matters[0],
+        draft_id,
+    };
+    let seq = record_deletion(&tx, draft, reason).unwrap();
+    tx.commit().unwrap();
+    seq
+}
+
+#[test]
+fn deletions_join_the_chain_name_the_draft_and_why_and_edits_to_them_are_detected() {
+    let mut f = Fixture::new();
+    sample_log(&mut f);
+    assert_eq!(deletion(&mut f, 41, DeletionReason::ByHand), 13);
+    assert_eq!(deletion(&mut f, 42, DeletionReason::Retention(90)), 14);
+    exchange(&mut f, 1, "after the deletions"); // 15, 16
+    let report = f.verify();
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.entries, 16);
+
+    let all = entries(&f.store).unwrap();
+    let by_hand = &all[12];
+    assert_eq!(by_hand.entry, "deletion");
+    assert_eq!(
+        (by_hand.client_id, by_hand.matter_id, by_hand.draft_id),
+        (Some(f.clients[0]), Some(f.matters[0]), Some(41))
+    );
+    assert_eq!(by_hand.outcome.as_deref(), Some("deleted: by hand"));
+    assert_eq!(by_hand.os_user, os_user());
+    assert_eq!(
+        all[13].outcome.as_deref(),
+        Some("deleted: retention 90 days")
+    );
+    // Recomputed from the documented form without the module's code.
+    assert_eq!(independent_hash(&by_hand.fields()), by_hand.entry_hash);
+
+    // The exports carry them with their outcome, and one client's export holds theirs.
+    let exported = exported_entries(&f.store, Some(f.clients[0])).unwrap();
+    let outcomes: Vec<_> = exported
+        .iter()
+        .filter(|e| e.entry.entry == "deletion")
+        .map(|e| e.final_outcome.clone())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Some("deleted: by hand".to_owned()),
+            Some("deleted: retention 90 days".to_owned())
+        ]
+    );
+
+    let conn = f.tamper();
+    for (column, value) in [
+        ("draft_id", "40"),
+        ("outcome", "deleted: retention 900 days"),
+        ("matter_id", "2"),
+    ] {
+        let original: rusqlite::types::Value = conn
+            .query_row(
+                &format!("SELECT {column} FROM audit_log WHERE seq = 13"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            &format!("UPDATE audit_log SET {column} = ?1 WHERE seq = 13"),
+            [value],
+        )
+        .unwrap();
+        assert_eq!(f.problem(), (13, ProblemKind::Edited), "{column}");
+        conn.execute(
+            &format!("UPDATE audit_log SET {column} = ?1 WHERE seq = 13"),
+            [original],
+        )
+        .unwrap();
+    }
+    conn.execute("DELETE FROM audit_log WHERE seq = 14", [])
+        .unwrap();
+    assert_eq!(f.problem(), (14, ProblemKind::Missing));
+}
+
+#[test]
+fn the_schema_refuses_a_deletion_entry_that_names_no_draft_or_carries_request_fields() {
+    let mut f = Fixture::new();
+    deletion(&mut f, 7, DeletionReason::ByHand);
+    let last: String = f
+        .store
+        .conn
+        .query_row("SELECT entry_hash FROM audit_log WHERE seq = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for extra in [
+        "NULL, 'deleted: by hand', NULL",
+        "7, 'deleted: by hand', 'abc'",
+        "7, 'completed', NULL",
+    ] {
+        let refused = f.store.conn.execute(
+            &format!(
+                "INSERT INTO audit_log (seq, entry, at, os_user, client_id, matter_id, draft_id, \
+                 outcome, payload_sha256, prev_hash, entry_hash) \
+                 VALUES (2, 'deletion', 'now', 'me', {}, {}, {extra}, ?1, 'x')",
+                f.clients[0], f.matters[0]
+            ),
+            [&last],
+        );
+        assert!(refused.is_err(), "{extra}");
+    }
+    assert!(f.verify().intact);
+}

@@ -3,11 +3,17 @@
 //! drafted by the AI provider (`from = "ai"`, instructions). Casefile ships five; a firm adds or
 //! changes its own by placing `NAME.toml` in the workspace's `templates` folder, where a file with
 //! the name of a built-in one replaces it.
+//!
+//! The firm's policy can pin a template to one version (`templates` in the policy file): a firm
+//! file of another version is then not used (it is listed as a problem), and drafting refuses the
+//! template while the version in use differs from the pin.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::TemplatePin;
 use crate::{Error, Result};
 
 /// The folder, inside the workspace folder, holding the firm's own templates.
@@ -97,11 +103,21 @@ pub struct TemplateProblem {
 pub struct Templates {
     pub templates: Vec<Template>,
     pub problems: Vec<TemplateProblem>,
+    /// Versions pinned by the firm's policy, by template name.
+    pub pins: BTreeMap<String, TemplatePin>,
+    /// Why no template may be used (the policy file that could pin them is invalid).
+    pub blocked: Option<String>,
 }
 
 impl Templates {
-    /// The built-in templates, then the firm's from `workspace_dir/templates/*.toml`.
+    /// The built-in templates, then the firm's from `workspace_dir/templates/*.toml`, with no
+    /// version pinned.
     pub fn load(workspace_dir: &Path) -> Result<Self> {
+        Self::load_pinned(workspace_dir, BTreeMap::new())
+    }
+
+    /// As [`Templates::load`], a firm file of another version than a pin being left unused.
+    pub fn load_pinned(workspace_dir: &Path, pins: BTreeMap<String, TemplatePin>) -> Result<Self> {
         let mut templates: Vec<Template> = BUILT_IN
             .iter()
             .map(|(name, text)| {
@@ -125,6 +141,14 @@ impl Templates {
             let loaded = std::fs::read_to_string(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|text| parse(&text, TemplateOrigin::Firm(path.clone())));
+            let loaded = loaded.and_then(|template| match pins.get(&template.name) {
+                Some(pin) if pin.version != template.version => Err(format!(
+                    "template {:?} is pinned by your IT provider to version {}; this file is \
+                     version {}, so it is not used",
+                    template.name, pin.version, template.version
+                )),
+                _ => Ok(template),
+            });
             match loaded {
                 Ok(template) => match templates.iter_mut().find(|t| t.name == template.name) {
                     Some(existing) if matches!(existing.origin, TemplateOrigin::Firm(_)) => {
@@ -145,11 +169,48 @@ impl Templates {
         Ok(Self {
             templates,
             problems,
+            pins,
+            blocked: None,
         })
     }
 
-    /// The template called `name`, or an error listing the ones there are.
+    /// The template called `name`, or an error listing the ones there are. Refused while
+    /// templates are blocked, and for a pinned template whose version differs from the pin.
     pub fn get(&self, name: &str) -> Result<&Template> {
+        if let Some(why) = &self.blocked {
+            return Err(Error::PolicyBlocked(why.clone()));
+        }
+        let found = self.find(name);
+        let Some(pin) = self.pins.get(name) else {
+            return found;
+        };
+        let in_place = match &found {
+            Ok(template) if template.version == pin.version => return found,
+            Ok(template) => format!(
+                "the one here is version {} ({})",
+                template.version,
+                match &template.origin {
+                    TemplateOrigin::BuiltIn => "the built-in template".to_owned(),
+                    TemplateOrigin::Firm(path) => path.display().to_string(),
+                }
+            ),
+            Err(_) => "no template of that name and version is in place".to_owned(),
+        };
+        let reason = pin
+            .reason
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        Err(Error::PolicyBlocked(format!(
+            "Managed by your IT provider: template {name:?} is pinned to version {} by the \
+             firm's policy{reason}, but {in_place}, so nothing was drafted. Ask your IT provider \
+             to place version {} of the template in the workspace's {TEMPLATES_DIR} folder, or \
+             to change the pin.",
+            pin.version, pin.version
+        )))
+    }
+
+    fn find(&self, name: &str) -> Result<&Template> {
         self.templates
             .iter()
             .find(|t| t.name == name)
@@ -183,6 +244,9 @@ pub struct TemplateInfo {
     /// Headings of the sections an AI provider drafts: without one, they are left for the
     /// attorney to write.
     pub ai_sections: Vec<String>,
+    /// The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
+    /// template while `version` differs from it.
+    pub pinned: Option<TemplatePin>,
 }
 
 /// The templates there are to choose from, and the firm's files that could not be used.
@@ -214,6 +278,7 @@ impl Templates {
                     .filter(|s| s.from == SectionSource::Ai)
                     .map(|s| s.heading.clone())
                     .collect(),
+                pinned: self.pins.get(&t.name).cloned(),
             })
             .collect();
         TemplateCatalog {
@@ -231,15 +296,19 @@ pub fn parse(text: &str, origin: TemplateOrigin) -> Result<Template, String> {
     Ok(template)
 }
 
-fn check(t: &Template) -> Result<(), String> {
-    let well_named = !t.name.is_empty()
-        && t.name.split('-').all(|word| {
+/// Whether `name` is a template name: lowercase letters and digits, words joined by `-`.
+pub fn is_template_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('-').all(|word| {
             !word.is_empty()
                 && word
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if !well_named {
+        })
+}
+
+fn check(t: &Template) -> Result<(), String> {
+    if !is_template_name(&t.name) {
         return Err(format!(
             "name {:?} must be lowercase letters and digits, words joined by '-'",
             t.name
@@ -345,6 +414,73 @@ body = "{{ matter.title }}"
         assert_eq!(summary.origin, TemplateOrigin::Firm(replaced));
         assert_eq!(loaded.get("intake-memo").unwrap().version, 1);
         assert_eq!(loaded.templates.len(), 6);
+    }
+
+    fn pins(name: &str, version: u32) -> BTreeMap<String, TemplatePin> {
+        BTreeMap::from([(
+            name.to_owned(),
+            TemplatePin {
+                version,
+                reason: Some("Reviewed by the managing attorney".into()),
+            },
+        )])
+    }
+
+    #[test]
+    fn a_pinned_template_is_used_only_at_its_version_and_shown_as_pinned() {
+        let dir = tempfile::tempdir().unwrap();
+        let built_in = Templates::load(dir.path()).unwrap();
+        let version = built_in.get("case-summary").unwrap().version;
+
+        // Pinned to the built-in version: a firm file of another version is not used.
+        let other = write(dir.path(), "summary.toml", FIRM_SUMMARY);
+        let loaded = Templates::load_pinned(dir.path(), pins("case-summary", version)).unwrap();
+        let summary = loaded.get("case-summary").unwrap();
+        assert_eq!(summary.origin, TemplateOrigin::BuiltIn);
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].path, other);
+        assert!(
+            loaded.problems[0]
+                .reason
+                .contains("pinned by your IT provider to version 1; this file is version 7"),
+            "{}",
+            loaded.problems[0].reason
+        );
+        let shown = loaded.catalog();
+        let info = &shown.templates[0];
+        assert_eq!(info.name, "case-summary");
+        assert_eq!(info.pinned.as_ref().map(|p| p.version), Some(version));
+        assert!(shown.templates[1].pinned.is_none());
+        // Templates not pinned are untouched.
+        assert!(loaded.get("rfe-response").is_ok());
+
+        // Pinned to the firm file's version: the file replaces the built-in one.
+        let loaded = Templates::load_pinned(dir.path(), pins("case-summary", 7)).unwrap();
+        assert_eq!(loaded.get("case-summary").unwrap().version, 7);
+        assert!(loaded.problems.is_empty());
+    }
+
+    #[test]
+    fn drafting_refuses_a_pinned_template_whose_version_differs_naming_the_pin() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = Templates::load_pinned(dir.path(), pins("case-summary", 3)).unwrap();
+        let refused = loaded.get("case-summary").unwrap_err();
+        assert_eq!(refused.code(), crate::ErrorCode::PolicyBlocked);
+        let message = refused.to_string();
+        for words in [
+            "Managed by your IT provider",
+            "pinned to version 3",
+            "Reviewed by the managing attorney",
+            "version 1 (the built-in template)",
+        ] {
+            assert!(message.contains(words), "{words:?} missing: {message}");
+        }
+        let blocked = Templates {
+            blocked: Some("the policy file is invalid".into()),
+            ..Templates::load(dir.path()).unwrap()
+        };
+        let refused = blocked.get("rfe-response").unwrap_err();
+        assert_eq!(refused.code(), crate::ErrorCode::PolicyBlocked);
     }
 
     #[test]

@@ -60,6 +60,23 @@ pub struct Policy {
     /// Settings users cannot change, each with the reason shown to them.
     #[serde(default)]
     pub locks: BTreeMap<SettingName, String>,
+    /// Drafting templates pinned to one version, by template name (e.g. "case-summary"): a
+    /// firm file of another version cannot replace a pinned template, and drafting refuses a
+    /// pinned template whose version differs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, TemplatePin>,
+}
+
+/// One template's pinned version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(deny_unknown_fields)]
+pub struct TemplatePin {
+    /// The only version of the template drafts may use (1 or more).
+    pub version: u32,
+    /// Why it is pinned, shown beside "pinned by your IT provider".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One rule per client jurisdiction (the contact's `jurisdiction`).
@@ -346,6 +363,34 @@ impl Policy {
                 return Err(PolicyProblem::at(
                     format!("locks.{name}"),
                     "a lock needs a reason: users see it beside the locked setting",
+                ));
+            }
+        }
+        self.check_template_pins()
+    }
+
+    fn check_template_pins(&self) -> Result<(), PolicyProblem> {
+        for (name, pin) in &self.templates {
+            let at = format!("templates.{name}");
+            if !crate::drafting::templates::is_template_name(name) {
+                return Err(PolicyProblem::at(
+                    &at,
+                    format!(
+                        "{name:?} is not a template name: lowercase letters and digits, words \
+                         joined by '-' (see casefile-admin template list)"
+                    ),
+                ));
+            }
+            if pin.version == 0 {
+                return Err(PolicyProblem::at(
+                    format!("{at}.version"),
+                    "template versions start at 1",
+                ));
+            }
+            if pin.reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
+                return Err(PolicyProblem::at(
+                    format!("{at}.reason"),
+                    "the reason is empty: write why the template is pinned, or leave reason out",
                 ));
             }
         }

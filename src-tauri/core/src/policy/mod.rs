@@ -27,7 +27,7 @@ pub use config::{
 pub use effective::{EffectivePolicy, EffectiveSetting, PolicyStatus, SettingSource};
 pub use file::{
     JurisdictionException, JurisdictionRule, JurisdictionRules, MAX_POLICY_BYTES, POLICY_VERSION,
-    Policy, PolicyLocation, PolicyProblem, jurisdiction_name,
+    Policy, PolicyLocation, PolicyProblem, TemplatePin, jurisdiction_name,
 };
 pub use gate::{Clearance, gate};
 pub use pattern::Pattern;

@@ -303,6 +303,75 @@ fn every_invalid_policy_fails_closed_with_its_place_and_reason() {
             "field settings.default_profile",
             "never be used",
         ),
+        // Template pins.
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"Case Summary": {"version": 3}}),
+            ),
+            "field templates.Case Summary",
+            "not a template name",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": 0}}),
+            ),
+            "field templates.case-summary.version",
+            "start at 1",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": "3"}}),
+            ),
+            "field templates.case-summary.version",
+            "expected u32",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": -2}}),
+            ),
+            "field templates.case-summary.version",
+            "expected u32",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": 3, "file": "x.toml"}}),
+            ),
+            "field templates.case-summary",
+            "unknown field `file`",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"reason": "Reviewed"}}),
+            ),
+            "field templates.case-summary",
+            "missing field `version`",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": 3, "reason": " "}}),
+            ),
+            "field templates.case-summary.reason",
+            "reason is empty",
+        ),
+        (
+            with(p.clone(), "/templates", json!({"case-summary": 3})),
+            "field templates.case-summary",
+            "expected struct TemplatePin",
+        ),
     ];
     let all = text_cases.into_iter().chain(
         value_cases

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_search_speed.sql"),
     include_str!("migrations/0005_consent_audit.sql"),
     include_str!("migrations/0006_drafts.sql"),
+    include_str!("migrations/0007_retention_holds.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {
@@ -185,6 +186,70 @@ mod tests {
         };
         assert_eq!(store.search("asylum", &matters_only).unwrap().len(), 1);
         assert!(store.search("pena", &matters_only).unwrap().is_empty());
+    }
+
+    /// Schema 7 rebuilt the audit log to allow deletion entries: a log written with schema 6 is
+    /// copied entry for entry, still verifies, and stays append-only.
+    #[test]
+    fn upgrading_from_schema_6_keeps_the_audit_chain_whole_and_append_only() {
+        use crate::audit::{self, Attempt, Purpose};
+        use crate::providers::{ProviderKind, ProviderProfile};
+        use crate::store::{DATABASE_FILE, DatabaseKey, NewContact, NewMatter, Store};
+        use std::sync::{Arc, atomic::AtomicBool};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        let key = DatabaseKey::generate().unwrap();
+        let (matter, before) = {
+            let mut conn =
+                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
+            conn.execute_batch(&key.pragma()).unwrap();
+            let flag = Arc::new(AtomicBool::new(true));
+            crate::store::register_functions(&conn, &flag).unwrap();
+            apply_list(&mut conn, &MIGRATIONS[..6]).unwrap();
+            let mut store = Store {
+                conn,
+                trigger_indexing: flag,
+            };
+            let client = store
+                .create_contact(&NewContact::person("Ana", "Peña"))
+                .unwrap();
+            let matter = store
+                .create_matter(&NewMatter::new(client, "Asylum"))
+                .unwrap();
+            let profile = ProviderProfile::new("firm", ProviderKind::OpenAi).unwrap();
+            let mut attempt = Attempt::new(Purpose::Draft, &profile, "api.example.test");
+            attempt.client_id = Some(client);
+            attempt.matter_id = Some(matter);
+            audit::record_request(&mut store, &attempt, b"payload").unwrap();
+            audit::record_blocked(&mut store, &attempt, "consentMissing").unwrap();
+            (matter, audit::entries(&store).unwrap())
+        };
+
+        let mut store = Store::open(&path, &key, false).unwrap();
+        assert_eq!(
+            current_version(&store.conn).unwrap() as usize,
+            MIGRATIONS.len()
+        );
+        assert_eq!(audit::entries(&store).unwrap(), before);
+        assert!(audit::verify(&store).unwrap().intact);
+        // The new kind joins the same chain.
+        let tx = store.conn.transaction().unwrap();
+        let draft = audit::DeletedDraftRef {
+            client_id: before[0].client_id.unwrap(),
+            matter_id: matter,
+            draft_id: 9,
+        };
+        audit::record_deletion(&tx, draft, audit::DeletionReason::ByHand).unwrap();
+        tx.commit().unwrap();
+        let after = audit::verify(&store).unwrap();
+        assert!(after.intact && after.entries == 3, "{after:?}");
+        assert!(
+            store
+                .conn
+                .execute("UPDATE audit_log SET os_user = 'x'", [])
+                .is_err()
+        );
+        assert!(store.conn.execute("DELETE FROM audit_log", []).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod contact_details;
 mod docket;
 mod drafts;
 pub(crate) mod fields;
+mod holds;
 pub(crate) mod identifiers;
 mod import;
 mod key;
@@ -40,6 +41,7 @@ pub use drafts::{
     Draft, DraftEnd, DraftFilter, DraftListing, DraftOrigin, DraftStatus, DraftSummary,
     DraftVersion, MatterAiCost, NewDraft,
 };
+pub use holds::{LegalHold, LegalHoldListing, RetentionOverride};
 pub use import::{ImportFailure, ImportReport, csv_columns};
 pub use key::DatabaseKey;
 pub use matter_details::{Forum, Matter, MatterDetails, Party, PartyRole};

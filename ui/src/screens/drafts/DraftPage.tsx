@@ -8,6 +8,7 @@ import { useDraft, useReviewer } from "../../data/caseQueries";
 import { useAction } from "../../data/useAction";
 import { BackToMatter } from "../notes/BackToMatter";
 import { ApproveConfirm } from "./ApproveConfirm";
+import { DeleteDraft } from "./DeleteDraft";
 import { DraftEditForm } from "./DraftEditForm";
 import { DraftExport } from "./DraftExport";
 import { DraftVersions } from "./DraftVersions";
@@ -153,6 +154,7 @@ function DraftView({
         </p>
       )}
       <StatusMessage announcement={announcement} testId="draft-status-message" />
+      <DeleteDraft draft={draft} onOpenMatter={onOpenMatter} />
 
       {mode === "approve" && reviewerName !== null && (
         <ApproveConfirm

@@ -54,7 +54,10 @@ export function DraftsScreen({ filter, onFilterChange, onOpen }: DraftsScreenPro
           onChange={set("template")}
           choices={
             templates.state === "ready"
-              ? templates.data.templates.map((t) => ({ value: t.name, label: t.title }))
+              ? templates.data.templates.map((t) => ({
+                  value: t.name,
+                  label: t.pinned ? `${t.title} (pinned by your IT provider)` : t.title,
+                }))
               : []
           }
         />

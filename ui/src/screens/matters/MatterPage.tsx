@@ -8,6 +8,7 @@ import { FilingList } from "../filings/FilingList";
 import { BackToClient } from "./BackToClient";
 import { MatterDetails } from "./MatterDetails";
 import { NoteList } from "./NoteList";
+import { MatterRetention } from "./MatterRetention";
 import { PartyList } from "./PartyList";
 
 interface MatterPageProps {
@@ -68,6 +69,7 @@ export function MatterPage({
       {/* Below the daily work, so that loading them never moves what is above. */}
       <MatterDetails matterId={matterId} onSaved={matter.reload} />
       <PartyList matterId={matterId} />
+      <MatterRetention matterId={matterId} />
     </>
   );
 }

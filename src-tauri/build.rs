@@ -60,6 +60,9 @@ fn main() {
         "client_consents",
         "record_consent",
         "revoke_consent",
+        "preview_ai_draft",
+        "send_ai_draft",
+        "cancel_ai_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -1,5 +1,5 @@
 import { Channel } from "@tauri-apps/api/core";
-import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
 import {
   commands,
   type AiDraftOrder_Serialize,
@@ -10,7 +10,6 @@ import {
 import { InlineError } from "../../components/InlineError";
 import { MarkdownView } from "../../components/MarkdownView";
 import { runCommand } from "../../ipc/commandResult";
-import { trackWrite } from "../../ipc/pendingWrites";
 import { formatCount } from "./aiDraft";
 
 interface DraftStreamProps {
@@ -39,6 +38,7 @@ export function DraftStream({ order, onDone, onBack }: DraftStreamProps) {
   const [now, setNow] = useState(startedAt);
   const sent = useRef(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const headingId = useId();
 
   useEffect(() => {
     // One send per view, even when React runs effects twice in development.
@@ -49,7 +49,8 @@ export function DraftStream({ order, onDone, onBack }: DraftStreamProps) {
       if (event.event === "started") setDraftId(event.draftId);
       else setText((previous) => previous + event.text);
     };
-    void trackWrite(runCommand(() => commands.sendAiDraft(order, channel))).then((result) => {
+    // Not tracked as a pending write: reads elsewhere need not wait for a whole answer.
+    void runCommand(() => commands.sendAiDraft(order, channel)).then((result) => {
       if (result.status === "error") setEnding({ state: "refused", error: result.error });
       else if (result.data.failure === null) onDone(result.data.draft.draft.id);
       else setEnding({ state: "ended", run: result.data });
@@ -92,11 +93,14 @@ export function DraftStream({ order, onDone, onBack }: DraftStreamProps) {
   const seconds = Math.round((now - startedAt) / 1000);
   return (
     <section
-      className="form draft-stream"
+      className="panel form draft-stream"
       data-testid="draft-stream"
-      aria-label="The draft as it is written"
+      aria-labelledby={headingId}
       aria-busy={running}
     >
+      <h4 id={headingId} className="panel__title">
+        {order.profile === null ? "AI draft" : `AI draft with ${order.profile}`}
+      </h4>
       <p className="quiet" data-testid="stream-progress" role="status">
         {running
           ? draftId === null

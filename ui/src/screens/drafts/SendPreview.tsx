@@ -39,7 +39,7 @@ export function SendPreview({ order, ...props }: SendPreviewProps) {
     commands.previewAiDraft(order),
   );
   return (
-    <section className="form send-preview" data-testid="send-preview" aria-label="Before sending">
+    <section className="panel form send-preview" data-testid="send-preview" aria-label="Before sending">
       {preview.state === "ready" ? (
         <PreviewDetails order={order} shown={preview.data} {...props} />
       ) : (
@@ -101,7 +101,7 @@ function PreviewDetails({
     // The keys act on the whole preview: Enter or Ctrl+Enter sends, Escape goes back.
     // eslint-disable-next-line jsx-a11y/no-static-element-interactions
     <div onKeyDown={onKeyDown}>
-      <h4 id={headingId} ref={heading} tabIndex={-1} className="form__title">
+      <h4 id={headingId} ref={heading} tabIndex={-1} className="panel__title">
         Before sending to {profile.display_name ?? profile.name}
       </h4>
 

@@ -71,6 +71,9 @@ fn main() {
         "set_legal_hold",
         "release_legal_hold",
         "delete_draft",
+        "preview_ai_draft",
+        "send_ai_draft",
+        "cancel_ai_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -84,6 +84,9 @@ fn command_builder<R: tauri::Runtime>() -> Builder<R> {
             set_legal_hold,
             release_legal_hold,
             delete_draft,
+            preview_ai_draft,
+            send_ai_draft,
+            cancel_ai_draft,
         ])
         // Record ids are SQLite rowids, far below 2^53: exact as JavaScript numbers.
         .dangerously_cast_bigints_to_number()
@@ -547,6 +550,39 @@ mod tests {
             invoke(&app, "reviewer", serde_json::json!({})).unwrap(),
             casefile_core::audit::os_user()
         );
+    }
+
+    /// Cancel reaches the draft being written, even before its pipeline waits for the signal;
+    /// a draft no longer being written answers false.
+    #[test]
+    fn cancelling_reaches_the_draft_being_written() {
+        use std::future::Future;
+        use std::sync::Arc;
+        use std::task::{Context, Waker};
+        use tauri::Manager;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let app = mock_app(tmp.path());
+        let stop = Arc::new(tokio::sync::Notify::new());
+        app.state::<AppState>().draft_started(7, Arc::clone(&stop));
+        let cancel = |id: i64| {
+            invoke(
+                &app,
+                "cancel_ai_draft",
+                serde_json::json!({ "draftId": id }),
+            )
+        };
+        assert_eq!(cancel(8).unwrap(), false, "another draft");
+        assert_eq!(cancel(7).unwrap(), true);
+        let stopped = std::pin::pin!(stop.notified());
+        assert!(
+            stopped
+                .poll(&mut Context::from_waker(Waker::noop()))
+                .is_ready(),
+            "the cancel was kept for the pipeline"
+        );
+        app.state::<AppState>().draft_ended(7);
+        assert_eq!(cancel(7).unwrap(), false, "the draft has ended");
     }
 
     #[test]

@@ -128,6 +128,21 @@ export const commands = {
 	releaseLegalHold: (matterId: number) => typedError<MatterRetention_Serialize, IpcError_Serialize>(__TAURI_INVOKE("release_legal_hold", { matterId })),
 	/**  Deletes a draft with its versions (refused under legal hold); recorded in the audit log. */
 	deleteDraft: (id: number) => typedError<DeletedDraft_Serialize, IpcError_Serialize>(__TAURI_INVOKE("delete_draft", { id })),
+	/**
+	 *  Exactly what would be sent for `order`, with the profile's data-processing facts, the consent
+	 *  on record, the estimate and what the record lacks. Sends nothing and reads no credential.
+	 */
+	previewAiDraft: (order: AiDraftOrder_Deserialize) => typedError<AiDraftPreview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("preview_ai_draft", { order })),
+	/**
+	 *  Sends `order` through core's drafting pipeline; `on_progress` hears of the draft's id first,
+	 *  then of each piece of text (placeholders restored) as it arrives.
+	 */
+	sendAiDraft: (order: AiDraftOrder_Deserialize, onProgress: Channel<DraftProgress>) => typedError<AiDraftRun_Serialize, IpcError_Serialize>(__TAURI_INVOKE("send_ai_draft", { order, onProgress })),
+	/**
+	 *  Stops a draft being written; the text so far is kept and the draft marked incomplete. False
+	 *  when the draft had already ended.
+	 */
+	cancelAiDraft: (draftId: number) => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("cancel_ai_draft", { draftId })),
 };
 
 /* Types */
@@ -165,6 +180,76 @@ export type Address_Serialize = {
 	from: string | null,
 	/**  When that ended, YYYY-MM-DD; empty while it is current. */
 	to: string | null,
+};
+
+/**  What the attorney asks the AI provider to draft. */
+export type AiDraftOrder = AiDraftOrder_Serialize | AiDraftOrder_Deserialize;
+
+/**  What the attorney asks the AI provider to draft. */
+export type AiDraftOrder_Deserialize = {
+	matterId: number,
+	template: string,
+	/**  `None`: the default profile. */
+	profile?: string | null,
+	/**  The notes to use; all of the matter's when absent. */
+	noteIds?: number[] | null,
+	redact: boolean,
+	/**  Values redacted or kept by hand in the preview. */
+	changes: ManualChanges_Deserialize,
+};
+
+/**  What the attorney asks the AI provider to draft. */
+export type AiDraftOrder_Serialize = {
+	matterId: number,
+	template: string,
+	/**  `None`: the default profile. */
+	profile: string | null,
+	/**  The notes to use; all of the matter's when absent. */
+	noteIds: number[] | null,
+	redact: boolean,
+	/**  Values redacted or kept by hand in the preview. */
+	changes: ManualChanges_Serialize,
+};
+
+/**  The preview, with the texts that would leave cut at their placeholders for display. */
+export type AiDraftPreview = AiDraftPreview_Serialize | AiDraftPreview_Deserialize;
+
+/**  The preview, with the texts that would leave cut at their placeholders for display. */
+export type AiDraftPreview_Deserialize = {
+	preview: DraftPreview_Deserialize,
+	system: SentSegment_Deserialize[],
+	prompt: SentSegment_Deserialize[],
+};
+
+/**  The preview, with the texts that would leave cut at their placeholders for display. */
+export type AiDraftPreview_Serialize = {
+	preview: DraftPreview_Serialize,
+	system: SentSegment_Serialize[],
+	prompt: SentSegment_Serialize[],
+};
+
+/**
+ *  A send that got as far as a draft: the draft as stored, and why it is incomplete when it is
+ *  (cancelled, or the provider's error). Refusals before anything is sent are errors instead.
+ */
+export type AiDraftRun = AiDraftRun_Serialize | AiDraftRun_Deserialize;
+
+/**
+ *  A send that got as far as a draft: the draft as stored, and why it is incomplete when it is
+ *  (cancelled, or the provider's error). Refusals before anything is sent are errors instead.
+ */
+export type AiDraftRun_Deserialize = {
+	draft: ShownDraft_Deserialize,
+	failure?: IpcError_Deserialize | null,
+};
+
+/**
+ *  A send that got as far as a draft: the draft as stored, and why it is incomplete when it is
+ *  (cancelled, or the provider's error). Refusals before anything is sent are errors instead.
+ */
+export type AiDraftRun_Serialize = {
+	draft: ShownDraft_Serialize,
+	failure: IpcError_Serialize | null,
 };
 
 export type AiProvenance = AiProvenance_Serialize | AiProvenance_Deserialize;
@@ -287,6 +372,23 @@ export type ConnectionReport_Serialize = {
 
 /**  A consent as recorded. */
 export type Consent = Consent_Serialize | Consent_Deserialize;
+
+/**  Whether the policy requires the client's consent for a send, and the consent on record. */
+export type ConsentCheck = ConsentCheck_Serialize | ConsentCheck_Deserialize;
+
+/**  Whether the policy requires the client's consent for a send, and the consent on record. */
+export type ConsentCheck_Deserialize = {
+	required: boolean,
+	/**  The consent on record that covers this send, if any. */
+	consent?: Consent_Deserialize | null,
+};
+
+/**  Whether the policy requires the client's consent for a send, and the consent on record. */
+export type ConsentCheck_Serialize = {
+	required: boolean,
+	/**  The consent on record that covers this send, if any. */
+	consent: Consent_Serialize | null,
+};
 
 /**  How the client gave their consent. */
 export type ConsentMethod = "written" | "email" | "verbal";
@@ -594,6 +696,64 @@ export type DraftOrigin =
 /**  An AI provider drafted part of it. */
 "ai";
 
+/**  Everything the attorney sees before sending. Nothing has left the computer. */
+export type DraftPreview = DraftPreview_Serialize | DraftPreview_Deserialize;
+
+/**  Everything the attorney sees before sending. Nothing has left the computer. */
+export type DraftPreview_Deserialize = {
+	template: string,
+	templateVersion: number,
+	/**  The profile with its data-processing facts (region, retention, training terms). */
+	profile: ProviderProfile_Deserialize,
+	jurisdiction?: Jurisdiction | null,
+	/**  The policy exception the send would rely on. */
+	policyException?: string | null,
+	consent: ConsentCheck_Deserialize,
+	redactionRequired: boolean,
+	redacted: boolean,
+	/**  The exact texts that would be sent, placeholders marked. */
+	system: RedactedText,
+	prompt: RedactedText,
+	/**  Redactions by kind label (`A_NUMBER`, `CLIENT`, …). */
+	redactions: { [key in string]: KindCount },
+	/**  What the template needed and the record lacks. */
+	missing: string[],
+	estimate: Estimate_Deserialize,
+	/**  Each chosen note's share, to choose fewer when the matter is too large. */
+	notes: NoteEstimate[],
+};
+
+/**  Everything the attorney sees before sending. Nothing has left the computer. */
+export type DraftPreview_Serialize = {
+	template: string,
+	templateVersion: number,
+	/**  The profile with its data-processing facts (region, retention, training terms). */
+	profile: ProviderProfile_Serialize,
+	jurisdiction: Jurisdiction | null,
+	/**  The policy exception the send would rely on. */
+	policyException: string | null,
+	consent: ConsentCheck_Serialize,
+	redactionRequired: boolean,
+	redacted: boolean,
+	/**  The exact texts that would be sent, placeholders marked. */
+	system: RedactedText,
+	prompt: RedactedText,
+	/**  Redactions by kind label (`A_NUMBER`, `CLIENT`, …). */
+	redactions: { [key in string]: KindCount },
+	/**  What the template needed and the record lacks. */
+	missing: string[],
+	estimate: Estimate_Serialize,
+	/**  Each chosen note's share, to choose fewer when the matter is too large. */
+	notes: NoteEstimate[],
+};
+
+/**  What happens while a draft is written. */
+export type DraftProgress = 
+/**  The draft exists (writing); the request is about to be sent. */
+{ event: "started"; draftId: number } | 
+/**  More answer text, placeholders restored. */
+{ event: "text"; text: string };
+
 export type DraftStatus = 
 /**  The provider's answer is streaming in. */
 "writing" | 
@@ -779,6 +939,43 @@ export type ErrorCode = "keychainUnavailable" | "keychainAccessDenied" | "invali
  */
 "legalHold";
 
+/**
+ *  Sizes are estimated at about four bytes of UTF-8 per token, the usual ratio for English and
+ *  other Latin-script text; the provider's own count (kept with the draft) may differ by a
+ *  quarter either way.
+ */
+export type Estimate = Estimate_Serialize | Estimate_Deserialize;
+
+/**
+ *  Sizes are estimated at about four bytes of UTF-8 per token, the usual ratio for English and
+ *  other Latin-script text; the provider's own count (kept with the draft) may differ by a
+ *  quarter either way.
+ */
+export type Estimate_Deserialize = {
+	inputTokens: number,
+	maxOutputTokens: number,
+	contextWindow: number,
+	/**  The request fits the profile's context window with room for the answer. */
+	fits: boolean,
+	/**  Input at its estimate plus the longest answer, when the profile has prices. */
+	maxCostUsd?: number | null,
+};
+
+/**
+ *  Sizes are estimated at about four bytes of UTF-8 per token, the usual ratio for English and
+ *  other Latin-script text; the provider's own count (kept with the draft) may differ by a
+ *  quarter either way.
+ */
+export type Estimate_Serialize = {
+	inputTokens: number,
+	maxOutputTokens: number,
+	contextWindow: number,
+	/**  The request fits the profile's context window with room for the answer. */
+	fits: boolean,
+	/**  Input at its estimate plus the longest answer, when the profile has prices. */
+	maxCostUsd: number | null,
+};
+
 /**  How far an export of a matter has come: `done` of `total` drafts written. */
 export type ExportProgress = {
 	done: number,
@@ -930,6 +1127,14 @@ export type KeychainStatus =
 
 export type Kind = "note" | "matter" | "contact" | "draft";
 
+/**  How much of one kind a request redacted. */
+export type KindCount = {
+	/**  Distinct values (placeholders). */
+	values: number,
+	/**  Replacements in the texts. */
+	occurrences: number,
+};
+
 /**  A legal hold on one matter. */
 export type LegalHold = LegalHold_Serialize | LegalHold_Deserialize;
 
@@ -953,6 +1158,37 @@ export type LegalHold_Serialize = {
 	setBy: string,
 	releasedAt: string | null,
 	releasedBy: string | null,
+};
+
+/**  The preview's changes by hand, applied to every text of the request. */
+export type ManualChanges = ManualChanges_Serialize | ManualChanges_Deserialize;
+
+/**  The preview's changes by hand, applied to every text of the request. */
+export type ManualChanges_Deserialize = {
+	/**  Values to redact that nothing found, each under its kind. */
+	redact?: ManualValue[],
+	/**
+	 *  Found values to send as they are. A value kept by its placeholder's original (the stored
+	 *  name) keeps every spelling of it; a value kept as one spelling (`Peña`) keeps only that.
+	 */
+	keep?: ManualValue[],
+};
+
+/**  The preview's changes by hand, applied to every text of the request. */
+export type ManualChanges_Serialize = {
+	/**  Values to redact that nothing found, each under its kind. */
+	redact: ManualValue[],
+	/**
+	 *  Found values to send as they are. A value kept by its placeholder's original (the stored
+	 *  name) keeps every spelling of it; a value kept as one spelling (`Peña`) keeps only that.
+	 */
+	keep: ManualValue[],
+};
+
+/**  A value named by hand in the preview. */
+export type ManualValue = {
+	kind: RedactionKind,
+	value: string,
 };
 
 /**  A stored matter: its details, its client and when it was created and last changed. */
@@ -1144,6 +1380,12 @@ export type Note = {
 	updatedAt: string,
 	/**  Number of the revision this content is (1 for a new note). */
 	revision: number,
+};
+
+export type NoteEstimate = {
+	id: number,
+	title: string,
+	tokens: number,
 };
 
 export type NoteSummary = {
@@ -1564,6 +1806,26 @@ export type ProviderProfile_Serialize = {
 	model_limits: ModelLimits_Serialize,
 };
 
+export type Range<T> = {
+	start: T,
+	end: T,
+};
+
+/**  A text as it will leave the computer, with where each placeholder stands. */
+export type RedactedText = {
+	text: string,
+	spans: Span[],
+};
+
+/**  What a placeholder stands for. */
+export type RedactionKind = 
+/**  The matter's client (its names and other names used). */
+"client" | 
+/**  Any other party to the matter: family members, petitioners, sponsors… */
+"person" | "aNumber" | "receipt" | "ssn" | "itin" | "passport" | "i94" | "sevis" | 
+/**  A USCIS online account number (stored only: 12 bare digits say nothing by their shape). */
+"uscisAccount" | "phone" | "email" | "address" | "employer";
+
 /**  How long the provider keeps prompts and answers, as the firm's contract says. */
 export type RetentionMode = 
 /**  Nobody recorded it yet; the attorney is told so. */
@@ -1700,6 +1962,30 @@ export type SensitivityFlag = "asylum" | "vawa" |
 /**  A T or U visa (trafficking or crime victim). */
 "tuVisa" | "minor" | "medical" | "criminal";
 
+/**
+ *  A piece of a redacted text as a view renders it: plain text, or one placeholder with what it
+ *  stands for. Spans are UTF-8 byte ranges, which a web view (UTF-16) cannot use directly.
+ */
+export type SentSegment = SentSegment_Serialize | SentSegment_Deserialize;
+
+/**
+ *  A piece of a redacted text as a view renders it: plain text, or one placeholder with what it
+ *  stands for. Spans are UTF-8 byte ranges, which a web view (UTF-16) cannot use directly.
+ */
+export type SentSegment_Deserialize = {
+	text: string,
+	placeholder?: ShownPlaceholder | null,
+};
+
+/**
+ *  A piece of a redacted text as a view renders it: plain text, or one placeholder with what it
+ *  stands for. Spans are UTF-8 byte ranges, which a web view (UTF-16) cannot use directly.
+ */
+export type SentSegment_Serialize = {
+	text: string,
+	placeholder: ShownPlaceholder | null,
+};
+
 /**  How a notice or decision reached the client. */
 export type Service = "personal" | "mail" | "electronic";
 
@@ -1811,6 +2097,23 @@ export type ShownDraft_Deserialize = {
 export type ShownDraft_Serialize = {
 	draft: Draft_Serialize,
 	banner: string,
+};
+
+/**  What a placeholder in a [`SentSegment`] replaced. */
+export type ShownPlaceholder = {
+	kind: RedactionKind,
+	/**  The text it replaced, as written there. */
+	original: string,
+};
+
+/**  One placeholder in a redacted text. */
+export type Span = {
+	/**  Byte range of the placeholder in the redacted text. */
+	range: Range<number>,
+	kind: RedactionKind,
+	placeholder: string,
+	/**  The text it replaced, as written there. */
+	original: string,
 };
 
 /**  The templates there are to choose from, and the firm's files that could not be used. */

@@ -2,6 +2,7 @@
 //! Every command must also be listed in `build.rs` (which makes it a permission) and granted in
 //! `capabilities/main.json`.
 
+mod ai_drafting;
 mod case_store;
 mod consents;
 mod docket;
@@ -11,6 +12,7 @@ mod records;
 mod retention;
 mod settings;
 
+pub use ai_drafting::*;
 pub use case_store::*;
 pub use consents::*;
 pub use docket::*;

@@ -1,6 +1,7 @@
 // A stand-in for the generated bindings: every command is a vi.fn with a harmless default answer.
 import { vi, type Mock } from "vitest";
 import type {
+  AiDraftPreview_Serialize,
   ClientSummary_Serialize,
   commands as Commands,
   Contact_Serialize,
@@ -11,6 +12,7 @@ import type {
   DraftVersion,
   EffectivePolicy_Serialize,
   ProfileEntry_Serialize,
+  ProviderProfile_Serialize,
   Filing_Serialize,
   IpcError_Serialize,
   Matter_Serialize,
@@ -104,6 +106,9 @@ const NAMES = [
   "setLegalHold",
   "releaseLegalHold",
   "deleteDraft",
+  "previewAiDraft",
+  "sendAiDraft",
+  "cancelAiDraft",
 ] as const satisfies readonly (keyof CommandSet)[];
 
 /** The mocked commands, typed as mocks (pass the `commands` the test imported). */
@@ -568,6 +573,78 @@ export function aMatterRetention(
     matterOverride: null,
     hold: null,
     ...overrides,
+  };
+}
+
+/** The preview of a case summary through an Azure profile: no consent needed, it fits. */
+export function anAiDraftPreview(
+  overrides: Partial<AiDraftPreview_Serialize["preview"]> = {},
+): AiDraftPreview_Serialize {
+  const profile: ProviderProfile_Serialize = {
+    name: "firm",
+    kind: "azure-openai",
+    display_name: "Firm Azure",
+    base_url: "https://firm-eu.openai.azure.com",
+    region: "swedencentral",
+    model: null,
+    deployment: "drafting-eu",
+    api_version: null,
+    project: null,
+    tenant_id: null,
+    client_id: null,
+    token_url: null,
+    extra_headers: {},
+    data_processing: {
+      processing_region: "EU (Sweden Central)",
+      retention: "zero-data-retention",
+      no_training: true,
+      contract_reference: null,
+    },
+    model_limits: {
+      context_window_tokens: 128000,
+      max_output_tokens: 4096,
+      usd_per_million_input_tokens: null,
+      usd_per_million_output_tokens: null,
+    },
+  };
+  const prompt = [
+    { text: "Peña 😀 naïve: ", placeholder: null },
+    { text: "[A_NUMBER_1]", placeholder: { kind: "aNumber" as const, original: "A# 012-345-678" } },
+    { text: " and ", placeholder: null },
+    { text: "[CLIENT_1]", placeholder: { kind: "client" as const, original: "Ana Peña" } },
+    { text: ".", placeholder: null },
+  ];
+  const system = [{ text: "Write in Markdown.", placeholder: null }];
+  return {
+    preview: {
+      template: "case-summary",
+      templateVersion: 1,
+      profile,
+      jurisdiction: null,
+      policyException: null,
+      consent: { required: false, consent: null },
+      redactionRequired: false,
+      redacted: true,
+      // The byte ranges the UI never reads; the segments carry the same text.
+      system: { text: system.map((s) => s.text).join(""), spans: [] },
+      prompt: { text: prompt.map((s) => s.text).join(""), spans: [] },
+      redactions: { A_NUMBER: { values: 1, occurrences: 1 }, CLIENT: { values: 1, occurrences: 1 } },
+      missing: ["priority date"],
+      estimate: {
+        inputTokens: 1200,
+        maxOutputTokens: 4096,
+        contextWindow: 128000,
+        fits: true,
+        maxCostUsd: 0.0123,
+      },
+      notes: [
+        { id: 100, title: "Intake", tokens: 700 },
+        { id: 101, title: "Hearing", tokens: 300 },
+      ],
+      ...overrides,
+    },
+    system,
+    prompt,
   };
 }
 

@@ -56,6 +56,7 @@ pub struct DraftOrder {
 
 /// Everything the attorney sees before sending. Nothing has left the computer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct DraftPreview {
     pub template: String,
@@ -84,6 +85,7 @@ pub struct DraftPreview {
 /// other Latin-script text; the provider's own count (kept with the draft) may differ by a
 /// quarter either way.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub input_tokens: u64,
@@ -96,6 +98,7 @@ pub struct Estimate {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct NoteEstimate {
     pub id: i64,
@@ -105,10 +108,14 @@ pub struct NoteEstimate {
 
 /// What happens while a draft is written.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", tag = "event")]
 pub enum DraftProgress {
     /// The draft exists (writing); the request is about to be sent.
-    Started { draft_id: i64 },
+    Started {
+        #[serde(rename = "draftId")]
+        draft_id: i64,
+    },
     /// More answer text, placeholders restored.
     Text { text: String },
 }

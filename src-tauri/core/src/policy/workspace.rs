@@ -326,6 +326,7 @@ pub struct SendSubject {
 
 /// Whether the policy requires the client's consent for a send, and the consent on record.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentCheck {
     pub required: bool,

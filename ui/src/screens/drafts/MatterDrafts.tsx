@@ -12,6 +12,8 @@ import { NewDraftForm } from "./NewDraftForm";
 interface MatterDraftsProps {
   matterId: number;
   onOpenDraft: (draftId: number) => void;
+  /** Opens the matter's client, where the client's consent is recorded. */
+  onOpenClient: () => void;
 }
 
 const tokens = new Intl.NumberFormat();
@@ -27,7 +29,7 @@ export function aiCostText(cost: MatterAiCost_Serialize): string {
  * A matter's drafts, newest first, its AI use when it has any, "New draft", and the export of
  * them all as one ZIP.
  */
-export function MatterDrafts({ matterId, onOpenDraft }: MatterDraftsProps) {
+export function MatterDrafts({ matterId, onOpenDraft, onOpenClient }: MatterDraftsProps) {
   const headingId = useId();
   const drafts = useDrafts(matterId);
   const cost = useMatterAiCost(matterId);
@@ -65,6 +67,7 @@ export function MatterDrafts({ matterId, onOpenDraft }: MatterDraftsProps) {
         <NewDraftForm
           matterId={matterId}
           onCreated={onOpenDraft}
+          onRecordConsent={onOpenClient}
           onCancel={() => {
             returnFocus.current = true;
             setCreating(false);

@@ -63,7 +63,13 @@ export function MatterPage({
         </p>
       )}
       <NoteList matterId={matterId} onOpenNote={onOpenNote} onNewNote={onNewNote} />
-      <MatterDrafts matterId={matterId} onOpenDraft={onOpenDraft} />
+      <MatterDrafts
+        matterId={matterId}
+        onOpenDraft={onOpenDraft}
+        onOpenClient={() => {
+          onOpenClient(clientId);
+        }}
+      />
       <FilingList matterId={matterId} />
       <DeadlineList matterId={matterId} />
       {/* Below the daily work, so that loading them never moves what is above. */}

@@ -34,7 +34,7 @@ export interface ProfileFieldsProps {
   firstField?: Ref<HTMLInputElement>;
 }
 
-const RETENTION: readonly Choice<RetentionMode>[] = [
+export const RETENTION: readonly Choice<RetentionMode>[] = [
   { value: "unknown", label: "Not recorded yet" },
   { value: "zero-data-retention", label: "Zero data retention: nothing is kept after answering" },
   { value: "abuse-monitoring", label: "Kept for abuse monitoring for a limited time" },

@@ -53,7 +53,9 @@ use crate::store::identifiers;
 /// What a placeholder stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
+// The store has a `Kind` (of a search hit) too; the UI's bindings need one name each. A
+// container's name never appears in JSON, so this renames the type in the bindings only.
+#[serde(rename = "RedactionKind", rename_all = "camelCase")]
 pub enum Kind {
     /// The matter's client (its names and other names used).
     Client,
@@ -172,6 +174,7 @@ pub struct ManualChanges {
 
 /// One placeholder in a redacted text.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Span {
     /// Byte range of the placeholder in the redacted text.
@@ -193,10 +196,71 @@ impl fmt::Debug for Span {
 
 /// A text as it will leave the computer, with where each placeholder stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct RedactedText {
     pub text: String,
     pub spans: Vec<Span>,
+}
+
+/// A piece of a redacted text as a view renders it: plain text, or one placeholder with what it
+/// stands for. Spans are UTF-8 byte ranges, which a web view (UTF-16) cannot use directly.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SentSegment {
+    pub text: String,
+    pub placeholder: Option<ShownPlaceholder>,
+}
+
+/// What a placeholder in a [`SentSegment`] replaced.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ShownPlaceholder {
+    pub kind: Kind,
+    /// The text it replaced, as written there.
+    pub original: String,
+}
+
+impl fmt::Debug for SentSegment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.placeholder {
+            None => f.debug_tuple("Text").field(&self.text).finish(),
+            Some(p) => write!(f, "Placeholder({}, {:?})", self.text, p.kind),
+        }
+    }
+}
+
+impl RedactedText {
+    /// The text cut at its placeholders, in order; joined, the segments are the text.
+    pub fn segments(&self) -> Vec<SentSegment> {
+        let mut segments = Vec::with_capacity(self.spans.len() * 2 + 1);
+        let mut copied = 0;
+        for span in &self.spans {
+            if span.range.start > copied {
+                segments.push(SentSegment {
+                    text: self.text[copied..span.range.start].to_owned(),
+                    placeholder: None,
+                });
+            }
+            segments.push(SentSegment {
+                text: self.text[span.range.clone()].to_owned(),
+                placeholder: Some(ShownPlaceholder {
+                    kind: span.kind,
+                    original: span.original.clone(),
+                }),
+            });
+            copied = span.range.end;
+        }
+        if copied < self.text.len() {
+            segments.push(SentSegment {
+                text: self.text[copied..].to_owned(),
+                placeholder: None,
+            });
+        }
+        segments
+    }
 }
 
 /// The redacted texts of one request, in the order given, and the placeholders' originals.

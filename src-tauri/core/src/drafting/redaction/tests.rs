@@ -499,3 +499,53 @@ fn only_a_possible_placeholder_is_held_back() {
     assert_eq!(r.push(&brackets).len(), 9_999);
     assert_eq!(r.finish(), "[");
 }
+
+#[test]
+fn segments_cut_a_text_at_its_placeholders_whatever_the_script_before_them() {
+    let text = "😀 Ana Peña's A# 012-345-678 é";
+    let out = with(client(), &ManualChanges::default(), &[text])
+        .texts
+        .remove(0);
+    let segments = out.segments();
+    assert_eq!(
+        segments.iter().map(|s| s.text.as_str()).collect::<String>(),
+        out.text,
+        "joined, the segments are the text"
+    );
+    let shown: Vec<(&str, Option<(Kind, &str)>)> = segments
+        .iter()
+        .map(|s| {
+            (
+                s.text.as_str(),
+                s.placeholder
+                    .as_ref()
+                    .map(|p| (p.kind, p.original.as_str())),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("😀 ", None),
+            ("[CLIENT_1]", Some((Kind::Client, "Ana Peña"))),
+            ("'s ", None),
+            ("[A_NUMBER_1]", Some((Kind::ANumber, "A# 012-345-678"))),
+            (" é", None),
+        ]
+    );
+    // Placeholders side by side, and a text with none.
+    let both = with(
+        client(),
+        &ManualChanges::default(),
+        &["Ana Peña A012345678"],
+    )
+    .texts
+    .remove(0);
+    assert_eq!(both.segments().len(), 3);
+    assert!(
+        shapes(&["plain"]).texts[0].segments()[0]
+            .placeholder
+            .is_none()
+    );
+    assert!(shapes(&[""]).texts[0].segments().is_empty());
+}

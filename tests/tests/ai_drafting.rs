@@ -1,21 +1,24 @@
 //! AI drafting on the real app against a mock Azure OpenAI deployment on 127.0.0.1: the preview
 //! shows the profile's data-processing facts and exactly what would leave (placeholders for the
 //! client's name and A-number, one value redacted by hand), the draft streams in and lands
-//! pending review with its provenance, and the mock received none of the withheld values; a
-//! cancelled draft keeps its text, marked incomplete; under a policy requiring consent, Send is
-//! refused with the way to record it and nothing reaches the mock.
+//! pending review with its provenance, is approved, and the mock received none of the withheld
+//! values; a cancelled draft and one whose connection drops keep their text, marked incomplete; a
+//! hostile answer (scripts, event handlers, `javascript:` links, calls to the IPC bridge) is shown
+//! as text and runs nothing; under a policy requiring consent, Send is refused with the way to
+//! record it and nothing reaches the mock; the audit log verifies and holds every request.
 
 use std::sync::Arc;
 
 use anyhow::{Context, Result, ensure};
-use casefile_tests::mock::{MockProvider, Route};
+use casefile_tests::mock::{MockProvider, REPLY, Route};
 use casefile_tests::{App, Launch, Sandbox};
 use serde_json::{Value, json};
 
 /// A town named only in a note: nothing finds it by itself, so the attorney redacts it by hand.
 const HAND_REDACTED: &str = "Olanchito";
 
-const NOTE: &str = "Ana Peña arrived in 2019 from Olanchito. Her A-number is A# 012-345-678.";
+const NOTE: &str = "Ana Peña arrived in 2019 from Olanchito. Her A-number is A# 012-345-678. \
+     Her I-589 receipt is EAC2190012345.";
 
 async fn text_contains(app: &App, id: &str, words: &str) -> Result<()> {
     app.eventually(&format!("{id} to show {words:?}"), async || {
@@ -86,16 +89,26 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
     firm.data_processing.processing_region = Some("Sweden Central (EU)".into());
     firm.data_processing.retention = casefile_core::providers::RetentionMode::ZeroDataRetention;
     firm.data_processing.no_training = Some(true);
-    let (mut slow, _) = Route::AzureV1.profile(&mock, "slow");
-    slow.name = "firm-slow".into();
+    let variant = |name: &str, scenario: &str| {
+        let (mut profile, _) = Route::AzureV1.profile(&mock, scenario);
+        profile.name = name.into();
+        profile
+    };
+    let others = [
+        variant("firm-slow", "slow"),
+        variant("firm-drop", "drop"),
+        variant("firm-hostile", "hostile"),
+    ];
     let policy_file = sandbox.locations().policy_file;
     let write_policy = |settings: Value| -> Result<()> {
-        let policy = json!({"version": 1, "profiles": [firm, slow], "settings": settings});
+        let mut profiles = vec![firm.clone()];
+        profiles.extend(others.iter().cloned());
+        let policy = json!({"version": 1, "profiles": profiles, "settings": settings});
         std::fs::write(&policy_file, serde_json::to_string_pretty(&policy)?)?;
         Ok(())
     };
     write_policy(json!({"default_profile": "firm"}))?;
-    for name in ["firm", "firm-slow"] {
+    for name in ["firm", "firm-slow", "firm-drop", "firm-hostile"] {
         for (field, value) in credentials.iter() {
             let out = sandbox.admin(
                 &["secret", "set", name, field.as_str()],
@@ -145,7 +158,11 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
         text_contains(app, "sent-prompt", "[A_NUMBER_1]").await?;
         let sent = app.text_of("sent-prompt").await?;
         ensure!(
-            sent.contains("[CLIENT_1]") && !sent.contains("Peña") && !sent.contains("012-345-678"),
+            sent.contains("[CLIENT_1]")
+                && sent.contains("[RECEIPT_1]")
+                && !sent.contains("Peña")
+                && !sent.contains("012-345-678")
+                && !sent.contains("EAC2190012345"),
             "{sent}"
         );
         ensure!(sent.contains(HAND_REDACTED), "{sent}");
@@ -185,12 +202,26 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
             received.contains("[CLIENT_1]") && received.contains("[A_NUMBER_1]"),
             "{received}"
         );
-        for withheld in ["Peña", "Pena", "012-345-678", "012345678", HAND_REDACTED] {
+        ensure!(received.contains("[RECEIPT_1]"), "{received}");
+        for withheld in [
+            "Peña",
+            "Pena",
+            "012-345-678",
+            "012345678",
+            "EAC2190012345",
+            HAND_REDACTED,
+        ] {
             ensure!(
                 !received.contains(withheld),
                 "{withheld:?} left the computer: {received}"
             );
         }
+
+        let reviewer = casefile_core::audit::os_user();
+        app.click("draft-approve").await?;
+        text_contains(app, "approve-confirm", &reviewer).await?;
+        app.click("approve-confirm-button").await?;
+        text_contains(app, "draft-banner", &format!("Approved by {reviewer} on")).await?;
 
         // (b) Cancel mid-stream: the text so far stays, and the draft is incomplete.
         app.click("back-to-matter").await?;
@@ -215,6 +246,46 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
             "{kept} of the answer's 100 words kept: the cancel did not stop it midway"
         );
 
+        // (d) The connection drops midway: the provider's reason is shown and the text kept.
+        app.click("back-to-matter").await?;
+        preview_with(app, "firm-drop").await?;
+        app.click("send-draft").await?;
+        app.by_test_id("stream-incomplete").await?;
+        text_contains(app, "stream-incomplete", "The text received before the provider stopped is kept").await?;
+        app.click("open-incomplete-draft").await?;
+        text_contains(app, "draft-banner", "INCOMPLETE").await?;
+        let first_words: String = REPLY.split_inclusive(' ').take(3).collect();
+        text_contains(app, "draft-body", first_words.trim()).await?;
+
+        // (e) A hostile answer is shown as text: nothing in it runs (every payload would set
+        // `window.__hostile`; the one that calls the IPC bridge would delete a draft).
+        app.click("back-to-matter").await?;
+        preview_with(app, "firm-hostile").await?;
+        app.click("send-draft").await?;
+        text_contains(app, "draft-banner", "pending attorney review").await?;
+        text_contains(app, "draft-body", "The end of the hostile answer.").await?;
+        // The markup is visible as the words it is, not dropped and not run.
+        text_contains(app, "draft-body", "window.__hostile = 'script'").await?;
+        app.by_test_id("draft-body").await?.click().await?;
+        let verdict = app
+            .client()
+            .execute(
+                "const body = document.querySelector(\"[data-testid='draft-body']\");
+                 const active = [...body.querySelectorAll('*')].filter(e =>
+                   ['SCRIPT', 'IFRAME', 'SVG', 'IMG', 'OBJECT', 'EMBED'].includes(e.tagName.toUpperCase())
+                   || [...e.attributes].some(a => a.name.startsWith('on')
+                        || /^\\s*javascript:/i.test(a.value)));
+                 return { ran: window.__hostile ?? null, active: active.map(e => e.outerHTML) };",
+                vec![],
+            )
+            .await?;
+        ensure!(verdict["ran"].is_null(), "hostile output ran: {verdict}");
+        ensure!(
+            verdict["active"].as_array().is_some_and(Vec::is_empty),
+            "active markup in the draft view: {verdict}"
+        );
+        app.screenshot("ai-draft-hostile", "draft-body").await?;
+
         // (c) The policy now requires consent: Send is refused, with the way to record it.
         write_policy(json!({"default_profile": "firm", "require_client_consent": true}))?;
         let sent_before = mock.requests().len();
@@ -234,5 +305,29 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
         Ok(())
     })
     .await
-    .context("AI drafting on the real app")
+    .context("AI drafting on the real app")?;
+
+    // Every request is in the audit log, each with its outcome, and the chain is intact.
+    let verified = sandbox.admin(&["audit", "verify"], None)?;
+    ensure!(verified.status.success(), "{verified:?}");
+    let export = sandbox.admin(&["audit", "export", "--format", "json"], None)?;
+    ensure!(export.status.success(), "{export:?}");
+    let exported: Value = serde_json::from_slice(&export.stdout)?;
+    let requests: Vec<&str> = exported["entries"]
+        .as_array()
+        .context("entries")?
+        .iter()
+        .filter(|e| e["entry"] == "request")
+        .filter_map(|e| e["final_outcome"].as_str())
+        .collect();
+    ensure!(
+        requests.len() == mock.requests().len() && requests.len() == 4,
+        "one audited request per send: {requests:?}"
+    );
+    // The hostile answer's call to the IPC bridge (`delete_draft`) would have left an entry.
+    ensure!(
+        !exported.to_string().contains("deletion"),
+        "a draft was deleted: {exported}"
+    );
+    Ok(())
 }

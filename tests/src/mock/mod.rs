@@ -34,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use routes::{ALL_ROUTES, Route};
-pub use scenario::{BULK_CHUNK, BULK_CHUNKS, PLACEHOLDER_REPLY, Scenario};
+pub use scenario::{BULK_CHUNK, BULK_CHUNKS, HOSTILE_REPLY, PLACEHOLDER_REPLY, Scenario};
 
 /// The answer every normal stream spells out, chunk by chunk.
 pub const REPLY: &str =

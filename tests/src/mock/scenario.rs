@@ -41,11 +41,28 @@ pub enum Scenario {
     Bulk,
     /// [`PLACEHOLDER_REPLY`], cut in the middle of its placeholders.
     Placeholders,
+    /// [`HOSTILE_REPLY`]: markup that would run code if a draft view rendered it as HTML.
+    Hostile,
 }
 
 /// An answer that uses the placeholders a redacted request carries, as a model does.
 pub const PLACEHOLDER_REPLY: &str = "## Facts\n\n[CLIENT_1] entered the United States in 2019. \
      Their A-number is [A_NUMBER_1].\n\n## Eligibility analysis\n\nTo be reviewed.";
+
+/// An answer that tries to run code in the draft view: script tags, event-handler attributes,
+/// `javascript:` links, SVG and iframe payloads, and calls to the app's IPC bridge. Each payload,
+/// if it ran, would set `window.__hostile` or ask the app to delete a draft.
+pub const HOSTILE_REPLY: &str = "## Facts\n\n\
+     <script>window.__hostile = 'script';</script>\n\n\
+     <img src=\"x\" onerror=\"window.__hostile = 'onerror'; \
+     window.__TAURI_INTERNALS__.invoke('delete_draft', {id: 1})\">\n\n\
+     [Read the file](javascript:window.__hostile='link') and \
+     <a href=\"javascript:window.__hostile='anchor'\">this one</a>.\n\n\
+     <svg onload=\"window.__hostile = 'svg'\"><circle r=\"4\"/></svg>\n\n\
+     <iframe srcdoc=\"<script>parent.__hostile = 'iframe'</script>\"></iframe>\n\n\
+     <div style=\"position:fixed;inset:0\" onmouseover=\"window.__hostile = 'hover'\">cover</div>\n\n\
+     ![chart](javascript:window.__hostile='image')\n\n\
+     The end of the hostile answer.";
 
 /// What a bulk stream repeats, chunk after chunk.
 pub const BULK_CHUNK: &str = "The petitioner filed the I-130 on time. ";
@@ -53,8 +70,9 @@ pub const BULK_CHUNK: &str = "The petitioner filed the I-130 on time. ";
 pub const BULK_CHUNKS: usize = 20_000;
 
 /// Longest names first, so that "rate-limited-once" is not read as "rate-limited".
-const NAMES: [(&str, Scenario); 17] = [
+const NAMES: [(&str, Scenario); 18] = [
     ("placeholders", Scenario::Placeholders),
+    ("hostile", Scenario::Hostile),
     ("rate-limited-once", Scenario::RateLimitedOnce),
     ("rate-limited", Scenario::RateLimited),
     ("midstream-error", Scenario::MidstreamError),
@@ -110,6 +128,10 @@ impl Scenario {
                 .as_bytes()
                 .chunks(3)
                 .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect(),
+            Scenario::Hostile => HOSTILE_REPLY
+                .split_inclusive('\n')
+                .map(str::to_owned)
                 .collect(),
             Scenario::MidstreamError
             | Scenario::Drop

@@ -10,6 +10,7 @@ import { EmptyState } from "../EmptyState";
 import { KIND_LABELS, KINDS } from "../settings/kinds";
 import { DraftStatusBadge } from "./DraftStatusBadge";
 import { STATUS_CHOICES } from "./draftStatus";
+import { templateChoices } from "./templateChoices";
 import { ANY_DRAFT, type DraftsFilter, isFiltered, toDraftFilter } from "./draftsFilter";
 
 interface DraftsScreenProps {
@@ -54,10 +55,7 @@ export function DraftsScreen({ filter, onFilterChange, onOpen }: DraftsScreenPro
           onChange={set("template")}
           choices={
             templates.state === "ready"
-              ? templates.data.templates.map((t) => ({
-                  value: t.name,
-                  label: t.pinned ? `${t.title} (pinned by your IT provider)` : t.title,
-                }))
+              ? templateChoices(templates.data.templates)
               : []
           }
         />

@@ -19,6 +19,7 @@ import { noteTitle } from "../../format/noteTitle";
 import { NO_CHANGES } from "./aiDraft";
 import { DraftStream } from "./DraftStream";
 import { SendPreview } from "./SendPreview";
+import { templateChoices, templateHint } from "./templateChoices";
 
 interface NewDraftFormProps {
   matterId: number;
@@ -204,8 +205,8 @@ function DraftChoices({
         testId="draft-template"
         value={template}
         onChange={setTemplate}
-        choices={catalog.templates.map((t) => ({ value: t.name, label: t.title }))}
-        {...(chosen === undefined ? {} : { hint: chosen.description })}
+        choices={templateChoices(catalog.templates)}
+        {...(chosen === undefined ? {} : { hint: templateHint(chosen) })}
         selectRef={firstField}
       />
       {catalog.problems.length > 0 && (

@@ -169,6 +169,26 @@ describe("new draft", () => {
     expect(screen.getByTestId("draft-template")).toBeTruthy();
   });
 
+  it("marks a template the firm's policy pins, with the pin's version and reason", async () => {
+    const catalog = aTemplateCatalog();
+    const [first] = catalog.templates;
+    if (first === undefined) throw new Error("no template");
+    catalog.templates[0] = { ...first, pinned: { version: 1, reason: "Approved by the firm's ethics partner" } };
+    mocks.templates.mockResolvedValue(ok(catalog));
+    const { user } = await renderApp();
+    await openFirstMatter(user);
+    await user.click(await screen.findByTestId("new-draft"));
+    const template = await screen.findByTestId("draft-template");
+    const labels = [...(template as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(labels).toContain("Case summary (pinned by your IT provider)");
+    expect(labels).toContain("RFE response");
+    expect(
+      screen.getByText(
+        "The state of a matter for an attorney. Version 1, pinned by your IT provider: Approved by the firm's ethics partner.",
+      ),
+    ).toBeTruthy();
+  });
+
   it("cancel closes the form and gives the focus back to New draft", async () => {
     const { user } = await renderApp();
     await openFirstMatter(user);

@@ -217,6 +217,26 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
             );
         }
 
+        // The provenance names the send's audit entry, the one the audit log holds for it.
+        text_contains(app, "draft-provenance", "Request entry").await?;
+        let provenance = app.text_of("draft-provenance").await?;
+        let shown_entry: i64 = provenance
+            .split("Request entry ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .with_context(|| format!("no audit entry number in {provenance:?}"))?;
+        let export = sandbox.admin(&["audit", "export", "--format", "json"], None)?;
+        let exported: Value = serde_json::from_slice(&export.stdout)?;
+        let first_request = exported["entries"]
+            .as_array()
+            .and_then(|entries| entries.iter().find(|e| e["entry"] == "request"))
+            .with_context(|| format!("no request entry in {exported}"))?;
+        ensure!(
+            first_request["seq"] == shown_entry,
+            "the draft names entry {shown_entry}, the log holds {first_request}"
+        );
+
         let reviewer = casefile_core::audit::os_user();
         app.click("draft-approve").await?;
         text_contains(app, "approve-confirm", &reviewer).await?;

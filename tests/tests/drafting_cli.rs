@@ -238,6 +238,8 @@ async fn a_draft_goes_out_redacted_audited_and_only_when_the_policy_allows() -> 
         "{request}"
     );
     ensure!(request["draft_id"] == draft["id"], "{request}");
+    // The draft's provenance names its request entry, both ways round.
+    ensure!(ai["auditEntry"] == request["seq"], "{ai} / {request}");
 
     // An answer cut off midway is kept, marked incomplete; the exit code is the provider's.
     let out = sandbox.admin(

@@ -163,6 +163,7 @@ fn seed(sandbox: &Sandbox, listeners: &[CountingListener]) -> Result<Seeded> {
             policy_exception: None,
             consent_id: None,
             outcome: "completed".into(),
+            audit_entry: None,
         });
         Ok(store
             .create_draft(&NewDraft {

@@ -277,6 +277,12 @@ export type AiProvenance_Deserialize = {
 	consentId?: number | null,
 	/**  How the answer ended: `completed`, `length`, `contentFiltered`, `cancelled`, `failed: …`. */
 	outcome: string,
+	/**
+	 *  The audit log's `request` entry for this send (its sequence number, as `audit verify` and
+	 *  `audit export` name it); none when the request never left. Absent from drafts made before
+	 *  it was kept.
+	 */
+	auditEntry?: number | null,
 };
 
 export type AiProvenance_Serialize = {
@@ -302,6 +308,12 @@ export type AiProvenance_Serialize = {
 	consentId: number | null,
 	/**  How the answer ended: `completed`, `length`, `contentFiltered`, `cancelled`, `failed: …`. */
 	outcome: string,
+	/**
+	 *  The audit log's `request` entry for this send (its sequence number, as `audit verify` and
+	 *  `audit export` name it); none when the request never left. Absent from drafts made before
+	 *  it was kept.
+	 */
+	auditEntry: number | null,
 };
 
 /**  A client as listed: enough to find and open them. */

@@ -235,8 +235,11 @@ where
         ai.endpoint_host = exchange.record().endpoint_host.unwrap_or_default();
         ai.outcome = outcome.label();
     }
-    let text = body(&plan.filled, &plan.record.matter.title, Some(&answer));
     let result = audited.completion(outcome, usage);
+    if let Some(ai) = provenance.ai.as_mut() {
+        ai.audit_entry = result.as_ref().map(|(seq, _)| *seq);
+    }
+    let text = body(&plan.filled, &plan.record.matter.title, Some(&answer));
     let draft = store
         .call(move |s| {
             let draft = s.finish_draft(draft_id, &text, draft_end, &provenance)?;
@@ -514,6 +517,7 @@ fn get_ready(workspace: &Workspace, store: &mut Store, order: &DraftOrder) -> Re
         policy_exception: prepared.clearance.exception.clone(),
         consent_id: consent.consent.as_ref().map(|c| c.id),
         outcome: "writing".into(),
+        audit_entry: None,
     });
     let draft_id = store.begin_draft(&NewDraft {
         matter_id: plan.record.matter.id,

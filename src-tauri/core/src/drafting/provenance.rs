@@ -64,6 +64,11 @@ pub struct AiProvenance {
     pub consent_id: Option<i64>,
     /// How the answer ended: `completed`, `length`, `contentFiltered`, `cancelled`, `failed: …`.
     pub outcome: String,
+    /// The audit log's `request` entry for this send (its sequence number, as `audit verify` and
+    /// `audit export` name it); none when the request never left. Absent from drafts made before
+    /// it was kept.
+    #[serde(default)]
+    pub audit_entry: Option<i64>,
 }
 
 impl Provenance {
@@ -148,6 +153,9 @@ impl Provenance {
                     lines.push(format!("- Client consent on record: {consent}"));
                 }
                 lines.push(format!("- Outcome: {}", ai.outcome));
+                if let Some(entry) = ai.audit_entry {
+                    lines.push(format!("- Audit log: request entry {entry}"));
+                }
             }
         }
         lines.push(format!(

@@ -588,6 +588,7 @@ mod tests {
                 policy_exception: None,
                 consent_id: None,
                 outcome: "completed".into(),
+                audit_entry: None,
             }),
         }
     }

@@ -92,6 +92,11 @@ export function ProvenancePanel({ provenance: p, onOpenNote }: ProvenancePanelPr
               {ai.consentId === null ? "None on record" : `Record ${String(ai.consentId)}`}
             </Detail>
             <Detail term="Outcome">{ai.outcome}</Detail>
+            <Detail term="Audit log">
+              {ai.auditEntry === null
+                ? "No request entry"
+                : `Request entry ${String(ai.auditEntry)}`}
+            </Detail>
           </>
         )}
         <Detail term="Made by">{p.user}</Detail>

@@ -255,6 +255,7 @@ describe("the draft page", () => {
               policyException: "EU client, approved by the firm",
               consentId: 7,
               outcome: "completed",
+              auditEntry: 42,
             },
           }),
         }),
@@ -277,6 +278,7 @@ describe("the draft page", () => {
       "EU client, approved by the firm",
       "Record 7",
       "completed",
+      "Request entry 42",
     ]) {
       expect(text).toContain(fact);
     }

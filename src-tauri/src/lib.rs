@@ -2,6 +2,7 @@
 
 mod commands;
 mod ipc_error;
+mod running;
 mod state;
 
 use casefile_core::logging;
@@ -103,7 +104,6 @@ pub fn run() {
     let commands = command_builder::<tauri::Wry>();
     tauri::Builder::default()
         .manage(AppState::open(locations))
-        .manage(commands::ExportJobs::default())
         .invoke_handler(commands.invoke_handler())
         .setup(|app| {
             use tauri::Manager;
@@ -221,7 +221,6 @@ mod tests {
         };
         tauri::test::mock_builder()
             .manage(AppState::open(Ok(locations)))
-            .manage(commands::ExportJobs::default())
             .invoke_handler(command_builder().invoke_handler())
             .build(tauri::generate_context!())
             .unwrap()
@@ -427,7 +426,6 @@ mod tests {
         let workspace = Workspace::open_with_secrets(locations, Arc::new(MemoryStore::default()));
         let app = tauri::test::mock_builder()
             .manage(AppState::with_workspace(workspace))
-            .manage(commands::ExportJobs::default())
             .invoke_handler(command_builder().invoke_handler())
             .build(tauri::generate_context!())
             .unwrap();
@@ -557,14 +555,13 @@ mod tests {
     #[test]
     fn cancelling_reaches_the_draft_being_written() {
         use std::future::Future;
-        use std::sync::Arc;
         use std::task::{Context, Waker};
         use tauri::Manager;
 
         let tmp = tempfile::tempdir().unwrap();
         let app = mock_app(tmp.path());
-        let stop = Arc::new(tokio::sync::Notify::new());
-        app.state::<AppState>().draft_started(7, Arc::clone(&stop));
+        let stop = tokio_util::sync::CancellationToken::new();
+        app.state::<AppState>().drafts.started(7, stop.clone());
         let cancel = |id: i64| {
             invoke(
                 &app,
@@ -574,14 +571,14 @@ mod tests {
         };
         assert_eq!(cancel(8).unwrap(), false, "another draft");
         assert_eq!(cancel(7).unwrap(), true);
-        let stopped = std::pin::pin!(stop.notified());
+        let stopped = std::pin::pin!(stop.cancelled());
         assert!(
             stopped
                 .poll(&mut Context::from_waker(Waker::noop()))
                 .is_ready(),
             "the cancel was kept for the pipeline"
         );
-        app.state::<AppState>().draft_ended(7);
+        app.state::<AppState>().drafts.ended(&7);
         assert_eq!(cancel(7).unwrap(), false, "the draft has ended");
     }
 

@@ -2,8 +2,6 @@
 //! webview through a channel, and cancelling it. The pipeline (policy gate, consent, redaction,
 //! audit) is core's `drafting::pipeline`; credentials stay there.
 
-use std::sync::Arc;
-
 use casefile_core::drafting::document::ShownDraft;
 use casefile_core::drafting::pipeline::{
     DraftOrder, DraftPreview, DraftProgress, preview, send_draft,
@@ -13,7 +11,7 @@ use casefile_core::drafting::redaction::{ManualChanges, SentSegment};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
-use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
@@ -99,7 +97,7 @@ pub async fn send_ai_draft(
 ) -> Reply<AiDraftRun> {
     let workspace = state.shared_workspace()?;
     let store = state.store()?.clone();
-    let stop = Arc::new(Notify::new());
+    let stop = CancellationToken::new();
     let mut started = None;
     let run = send_draft(
         workspace,
@@ -108,18 +106,18 @@ pub async fn send_ai_draft(
         |event| {
             if let DraftProgress::Started { draft_id } = event {
                 started = Some(draft_id);
-                state.draft_started(draft_id, Arc::clone(&stop));
+                state.drafts.started(draft_id, stop.clone());
             }
             // A closed channel means the window went away; the draft is still stored in full.
             if let Err(e) = on_progress.send(event) {
                 tracing::debug!(error = %e, "a draft's progress could not reach the window");
             }
         },
-        stop.notified(),
+        stop.cancelled(),
     )
     .await;
     if let Some(draft_id) = started {
-        state.draft_ended(draft_id);
+        state.drafts.ended(&draft_id);
     }
     let run = run?;
     Ok(AiDraftRun {
@@ -133,5 +131,5 @@ pub async fn send_ai_draft(
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_ai_draft(state: State<'_, AppState>, draft_id: i64) -> Reply<bool> {
-    Ok(state.stop_draft(draft_id))
+    Ok(state.drafts.stop(&draft_id))
 }

@@ -2,10 +2,7 @@
 //! progress (cancellable), written to the export folder; the letterhead and export folder
 //! settings; opening the export folder in the system's file manager.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use casefile_core::export::{
     ExportProgress, Format, SavedExport, export_folder, ready_export_folder, save_draft_export,
@@ -14,27 +11,12 @@ use casefile_core::export::{
 use casefile_core::policy::{EffectivePolicy, SettingName};
 use tauri::State;
 use tauri::ipc::Channel;
+use tokio_util::sync::CancellationToken;
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 
 type Reply<T> = Result<T, IpcError>;
-
-/// The matter exports running now, by the id the UI gave each, with the flag that stops it.
-#[derive(Default)]
-pub struct ExportJobs(Mutex<HashMap<String, Arc<AtomicBool>>>);
-
-impl ExportJobs {
-    fn start(&self, job: &str) -> Arc<AtomicBool> {
-        let flag = Arc::new(AtomicBool::new(false));
-        self.jobs().insert(job.to_owned(), Arc::clone(&flag));
-        flag
-    }
-
-    fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<AtomicBool>>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// Writes draft `id` in `format` to the export folder (a new file, never over another one).
 /// Refused, with the reason, when the firm requires approval first.
@@ -59,13 +41,13 @@ pub async fn export_draft(
 #[specta::specta]
 pub async fn export_matter_drafts(
     state: State<'_, AppState>,
-    jobs: State<'_, ExportJobs>,
     matter_id: i64,
     formats: Vec<Format>,
     job: String,
     progress: Channel<ExportProgress>,
 ) -> Reply<Option<SavedExport>> {
-    let stop = jobs.start(&job);
+    let stop = CancellationToken::new();
+    state.exports.started(job.clone(), stop.clone());
     let saved = state
         .store()?
         .call_with_workspace(move |ws, s| {
@@ -73,7 +55,7 @@ pub async fn export_matter_drafts(
             save_matter_export(s, &policy, matter_id, &formats, |done| {
                 // A closed window no longer listens; the export still ends normally.
                 let _ = progress.send(done);
-                if stop.load(Ordering::Relaxed) {
+                if stop.is_cancelled() {
                     ControlFlow::Break(())
                 } else {
                     ControlFlow::Continue(())
@@ -81,17 +63,15 @@ pub async fn export_matter_drafts(
             })
         })
         .await;
-    jobs.jobs().remove(&job);
+    state.exports.ended(&job);
     Ok(saved?)
 }
 
 /// Stops the matter export `job` after the draft it is writing (nothing is written).
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_export(jobs: State<'_, ExportJobs>, job: String) -> Reply<()> {
-    if let Some(stop) = jobs.jobs().get(&job) {
-        stop.store(true, Ordering::Relaxed);
-    }
+pub async fn cancel_export(state: State<'_, AppState>, job: String) -> Reply<()> {
+    state.exports.stop(&job);
     Ok(())
 }
 

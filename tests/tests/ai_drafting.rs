@@ -68,9 +68,16 @@ async fn select_in_preview(app: &App, words: &str) -> Result<()> {
     Ok(())
 }
 
+/// New draft on the matter page, once its notes are listed: until then the list above the
+/// button is still growing, and a click aimed at the button can land on the note that moves in.
+async fn new_draft(app: &App) -> Result<()> {
+    app.by_test_id("note-item").await?;
+    app.click("new-draft").await
+}
+
 /// From the matter page: New draft with `profile`, to its preview.
 async fn preview_with(app: &App, profile: &str) -> Result<()> {
-    app.click("new-draft").await?;
+    new_draft(app).await?;
     app.choose("draft-how", profile).await?;
     app.click("create-draft").await?;
     app.by_test_id("send-preview").await?;
@@ -133,7 +140,7 @@ async fn an_ai_draft_is_previewed_redacted_streamed_cancelled_and_refused_withou
         app.click("back-to-matter").await?;
 
         // (a) The preview: where the text goes and on what terms, and exactly what leaves.
-        app.click("new-draft").await?;
+        new_draft(app).await?;
         ensure!(
             app.value_of("draft-how").await? == "firm",
             "the default profile first"

@@ -7,6 +7,7 @@ pub mod deadlines;
 pub mod drafting;
 pub mod error;
 pub mod export;
+pub(crate) mod fold;
 pub mod json_keys;
 pub mod logging;
 pub mod paths;

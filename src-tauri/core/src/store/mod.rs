@@ -22,6 +22,7 @@ mod notes;
 mod profiles;
 mod records;
 mod search;
+mod snippet;
 
 use std::path::Path;
 use std::sync::Arc;

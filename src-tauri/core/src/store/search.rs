@@ -6,10 +6,10 @@
 //! typing. Receipt numbers and A-numbers are recognised in any common spelling and matched in
 //! their canonical form.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 
-use super::{Store, identifiers};
+use super::{Store, identifiers, snippet};
 use crate::Result;
 
 /// Words beyond this are ignored; nobody types more into a search box.
@@ -20,9 +20,6 @@ const MAX_WORD_CHARS: usize = 64;
 /// stands for thousands of indexed words whose doclists FTS5 must merge (about 100 ms at 100k
 /// notes, measured by `make bench`); until then it matches as a whole word.
 const MIN_PREFIX_CHARS: usize = 3;
-/// Marks around matched terms in snippets (control characters never stored in text).
-const MARK_START: char = '\u{2}';
-const MARK_END: char = '\u{3}';
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -79,48 +76,75 @@ pub struct SearchHit {
     pub updated_at: String,
 }
 
-/// Turns anything a user typed into a safe FTS5 query, or `None` when there is nothing to find.
-pub(crate) fn fts_query(input: &str) -> Option<String> {
-    let found = identifiers::find(input);
-    let mut rest = String::with_capacity(input.len());
-    let mut last = 0;
-    for f in &found {
-        rest.push_str(&input[last..f.range.start]);
-        rest.push(' ');
-        last = f.range.end;
-    }
-    rest.push_str(&input[last..]);
+/// What a user typed, cut into what is looked for. Never FTS5 syntax: each word is quoted when
+/// the query is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Query {
+    /// Words as typed, at most [`MAX_WORDS`], each at most [`MAX_WORD_CHARS`].
+    pub words: Vec<String>,
+    /// The last word is still being typed and matches as a prefix.
+    pub prefix_last: bool,
+    /// Receipt numbers and A-numbers, canonical.
+    pub identifiers: Vec<String>,
+}
 
-    let mut words: Vec<String> = rest
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(MAX_WORDS)
-        .map(|w| format!("\"{}\"", w.chars().take(MAX_WORD_CHARS).collect::<String>()))
-        .collect();
-    // Prefix-match the word being typed (not one already followed by a space or punctuation).
-    let still_typing = input.chars().last().is_some_and(char::is_alphanumeric)
-        && found.last().is_none_or(|f| f.range.end < input.len());
-    if still_typing
-        && let Some(word) = words.last_mut()
-        && word.chars().count() >= MIN_PREFIX_CHARS + 2
-    // the word and its quotes
-    {
-        word.push('*');
+impl Query {
+    /// `None` when there is nothing to find.
+    pub fn parse(input: &str) -> Option<Self> {
+        let found = identifiers::find(input);
+        let mut rest = String::with_capacity(input.len());
+        let mut last = 0;
+        for f in &found {
+            rest.push_str(&input[last..f.range.start]);
+            rest.push(' ');
+            last = f.range.end;
+        }
+        rest.push_str(&input[last..]);
+
+        let words: Vec<String> = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(MAX_WORDS)
+            .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
+            .collect();
+        // The word being typed (not one already followed by a space or punctuation).
+        let still_typing = input.chars().last().is_some_and(char::is_alphanumeric)
+            && found.last().is_none_or(|f| f.range.end < input.len());
+        let prefix_last = still_typing
+            && words
+                .last()
+                .is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS);
+        let identifiers: Vec<String> = found.into_iter().map(|f| f.canonical).collect();
+        (!words.is_empty() || !identifiers.is_empty()).then_some(Self {
+            words,
+            prefix_last,
+            identifiers,
+        })
     }
-    words.extend(
-        found
-            .iter()
-            .map(|f| format!("identifiers : \"{}\"", f.canonical)),
-    );
-    (!words.is_empty()).then(|| words.join(" "))
+
+    /// The FTS5 query: every word quoted, the last one a prefix when it is being typed.
+    pub fn fts(&self) -> String {
+        let mut terms: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"")).collect();
+        if self.prefix_last
+            && let Some(last) = terms.last_mut()
+        {
+            last.push('*');
+        }
+        terms.extend(
+            self.identifiers
+                .iter()
+                .map(|c| format!("identifiers : \"{c}\"")),
+        );
+        terms.join(" ")
+    }
 }
 
 /// Search index rowids are `kind << KIND_SHIFT | record id`: each kind is one rowid range.
 const KIND_SHIFT: u32 = 48;
-/// When a query matches more notes than this, only the newest this many are ranked (all matching
-/// contacts and matters still are). bm25 costs about a microsecond per matching row, so this
-/// bounds the time of a query made of very common words; walking a doclist by rowid is cheap.
-pub(crate) const RANKED_NOTES: i64 = 2_000;
+/// When a query matches more notes than this, only the newest this many are ranked (with every
+/// matching draft, contact and matter, whose rowids come first walking down). bm25 costs a few
+/// microseconds per matching row, so this bounds the time of a query made of very common words.
+pub(crate) const RANKED_NOTES: usize = 2_000;
 
 fn kind_range(kind: Option<Kind>) -> (i64, i64) {
     match kind {
@@ -129,122 +153,190 @@ fn kind_range(kind: Option<Kind>) -> (i64, i64) {
     }
 }
 
+/// The best `limit` rows by bm25 score (lower is better; a tie goes to the newer row).
+struct Best {
+    limit: usize,
+    rows: std::collections::BinaryHeap<Scored>,
+}
+
+/// Ordered worst first, so the heap's top is the row to drop.
+#[derive(PartialEq)]
+struct Scored {
+    score: f64,
+    rowid: i64,
+}
+
+impl Eq for Scored {}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scored {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.rowid.cmp(&self.rowid))
+    }
+}
+
+impl Best {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            rows: std::collections::BinaryHeap::with_capacity(limit + 1),
+        }
+    }
+
+    fn offer(&mut self, rowid: i64, score: f64) {
+        self.rows.push(Scored { score, rowid });
+        if self.rows.len() > self.limit {
+            self.rows.pop();
+        }
+    }
+
+    /// Best first.
+    fn into_rowids(self) -> Vec<i64> {
+        self.rows
+            .into_sorted_vec()
+            .into_iter()
+            .map(|s| s.rowid)
+            .collect()
+    }
+}
+
 impl Store {
     /// Ranked hits for `input`, best first. Never fails because of what the user typed.
     ///
     /// Without a client, matter or date filter, a query matching more than [`RANKED_NOTES`]
-    /// notes ranks every matching contact and matter and the newest [`RANKED_NOTES`] notes. With
-    /// such a filter everything that matches is ranked, so no older hit can go missing.
+    /// notes ranks every matching draft, contact and matter and the newest [`RANKED_NOTES`]
+    /// notes. With such a filter everything that matches is ranked, so no older hit can go
+    /// missing.
     pub fn search(&self, input: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
-        let Some(query) = fts_query(input) else {
+        let Some(query) = Query::parse(input) else {
             return Ok(Vec::new());
         };
-        let limit = i64::try_from(filter.limit.clamp(1, 500)).unwrap_or(500);
-        let (mut lowest, highest) = kind_range(filter.kind);
+        let limit = filter.limit.clamp(1, 500);
         let narrowed = filter.client_id.is_some()
             || filter.matter_id.is_some()
             || filter.updated_from.is_some()
             || filter.updated_to.is_some();
-        if !narrowed
-            && lowest == 1 << KIND_SHIFT
-            && let Some(floor) = self.ranked_notes_floor(&query)?
-        {
-            lowest = floor + 1;
+        let best = if narrowed {
+            self.best_with_filter(&query.fts(), filter, limit)?
+        } else {
+            self.best_of_newest(&query.fts(), filter.kind, limit)?
+        };
+        best.into_iter()
+            .map(|rowid| self.hit(rowid, &query))
+            .collect()
+    }
+
+    /// Walks the matches from the highest rowid down (drafts, contacts, matters, then notes
+    /// newest first), ranking each, and stops after [`RANKED_NOTES`] notes.
+    fn best_of_newest(&self, fts: &str, kind: Option<Kind>, limit: usize) -> Result<Vec<i64>> {
+        let (lowest, highest) = kind_range(kind);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, bm25(search_index) FROM search_index
+             WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
+             ORDER BY rowid DESC",
+        )?;
+        let mut rows = stmt.query(params![fts, lowest, highest])?;
+        let mut best = Best::new(limit);
+        let mut notes = 0;
+        while let Some(row) = rows.next()? {
+            let rowid: i64 = row.get(0)?;
+            if rowid >> KIND_SHIFT == Kind::Note as i64 {
+                notes += 1;
+                if notes > RANKED_NOTES {
+                    break;
+                }
+            }
+            best.offer(rowid, row.get(1)?);
         }
+        Ok(best.into_rowids())
+    }
+
+    /// Ranks every match that passes `filter`.
+    fn best_with_filter(&self, fts: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<i64>> {
+        let (lowest, highest) = kind_range(filter.kind);
         let mut stmt = self.conn.prepare_cached(
             "WITH hits AS (
-                 SELECT rowid >> 48 AS kind_code, rowid & 281474976710655 AS record_id, rank,
-                        snippet(search_index, -1, char(2), char(3), '…', 16) AS snippet
+                 SELECT rowid, rowid >> 48 AS kind_code, rowid & 281474976710655 AS record_id,
+                        bm25(search_index) AS score
                  FROM search_index
-                 WHERE search_index MATCH ?1 AND rowid >= ?8 AND rowid < ?9
+                 WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
              )
-             SELECT h.kind_code, h.record_id,
-                    coalesce(n.external_id, m.external_id, c.external_id),
-                    coalesce(n.title, m.title, d.title,
-                             trim(c.given_name || ' ' || c.family_name || ' ' || c.institution_name)),
-                    h.snippet,
-                    coalesce(n.matter_id, m.id, d.matter_id),
-                    coalesce(nm.client_id, m.client_id, dm.client_id, c.id),
-                    coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at)
-             FROM hits h
+             SELECT h.rowid FROM hits h
              LEFT JOIN notes n ON h.kind_code = 1 AND n.id = h.record_id
              LEFT JOIN matters nm ON nm.id = n.matter_id
              LEFT JOIN matters m ON h.kind_code = 2 AND m.id = h.record_id
              LEFT JOIN contacts c ON h.kind_code = 3 AND c.id = h.record_id
              LEFT JOIN drafts d ON h.kind_code = 4 AND d.id = h.record_id
              LEFT JOIN matters dm ON dm.id = d.matter_id
-             WHERE (?2 IS NULL OR h.kind_code = ?2)
-               AND (?3 IS NULL OR coalesce(nm.client_id, m.client_id, dm.client_id, c.id) = ?3)
-               AND (?4 IS NULL OR coalesce(n.matter_id, m.id, d.matter_id) = ?4)
-               AND (?5 IS NULL
-                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) >= ?5)
+             WHERE (?4 IS NULL OR coalesce(nm.client_id, m.client_id, dm.client_id, c.id) = ?4)
+               AND (?5 IS NULL OR coalesce(n.matter_id, m.id, d.matter_id) = ?5)
                AND (?6 IS NULL
-                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) <= ?6)
-             ORDER BY h.rank
-             LIMIT ?7",
+                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) >= ?6)
+               AND (?7 IS NULL
+                    OR coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at) <= ?7)
+             ORDER BY h.score, h.rowid DESC
+             LIMIT ?8",
         )?;
-        let hits = stmt
+        let rows = stmt
             .query_map(
                 params![
-                    query,
-                    filter.kind.map(|k| k as i64),
+                    fts,
+                    lowest,
+                    highest,
                     filter.client_id,
                     filter.matter_id,
                     filter.updated_from,
                     filter.updated_to,
-                    limit,
-                    lowest,
-                    highest,
+                    i64::try_from(limit).unwrap_or(500),
                 ],
-                |r| {
-                    let kind: i64 = r.get(0)?;
-                    Ok(SearchHit {
-                        kind: Kind::from_code(kind).unwrap_or(Kind::Note),
-                        id: r.get(1)?,
-                        external_id: r.get(2)?,
-                        title: r.get(3)?,
-                        snippet: segments(&r.get::<_, String>(4)?),
-                        matter_id: r.get(5)?,
-                        client_id: r.get(6)?,
-                        updated_at: r.get(7)?,
-                    })
-                },
+                |r| r.get(0),
             )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(hits)
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(rows)
     }
 
-    /// The rowid of the newest matching note that is not ranked, when more than [`RANKED_NOTES`]
-    /// notes match: the index is walked from the newest note down, without ranking.
-    fn ranked_notes_floor(&self, query: &str) -> Result<Option<i64>> {
-        let (notes_from, notes_to) = kind_range(Some(Kind::Note));
+    /// One ranked row as a hit, with its snippet.
+    fn hit(&self, rowid: i64, query: &Query) -> Result<SearchHit> {
+        let kind_code = rowid >> KIND_SHIFT;
+        let id = rowid & ((1 << KIND_SHIFT) - 1);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid FROM search_index
-             WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?4",
+            "SELECT coalesce(n.external_id, m.external_id, c.external_id),
+                    coalesce(n.title, m.title, d.title,
+                             trim(c.given_name || ' ' || c.family_name || ' ' || c.institution_name)),
+                    coalesce(n.body, m.description, d.body,
+                             (SELECT coalesce(group_concat(value, ' '), '')
+                              FROM json_each(c.other_names))),
+                    coalesce(n.matter_id, m.id, d.matter_id),
+                    coalesce(nm.client_id, m.client_id, dm.client_id, c.id),
+                    coalesce(n.updated_at, m.updated_at, d.updated_at, c.updated_at)
+             FROM (SELECT ?1 AS kind_code, ?2 AS record_id) h
+             LEFT JOIN notes n ON h.kind_code = 1 AND n.id = h.record_id
+             LEFT JOIN matters nm ON nm.id = n.matter_id
+             LEFT JOIN matters m ON h.kind_code = 2 AND m.id = h.record_id
+             LEFT JOIN contacts c ON h.kind_code = 3 AND c.id = h.record_id
+             LEFT JOIN drafts d ON h.kind_code = 4 AND d.id = h.record_id
+             LEFT JOIN matters dm ON dm.id = d.matter_id",
         )?;
-        Ok(stmt
-            .query_row(params![query, notes_from, notes_to, RANKED_NOTES], |r| {
-                r.get(0)
+        Ok(stmt.query_row(params![kind_code, id], |r| {
+            let title: String = r.get(1)?;
+            let body: String = r.get(2)?;
+            Ok(SearchHit {
+                kind: Kind::from_code(kind_code).unwrap_or(Kind::Note),
+                id,
+                external_id: r.get(0)?,
+                snippet: snippet::snippet(&[&body, &title], query),
+                title,
+                matter_id: r.get(3)?,
+                client_id: r.get(4)?,
+                updated_at: r.get(5)?,
             })
-            .optional()?)
+        })?)
     }
-}
-
-/// Splits a marked snippet into plain and highlighted pieces (no markup reaches the UI).
-fn segments(marked: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut highlight = false;
-    for piece in marked.split([MARK_START, MARK_END]) {
-        if !piece.is_empty() {
-            out.push(Segment {
-                text: piece.to_owned(),
-                highlight,
-            });
-        }
-        highlight = !highlight;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -477,6 +569,10 @@ mod tests {
         }
     }
 
+    fn fts_query(input: &str) -> Option<String> {
+        Query::parse(input).map(|q| q.fts())
+    }
+
     #[test]
     fn query_building_quotes_every_word() {
         assert_eq!(
@@ -505,7 +601,7 @@ mod tests {
             r#"{"type":"matter","id":"M-1","client_id":"C-1","title":"okapi matter"}"#,
             "\n",
         ));
-        let notes = RANKED_NOTES as usize + 10;
+        let notes = RANKED_NOTES + 10;
         for i in 0..notes {
             let body = if i == 0 {
                 "okapi okapi okapi best"

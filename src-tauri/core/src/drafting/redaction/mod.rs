@@ -28,7 +28,6 @@
 //!
 //! Where two findings overlap, the one that starts first wins, then the longer one.
 
-mod fold;
 mod known;
 mod patterns;
 mod rehydrate;
@@ -47,6 +46,7 @@ pub use known::known_values;
 pub use rehydrate::Rehydrator;
 pub use stored::{KnownValue, MIN_SINGLE_WORD, MIN_STREET_LINE};
 
+use crate::fold;
 use crate::store::fields::compact;
 use crate::store::identifiers;
 

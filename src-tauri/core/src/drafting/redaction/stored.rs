@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, Span, StartKind};
 
-use super::{Kind, fold};
+use super::Kind;
+use crate::fold;
 
 /// A family name (or any one-word name) is redacted on its own only from this many letters: a
 /// shorter one ("Li", "Le", "Ng") would take ordinary words and initials.

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use icu_normalizer::DecomposingNormalizerBorrowed;
 
 /// Text folded for matching, and how to find its positions in the original.
-pub(super) struct Folded {
+pub(crate) struct Folded {
     pub text: String,
     /// One per non-ASCII character of the original, in order (none for ASCII text, whose bytes
     /// all stay in place). Between two of them, folded and original bytes advance together.
@@ -45,7 +45,7 @@ impl Folded {
 
 /// Folds `text`: lower case, accents dropped, every whitespace character a plain space, curly
 /// apostrophes straight. Runs of ASCII (nearly all of any note) are copied in bulk.
-pub(super) fn fold(text: &str) -> Folded {
+pub(crate) fn fold(text: &str) -> Folded {
     let bytes = text.as_bytes();
     let mut folded: Vec<u8> = Vec::with_capacity(text.len() + 16);
     let mut anchors = Vec::new();
@@ -80,7 +80,7 @@ pub(super) fn fold(text: &str) -> Folded {
 
 /// A value's folded form with runs of spaces made one and the ends trimmed: the key under which
 /// spellings of one name are the same.
-pub(super) fn key(value: &str) -> String {
+pub(crate) fn key(value: &str) -> String {
     fold(value)
         .text
         .split_whitespace()

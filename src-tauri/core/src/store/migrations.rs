@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_consent_audit.sql"),
     include_str!("migrations/0006_drafts.sql"),
     include_str!("migrations/0007_retention_holds.sql"),
+    include_str!("migrations/0008_contentless_index.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {
@@ -186,6 +187,109 @@ mod tests {
         };
         assert_eq!(store.search("asylum", &matters_only).unwrap().len(), 1);
         assert!(store.search("pena", &matters_only).unwrap().is_empty());
+    }
+
+    /// Schema 8 rebuilt the search index without its copy of the text: every kind of record
+    /// written before is still found, with a snippet from the record, and the copy is gone.
+    #[test]
+    fn upgrading_to_schema_8_finds_every_kind_and_keeps_no_copy_of_the_text() {
+        use crate::drafting::provenance::Provenance;
+        use crate::store::{
+            DATABASE_FILE, DatabaseKey, DraftOrigin, Kind, NewContact, NewDraft, NewMatter,
+            NewNote, SearchFilter, Store,
+        };
+        use std::sync::{Arc, atomic::AtomicBool};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        let key = DatabaseKey::generate().unwrap();
+        {
+            let mut conn =
+                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
+            conn.execute_batch(&key.pragma()).unwrap();
+            let flag = Arc::new(AtomicBool::new(true));
+            crate::store::register_functions(&conn, &flag).unwrap();
+            apply_list(&mut conn, &MIGRATIONS[..7]).unwrap();
+            let mut store = Store {
+                conn,
+                trigger_indexing: flag,
+            };
+            let client = store
+                .create_contact(&NewContact::person("Zofia", "Wójcik"))
+                .unwrap();
+            let matter = store
+                .create_matter(&NewMatter::new(client, "Naturalization"))
+                .unwrap();
+            store
+                .create_note(&NewNote::new(
+                    matter,
+                    "Call",
+                    "Discussed the oath ceremony.",
+                ))
+                .unwrap();
+            let provenance = Provenance {
+                template: "case-summary".into(),
+                template_version: 1,
+                template_origin: "built-in".into(),
+                matter_id: matter,
+                client_id: client,
+                notes: Vec::new(),
+                missing: Vec::new(),
+                started_at: crate::store::now(),
+                finished_at: None,
+                user: "attorney".into(),
+                ai: None,
+            };
+            store
+                .create_draft(&NewDraft {
+                    matter_id: matter,
+                    title: "Summary",
+                    origin: DraftOrigin::Record,
+                    body: "Eligible after the continuous residence period.",
+                    provenance: &provenance,
+                })
+                .unwrap();
+            assert_eq!(current_version(&store.conn).unwrap(), 7);
+        }
+
+        let store = Store::open(&path, &key, false).unwrap();
+        let all = SearchFilter {
+            limit: 50,
+            ..SearchFilter::default()
+        };
+        let found = |query: &str| -> Vec<(Kind, String)> {
+            store
+                .search(query, &all)
+                .unwrap()
+                .into_iter()
+                .map(|h| (h.kind, h.snippet.into_iter().map(|s| s.text).collect()))
+                .collect()
+        };
+        assert_eq!(found("wojcik"), [(Kind::Contact, "Zofia Wójcik".into())]);
+        assert_eq!(
+            found("naturalization"),
+            [(Kind::Matter, "Naturalization".into())]
+        );
+        assert_eq!(
+            found("oath"),
+            [(Kind::Note, "Discussed the oath ceremony.".into())]
+        );
+        assert_eq!(
+            found("residence"),
+            [(
+                Kind::Draft,
+                "Eligible after the continuous residence period.".into()
+            )]
+        );
+        let copies: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'search_index_content'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(copies, 0, "the index keeps no table of the text");
+        assert_eq!(store.check().unwrap().integrity, "ok");
     }
 
     /// Schema 7 rebuilt the audit log to allow deletion entries: a log written with schema 6 is

@@ -1,5 +1,5 @@
 //! Case store at scale: JSON Lines import of 100,000 notes of about 1 KB, then 1,000 varied
-//! searches, against a `LIKE` scan of the same notes in the same database as the baseline.
+//! searches, against `LIKE` scans of the same notes in the same database as the baseline.
 //! Reports only; never fails on numbers. `CASEFILE_BENCH_NOTES` changes the note count.
 
 use std::time::{Duration, Instant};
@@ -153,50 +153,54 @@ fn main() {
         .collect();
     fts.sort();
 
-    // Baseline: what a search without an index costs, on the same encrypted file.
+    // Baselines: what a search without an index costs, on the same encrypted file. The first
+    // answers the same question as the index (every word of the query, in the title or the body,
+    // every matching note, which ranking needs); the second only finds the first 20 notes holding
+    // the query's first word, so it stops early on common words and answers less.
     let scan = rusqlite::Connection::open(&path).expect("open for baseline");
     scan.execute_batch(&format!(
         "PRAGMA key = \"x'{}'\"; PRAGMA cache_size = -65536;",
         key.secret().expose()
     ))
     .expect("key");
-    let mut like: Vec<Duration> = queries
-        .iter()
-        .take(100)
-        .map(|q| {
-            let word = q.split_whitespace().next().unwrap_or(q);
-            let t = Instant::now();
-            let mut stmt = scan
-                .prepare_cached("SELECT id FROM notes WHERE body LIKE '%' || ?1 || '%' LIMIT 20")
-                .expect("prepare");
-            let rows: Vec<i64> = stmt
-                .query_map([word], |r| r.get(0))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows");
-            std::hint::black_box(rows);
-            t.elapsed()
-        })
-        .collect();
-    like.sort();
+    let like_all = like_scan(
+        &scan,
+        queries.iter().take(40),
+        |q| {
+            q.split(|c: char| c.is_whitespace())
+                .map(str::to_owned)
+                .collect()
+        },
+        "",
+    );
+    let like_first = like_scan(
+        &scan,
+        queries.iter().take(100),
+        |q| q.split_whitespace().take(1).map(str::to_owned).collect(),
+        " LIMIT 20",
+    );
     println!(
         "store: search over {notes} notes, 1,000 queries (words, pairs, prefixes, receipt numbers)"
     );
     println!(
-        "  FTS5:          p50 {:>8.3} ms   p95 {:>8.3} ms",
+        "  FTS5:                      p50 {:>8.3} ms   p95 {:>8.3} ms",
         percentile(&fts, 0.5),
         percentile(&fts, 0.95)
     );
-    println!(
-        "  LIKE baseline: p50 {:>8.3} ms   p95 {:>8.3} ms   (100 queries)",
-        percentile(&like, 0.5),
-        percentile(&like, 0.95)
-    );
-    println!(
-        "  FTS5 is {:.0}x faster at p50, {:.0}x at p95 (target: 100x; p95 5 ms at 100k notes, 20 ms at 1M)",
-        percentile(&like, 0.5) / percentile(&fts, 0.5),
-        percentile(&like, 0.95) / percentile(&fts, 0.95)
-    );
+    for (name, like) in [
+        ("LIKE, every word, all hits", &like_all),
+        ("LIKE, first word, 20 hits", &like_first),
+    ] {
+        println!(
+            "  {name}: p50 {:>8.3} ms   p95 {:>8.3} ms   ({} queries); FTS5 {:.0}x faster at p50, {:.0}x at p95",
+            percentile(like, 0.5),
+            percentile(like, 0.95),
+            like.len(),
+            percentile(like, 0.5) / percentile(&fts, 0.5),
+            percentile(like, 0.95) / percentile(&fts, 0.95)
+        );
+    }
+    println!("  (targets: 100x faster than LIKE; p95 5 ms at 100k notes, 20 ms at 1M)");
     for (class, times) in ["one word", "common word + word", "prefix", "receipt number"]
         .iter()
         .zip(by_class.iter_mut())
@@ -209,6 +213,37 @@ fn main() {
             percentile(times, 1.0)
         );
     }
+}
+
+/// Times `queries` as `LIKE` scans of the notes' titles and bodies, one condition per word that
+/// `words` picks, sorted.
+fn like_scan<'q>(
+    scan: &rusqlite::Connection,
+    queries: impl Iterator<Item = &'q String>,
+    words: impl Fn(&str) -> Vec<String>,
+    limit: &str,
+) -> Vec<Duration> {
+    let mut times: Vec<Duration> = queries
+        .map(|q| {
+            let words = words(q);
+            let conditions = vec!["(title || ' ' || body) LIKE '%' || ? || '%'"; words.len()];
+            let sql = format!(
+                "SELECT id FROM notes WHERE deleted_at IS NULL AND {} ORDER BY id DESC{limit}",
+                conditions.join(" AND ")
+            );
+            let t = Instant::now();
+            let mut stmt = scan.prepare_cached(&sql).expect("prepare");
+            let rows: Vec<i64> = stmt
+                .query_map(rusqlite::params_from_iter(&words), |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            std::hint::black_box(rows);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
 }
 
 /// The database and its write-ahead log, as they are on disk.

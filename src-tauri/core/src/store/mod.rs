@@ -20,6 +20,7 @@ mod matter_details;
 mod migrations;
 mod notes;
 mod profiles;
+mod rank;
 mod records;
 mod search;
 mod snippet;
@@ -161,7 +162,7 @@ pub struct Health {
     pub revisions: i64,
 }
 
-/// SQL functions the schema's triggers call; registered on every connection.
+/// SQL functions the schema's triggers and search call; registered on every connection.
 fn register_functions(
     conn: &Connection,
     trigger_indexing: &Arc<AtomicBool>,
@@ -172,6 +173,7 @@ fn register_functions(
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| Ok(identifiers::index_terms(&ctx.get::<String>(0)?)),
     )?;
+    rank::register(conn)?;
     let flag = Arc::clone(trigger_indexing);
     conn.create_scalar_function(
         "casefile_trigger_indexing",

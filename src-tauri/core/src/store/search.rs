@@ -236,7 +236,7 @@ impl Store {
     fn best_of_newest(&self, fts: &str, kind: Option<Kind>, limit: usize) -> Result<Vec<i64>> {
         let (lowest, highest) = kind_range(kind);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid, bm25(search_index) FROM search_index
+            "SELECT rowid, casefile_rank(search_index) FROM search_index
              WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
              ORDER BY rowid DESC",
         )?;
@@ -262,7 +262,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "WITH hits AS (
                  SELECT rowid, rowid >> 48 AS kind_code, rowid & 281474976710655 AS record_id,
-                        bm25(search_index) AS score
+                        casefile_rank(search_index) AS score
                  FROM search_index
                  WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
              )

@@ -429,7 +429,7 @@ impl Store {
     /// Meanwhile the search index merges its segments less eagerly (`LAZY_MERGING`): FTS5's
     /// default merged most of what each batch wrote into what earlier batches wrote, again and
     /// again. An import of 100,000 notes took 20% less time; searches right after it, over the
-    /// extra segments, about 10% more (p95 3.6 -> 3.9 ms), until later saves merge them.
+    /// extra segments, a few percent more (p95 3.6 -> 3.7 ms), until later saves merge them.
     fn import_records(
         &mut self,
         records: impl Iterator<Item = Result<Numbered>>,

@@ -59,6 +59,23 @@ fn apply_list(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store at `path` whose schema stops at `version`, to write data as an older Casefile did.
+    fn store_at_schema(
+        path: &std::path::Path,
+        key: &crate::store::DatabaseKey,
+        version: usize,
+    ) -> crate::store::Store {
+        let mut conn = crate::store::open_connection(path, rusqlite::OpenFlags::default()).unwrap();
+        conn.execute_batch(&key.pragma()).unwrap();
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        crate::store::register_functions(&conn, &flag).unwrap();
+        apply_list(&mut conn, &MIGRATIONS[..version]).unwrap();
+        crate::store::Store {
+            conn,
+            trigger_indexing: flag,
+        }
+    }
     use crate::ErrorCode;
 
     #[test]
@@ -91,21 +108,11 @@ mod tests {
         use crate::store::{
             DATABASE_FILE, DatabaseKey, Kind, NewContact, NewMatter, NewNote, SearchFilter, Store,
         };
-        use std::sync::{Arc, atomic::AtomicBool};
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DATABASE_FILE);
         let key = DatabaseKey::generate().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
         let (client, matter, note, trashed) = {
-            let mut conn =
-                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
-            conn.execute_batch(&key.pragma()).unwrap();
-            let flag = Arc::new(AtomicBool::new(true));
-            crate::store::register_functions(&conn, &flag).unwrap();
-            apply_list(&mut conn, &MIGRATIONS[..3]).unwrap();
-            let mut store = Store {
-                conn,
-                trigger_indexing: flag,
-            };
+            let mut store = store_at_schema(&path, &key, 3);
             let mut pena = NewContact::person("José", "Peña");
             pena.a_number = Some("A# 012-345-678".into());
             let client = store.create_contact(&pena).unwrap();
@@ -198,21 +205,11 @@ mod tests {
             DATABASE_FILE, DatabaseKey, DraftOrigin, Kind, NewContact, NewDraft, NewMatter,
             NewNote, SearchFilter, Store,
         };
-        use std::sync::{Arc, atomic::AtomicBool};
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DATABASE_FILE);
         let key = DatabaseKey::generate().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
         {
-            let mut conn =
-                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
-            conn.execute_batch(&key.pragma()).unwrap();
-            let flag = Arc::new(AtomicBool::new(true));
-            crate::store::register_functions(&conn, &flag).unwrap();
-            apply_list(&mut conn, &MIGRATIONS[..7]).unwrap();
-            let mut store = Store {
-                conn,
-                trigger_indexing: flag,
-            };
+            let mut store = store_at_schema(&path, &key, 7);
             let client = store
                 .create_contact(&NewContact::person("Zofia", "Wójcik"))
                 .unwrap();
@@ -299,21 +296,11 @@ mod tests {
         use crate::audit::{self, Attempt, Purpose};
         use crate::providers::{ProviderKind, ProviderProfile};
         use crate::store::{DATABASE_FILE, DatabaseKey, NewContact, NewMatter, Store};
-        use std::sync::{Arc, atomic::AtomicBool};
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DATABASE_FILE);
         let key = DatabaseKey::generate().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
         let (matter, before) = {
-            let mut conn =
-                crate::store::open_connection(&path, rusqlite::OpenFlags::default()).unwrap();
-            conn.execute_batch(&key.pragma()).unwrap();
-            let flag = Arc::new(AtomicBool::new(true));
-            crate::store::register_functions(&conn, &flag).unwrap();
-            apply_list(&mut conn, &MIGRATIONS[..6]).unwrap();
-            let mut store = Store {
-                conn,
-                trigger_indexing: flag,
-            };
+            let mut store = store_at_schema(&path, &key, 6);
             let client = store
                 .create_contact(&NewContact::person("Ana", "Peña"))
                 .unwrap();

@@ -23,13 +23,12 @@ use rusqlite::ffi::{
     sqlite3_result_double, sqlite3_result_error_code, sqlite3_step, sqlite3_value,
 };
 
+use super::search::{KIND_SHIFT, Kind};
+
 /// Rows counted for one term before its total is estimated.
 const COUNTED_ROWS: i64 = 1_000;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Search index rowids are `kind << 48 | id`; kind 1 is a note.
-const KIND_SHIFT: u32 = 48;
-const NOTE_KIND: i64 = 1;
 
 /// Registers `casefile_rank` with the FTS5 module of `conn`.
 pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
@@ -201,7 +200,7 @@ fn query_facts(api: &Fts5ExtensionApi, fts: *mut Fts5Context) -> Result<QueryFac
 /// notes, the count scaled by how far through the notes it got.
 fn estimated_rows(count: &Count, rows: f64) -> f64 {
     let counted = count.rows as f64;
-    if count.rows < COUNTED_ROWS || count.last_rowid >> KIND_SHIFT != NOTE_KIND {
+    if count.rows < COUNTED_ROWS || count.last_rowid >> KIND_SHIFT != Kind::Note as i64 {
         return counted;
     }
     let note_id = (count.last_rowid & ((1 << KIND_SHIFT) - 1)).max(1) as f64;

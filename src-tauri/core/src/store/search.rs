@@ -140,7 +140,7 @@ impl Query {
 }
 
 /// Search index rowids are `kind << KIND_SHIFT | record id`: each kind is one rowid range.
-const KIND_SHIFT: u32 = 48;
+pub(super) const KIND_SHIFT: u32 = 48;
 /// When a query matches more notes than this, only the newest this many are ranked (with every
 /// matching draft, contact and matter, whose rowids come first walking down). bm25 costs a few
 /// microseconds per matching row, so this bounds the time of a query made of very common words.

@@ -123,17 +123,19 @@ fn window(text: &str, words: &[Word]) -> Vec<Segment> {
         return Vec::new();
     }
     let size = WORDS.min(words.len());
+    let merit = |start: usize| {
+        let shown = &words[start..start + size];
+        let mut terms: Vec<usize> = shown.iter().filter_map(|w| w.term).collect();
+        let matches = terms.len();
+        terms.sort_unstable();
+        terms.dedup();
+        // Prefer a window whose first match has a few words of context before it.
+        let lead = shown.iter().position(|w| w.term.is_some()).unwrap_or(0);
+        (terms.len(), matches, std::cmp::Reverse(lead.abs_diff(LEAD)))
+    };
+    // The earliest of equally good windows: the opening words when nothing matched.
     let best = (0..=words.len() - size)
-        .max_by_key(|&start| {
-            let shown = &words[start..start + size];
-            let mut terms: Vec<usize> = shown.iter().filter_map(|w| w.term).collect();
-            let matches = terms.len();
-            terms.sort_unstable();
-            terms.dedup();
-            // Prefer a window whose first match has a few words of context before it.
-            let lead = shown.iter().position(|w| w.term.is_some()).unwrap_or(0);
-            (terms.len(), matches, std::cmp::Reverse(lead.abs_diff(LEAD)))
-        })
+        .max_by(|a, b| merit(*a).cmp(&merit(*b)).then(b.cmp(a)))
         .unwrap_or(0);
     let shown = &words[best..best + size];
     let mut out: Vec<Segment> = Vec::new();
@@ -231,5 +233,8 @@ mod tests {
         assert_eq!(whole, body);
         assert!(marked.is_empty());
         assert!(snippet(&["", ""], &Query::parse("x").unwrap()).is_empty());
+        let long: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let (whole, _) = shown(&[&long.join(" ")], "nothing");
+        assert_eq!(whole, format!("{}…", long[..16].join(" ")));
     }
 }

@@ -32,3 +32,10 @@ export async function openFirstMatter(user: ReturnType<typeof userEvent.setup>) 
   await user.click(nth(await screen.findAllByTestId("matter-item"), 0));
   return screen.findByTestId("matter-name");
 }
+
+/** From the client list, opens the first matter and then its first draft; resolves to its banner. */
+export async function openFirstDraft(user: ReturnType<typeof userEvent.setup>) {
+  await openFirstMatter(user);
+  await user.click(await screen.findByTestId("draft-item"));
+  return screen.findByTestId("draft-banner");
+}

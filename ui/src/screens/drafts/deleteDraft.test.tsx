@@ -11,7 +11,7 @@ import {
   ok,
   resetCommands,
 } from "../../test/commands";
-import { openFirstMatter, renderApp } from "../../test/render";
+import { openFirstDraft, renderApp } from "../../test/render";
 
 vi.mock("../../bindings", async () => (await import("../../test/commands")).bindingsModule());
 const mocks = mockedCommands(commands);
@@ -34,9 +34,7 @@ afterEach(() => {
 
 async function openDraft() {
   const app = await renderApp();
-  await openFirstMatter(app.user);
-  await app.user.click(await screen.findByTestId("draft-item"));
-  await screen.findByTestId("draft-banner");
+  await openFirstDraft(app.user);
   return app;
 }
 

@@ -18,7 +18,7 @@ import {
   ok,
   resetCommands,
 } from "../../test/commands";
-import { nth, openFirstMatter, renderApp } from "../../test/render";
+import { nth, openFirstDraft, openFirstMatter, renderApp } from "../../test/render";
 import { statusText } from "./draftStatus";
 
 vi.mock("../../bindings", async () => (await import("../../test/commands")).bindingsModule());
@@ -47,13 +47,6 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
 });
-
-/** Opens the matter, then its first draft. */
-async function openDraft(user: Awaited<ReturnType<typeof renderApp>>["user"]) {
-  await openFirstMatter(user);
-  await user.click(await screen.findByTestId("draft-item"));
-  return screen.findByTestId("draft-banner");
-}
 
 describe("status badges", () => {
   it("say pending, approved by whom and when, incomplete, or being written", () => {
@@ -211,7 +204,7 @@ describe("the draft page", () => {
       ok(aShownDraft({ body: "# Summary\n\nSafe <img src=x onerror=alert(1)> text" })),
     );
     const { user } = await renderApp();
-    const banner = await openDraft(user);
+    const banner = await openFirstDraft(user);
     expect(banner.textContent).toBe(
       "Filled from the record on this computer; no AI was used, pending attorney review.",
     );
@@ -228,7 +221,7 @@ describe("the draft page", () => {
   it("opens a note the draft used from its provenance", async () => {
     mocks.note.mockResolvedValue(ok(aNote({ id: 100 })));
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("provenance-note"));
     await screen.findByTestId("note-body");
     expect(mocks.note).toHaveBeenCalledWith(100);
@@ -262,7 +255,7 @@ describe("the draft page", () => {
       ),
     );
     const { user } = await renderApp();
-    const banner = await openDraft(user);
+    const banner = await openFirstDraft(user);
     expect(banner.textContent).toBe("AI-assisted draft, pending attorney review.");
     const text = screen.getByTestId("draft-provenance").textContent;
     for (const fact of [
@@ -289,7 +282,7 @@ describe("the draft page", () => {
       ok(aShownDraft({ status: "approved", approvedBy: "jroe", approvedAt: APPROVED_AT })),
     );
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
 
     await user.click(screen.getByTestId("draft-approve"));
     const confirm = screen.getByTestId("approve-confirm");
@@ -316,7 +309,7 @@ describe("the draft page", () => {
   it("keeps the approval dialog open with the app's error", async () => {
     mocks.approveDraft.mockResolvedValue(fail("invalidInput", "Draft 500 is still being written."));
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-approve"));
     await user.click(screen.getByTestId("approve-confirm-button"));
     expect(
@@ -327,7 +320,7 @@ describe("the draft page", () => {
   it("cannot be approved or edited while it is being written; an incomplete draft says so", async () => {
     mocks.draft.mockResolvedValue(ok(aShownDraft({ status: "writing", origin: "ai" })));
     const { user } = await renderApp();
-    const banner = await openDraft(user);
+    const banner = await openFirstDraft(user);
     expect(banner.className).toContain("draft-banner--writing");
     expect(screen.getByTestId("draft-approve")).toHaveProperty("disabled", true);
     expect(screen.getByTestId("draft-edit")).toHaveProperty("disabled", true);
@@ -337,7 +330,7 @@ describe("the draft page", () => {
       ok(aShownDraft({ status: "interrupted", origin: "ai", interruption: "cancelled" })),
     );
     const again = await renderApp();
-    const incomplete = await openDraft(again.user);
+    const incomplete = await openFirstDraft(again.user);
     expect(incomplete.textContent).toContain("INCOMPLETE (cancelled)");
     expect(incomplete.className).toContain("draft-banner--incomplete");
     expect(screen.getByTestId("draft-approve")).toHaveProperty("disabled", false);
@@ -353,7 +346,7 @@ describe("editing a draft", () => {
   it("Ctrl+S saves the text as a new version and shows it", async () => {
     mocks.saveDraft.mockResolvedValue(ok(aShownDraft({ body: "First text. Added.", version: 2 })));
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-edit"));
     const text = screen.getByTestId("draft-text");
     expect(document.activeElement).toBe(text);
@@ -371,7 +364,7 @@ describe("editing a draft", () => {
 
   it("Escape asks before throwing edits away; keeping them keeps them, discarding saves nothing", async () => {
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-edit"));
     await user.type(screen.getByTestId("draft-text"), " More.");
     await user.keyboard("{Escape}");
@@ -388,7 +381,7 @@ describe("editing a draft", () => {
 
   it("Escape with nothing changed leaves at once", async () => {
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-edit"));
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("discard-confirm")).toBeNull();
@@ -401,7 +394,7 @@ describe("editing a draft", () => {
   it("leaving the page mid-edit saves what was typed", async () => {
     mocks.saveDraft.mockResolvedValue(ok(aShownDraft({ body: "First text. Typed.", version: 2 })));
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-edit"));
     await user.type(screen.getByTestId("draft-text"), " Typed.");
     await user.click(screen.getByTestId("back-to-matter"));
@@ -427,7 +420,7 @@ describe("versions", () => {
       ok(aShownDraft({ body: "First text.", version: 3 })),
     );
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-versions-toggle"));
     const items = await screen.findAllByTestId("draft-version");
     expect(items.map((item) => item.querySelector(".record__title")?.textContent)).toEqual([
@@ -453,7 +446,7 @@ describe("versions", () => {
 
   it("compares an older version with the current one, word by word", async () => {
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-versions-toggle"));
     await user.click(nth(await screen.findAllByTestId("draft-version"), 1));
     await user.click(screen.getByTestId("draft-version-compare"));
@@ -467,7 +460,7 @@ describe("versions", () => {
 
   it("offers no restore for the current version", async () => {
     const { user } = await renderApp();
-    await openDraft(user);
+    await openFirstDraft(user);
     await user.click(screen.getByTestId("draft-versions-toggle"));
     await user.click(nth(await screen.findAllByTestId("draft-version"), 0));
     expect(screen.getByTestId("draft-version-body").textContent.trim()).toBe("Second text.");

@@ -17,7 +17,7 @@ import {
   ok,
   resetCommands,
 } from "../../test/commands";
-import { nth, openFirstMatter, renderApp } from "../../test/render";
+import { nth, openFirstDraft, openFirstMatter, renderApp } from "../../test/render";
 
 vi.mock("../../bindings", async () => (await import("../../test/commands")).bindingsModule());
 
@@ -60,9 +60,7 @@ afterEach(() => {
 
 async function openDraft() {
   const view = await renderApp();
-  await openFirstMatter(view.user);
-  await view.user.click(await screen.findByTestId("draft-item"));
-  await screen.findByTestId("draft-banner");
+  await openFirstDraft(view.user);
   return view;
 }
 

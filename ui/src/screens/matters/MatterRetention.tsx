@@ -120,26 +120,15 @@ function LegalHold({ matterId, retention, onChanged }: PartProps) {
             required
             hint="Shown with the hold, e.g. the litigation or subpoena it preserves the matter for."
           />
-          <div className="form__actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                action.clearError();
-                setPlacing(false);
-              }}
-            >
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button--primary"
-              data-testid="legal-hold-save"
-              disabled={action.pending}
-            >
-              Place legal hold
-            </button>
-          </div>
+          <FormButtons
+            submit="Place legal hold"
+            submitTestId="legal-hold-save"
+            pending={action.pending}
+            onCancel={() => {
+              action.clearError();
+              setPlacing(false);
+            }}
+          />
           {action.error && <InlineError error={action.error} />}
         </form>
       ) : (
@@ -198,26 +187,15 @@ function RetentionPeriod({ matterId, retention, onChanged }: PartProps) {
             testId="retention-days"
             hint={`Leave empty to follow the setting: ${periodText(setting)}`}
           />
-          <div className="form__actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                action.clearError();
-                setEditing(false);
-              }}
-            >
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className="button button--primary"
-              data-testid="retention-save"
-              disabled={action.pending}
-            >
-              Save
-            </button>
-          </div>
+          <FormButtons
+            submit="Save"
+            submitTestId="retention-save"
+            pending={action.pending}
+            onCancel={() => {
+              action.clearError();
+              setEditing(false);
+            }}
+          />
           {action.error && <InlineError error={action.error} />}
         </form>
       ) : (
@@ -233,6 +211,30 @@ function RetentionPeriod({ matterId, retention, onChanged }: PartProps) {
           Change for this matter…
         </button>
       )}
+    </div>
+  );
+}
+
+/** Cancel, then the form's submit button (disabled while its action runs). */
+function FormButtons(props: {
+  submit: string;
+  submitTestId: string;
+  pending: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <div className="form__actions">
+      <button type="button" className="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button
+        type="submit"
+        className="button button--primary"
+        data-testid={props.submitTestId}
+        disabled={props.pending}
+      >
+        {props.submit}
+      </button>
     </div>
   );
 }

@@ -101,6 +101,7 @@ pub fn run() {
             .ok(),
         Err(_) => None,
     };
+    casefile_core::paths::warn_if_policy_variable_ignored();
     let commands = command_builder::<tauri::Wry>();
     tauri::Builder::default()
         .manage(AppState::open(locations))

@@ -464,6 +464,7 @@ fn main() -> ExitCode {
     let _log = logging::init(&locations.log_dir, "casefile-admin", &locations.log_filter)
         .inspect_err(|e| eprintln!("warning: running without a log file: {e}"))
         .ok();
+    casefile_core::paths::warn_if_policy_variable_ignored();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

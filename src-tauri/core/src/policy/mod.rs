@@ -1,14 +1,16 @@
 //! The managed policy: what the firm's IT provider (MSP) decides for every desktop.
 //!
-//! An MSP places one JSON file at a system path ([`crate::paths::system_policy_file`];
-//! `CASEFILE_POLICY_FILE` overrides it for tests). It can define firm-wide provider profiles
+//! An MSP places one JSON file at a system path ([`crate::paths::system_policy_file`]), owned by
+//! root in a folder only root may write (see `state` for every check). `CASEFILE_POLICY_FILE`
+//! names a policy only where no system file exists (tests, an MSP trying a policy out). It can define firm-wide provider profiles
 //! (never secrets), restrict provider kinds, regions and models, map client jurisdictions to
 //! regions with named exceptions, set requirements, retention, proxy and CA file, and lock any
 //! user setting with a reason. [`EffectivePolicy`] is the policy over the user's settings, locks
 //! winning; [`gate`] checks every send against it at the moment of sending.
 //!
-//! A missing file means the user decides. A present but invalid file (bad JSON, an unknown key,
-//! a wrong type, a secret, contradictory rules, unreadable) is [`PolicyState::Invalid`] with the
+//! No file at the path means the user decides. A present but invalid or untrusted file (bad JSON,
+//! an unknown key, a wrong type, a secret, contradictory rules, unreadable, a wrong owner or mode,
+//! a link that leads anywhere untrusted) is [`PolicyState::Invalid`] with the
 //! place and the reason, and blocks every send: nothing falls back silently.
 
 mod config;

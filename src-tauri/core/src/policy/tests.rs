@@ -418,13 +418,15 @@ fn unreadable_and_loosely_permitted_files_fail_closed() {
         PolicyState::Absent { .. }
     ));
     // A folder where the file should be.
+    let folder = dir.path().join("policy.d");
+    std::fs::create_dir(&folder).unwrap();
     let PolicyState::Invalid {
         reason, location, ..
-    } = PolicyState::load(dir.path())
+    } = PolicyState::load(&folder)
     else {
         panic!("a folder was accepted");
     };
-    assert!(reason.contains("cannot be read"), "{reason}");
+    assert!(reason.contains("not a regular file"), "{reason}");
     assert_eq!(location.to_string(), "the whole file");
     let file = dir.path().join("policy.json");
     std::fs::write(&file, [0xff, 0xfe, b'{']).unwrap();

@@ -250,6 +250,65 @@ fn consents_are_recorded_listed_and_revoked_by_client_id_or_imported_id() -> Res
         text.contains("REVOKED") && text.contains("withdrawn by phone"),
         "{text}"
     );
+
+    // A consent binds the profile's endpoint: once it points elsewhere, the consent stays listed
+    // but no longer covers sends, and says why.
+    let current = json_out(&sandbox.admin(
+        &[
+            "--json",
+            "consent",
+            "add",
+            "C-1",
+            "--scope",
+            "drafting",
+            "--profile",
+            "firm-eu",
+            "--method",
+            "email",
+        ],
+        None,
+    )?)?;
+    ensure!(
+        current["binding"]
+            == json!({"kind": "openai-compatible", "endpointHost": "127.0.0.1",
+                      "region": null, "model": "drafting-model"})
+            && current["noLongerCovers"].is_null(),
+        "{current}"
+    );
+    let out = sandbox.admin(
+        &[
+            "profile",
+            "add",
+            "firm-eu",
+            "--replace",
+            "--kind",
+            "openai-compatible",
+            "--base-url",
+            "https://gateway.example/v1",
+            "--model",
+            "drafting-model",
+        ],
+        None,
+    )?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    let listed = json_out(&sandbox.admin(&["--json", "consent", "list", "C-1"], None)?)?;
+    let moved = &listed[1];
+    ensure!(
+        moved["id"] == current["id"]
+            && moved["noLongerCovers"]
+                .as_str()
+                .is_some_and(|why| why.contains("endpoint") && why.contains("gateway.example")),
+        "{listed}"
+    );
+    ensure!(
+        listed[0]["noLongerCovers"].is_null(),
+        "a revoked one needs no reason: {listed}"
+    );
+    let text = stdout(&sandbox.admin(&["consent", "list", "C-1"], None)?);
+    ensure!(
+        text.contains("NO LONGER COVERS SENDS: the profile's endpoint changed"),
+        "{text}"
+    );
     Ok(())
 }
 

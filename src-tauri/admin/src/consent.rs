@@ -87,7 +87,7 @@ pub fn run(workspace: &Workspace, command: ConsentCommand) -> Result<Report> {
             let client_id = client
                 .map(|c| store.resolve(Kind::Contact, &c))
                 .transpose()?;
-            let consents = store.consents(client_id)?;
+            let consents = workspace.consents(&store, client_id)?;
             let names: HashMap<i64, String> = store
                 .clients()?
                 .into_iter()
@@ -121,7 +121,8 @@ pub fn run(workspace: &Workspace, command: ConsentCommand) -> Result<Report> {
     })
 }
 
-/// One consent in two lines (three when revoked).
+/// One consent in two lines, then what it binds, then a line when it is revoked or no longer
+/// covers sends.
 fn describe(consent: &Consent, client_name: Option<&String>) -> String {
     let client = match client_name {
         Some(name) => format!("client {} ({name})", consent.client_id),
@@ -142,6 +143,12 @@ fn describe(consent: &Consent, client_name: Option<&String>) -> String {
             .map(|n| format!("; note: {n}"))
             .unwrap_or_default(),
     );
+    if let Some(binding) = &consent.binding {
+        text.push_str(&format!("\n       bound to {binding}"));
+    }
+    if let Some(why) = &consent.no_longer_covers {
+        text.push_str(&format!("\n       NO LONGER COVERS SENDS: {why}"));
+    }
     if let Some(revocation) = &consent.revocation {
         text.push_str(&format!(
             "\n       REVOKED {} by {}{}",

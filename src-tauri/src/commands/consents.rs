@@ -8,13 +8,14 @@ use crate::state::AppState;
 
 type Reply<T> = Result<T, IpcError>;
 
-/// A client's consents, revoked ones included, newest first.
+/// A client's consents, revoked ones included, each saying why it no longer covers sends when
+/// its profile changed.
 #[tauri::command]
 #[specta::specta]
 pub async fn client_consents(state: State<'_, AppState>, client_id: i64) -> Reply<Vec<Consent>> {
     Ok(state
         .store()?
-        .call(move |s| s.consents(Some(client_id)))
+        .call_with_workspace(move |w, s| w.consents(s, Some(client_id)))
         .await?)
 }
 

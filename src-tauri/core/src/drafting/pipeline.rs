@@ -374,7 +374,7 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
         &effective,
         record.client.id,
         ConsentScope::Drafting,
-        &profile.name,
+        &profile,
     )?;
 
     let redacted = order.redact || redaction_required;

@@ -335,7 +335,7 @@ pub struct ConsentCheck {
 }
 
 impl Workspace {
-    /// The consent `client_id` gave for `scope` through profile `profile`, and whether the
+    /// The consent `client_id` gave for `scope` through `profile` as it is now, and whether the
     /// policy requires one.
     pub fn consent_check(
         &self,
@@ -343,7 +343,7 @@ impl Workspace {
         effective: &EffectivePolicy,
         client_id: i64,
         scope: ConsentScope,
-        profile: &str,
+        profile: &ProviderProfile,
     ) -> Result<ConsentCheck> {
         Ok(ConsentCheck {
             required: effective.setting(SettingName::RequireClientConsent).value
@@ -405,7 +405,7 @@ impl Workspace {
         };
         let consent = match (client_id, scope) {
             (Some(client), Some(scope)) => {
-                self.consent_check(store, &effective, client, scope, profile_name)?
+                self.consent_check(store, &effective, client, scope, &prepared.profile)?
             }
             _ => ConsentCheck {
                 required: false,

@@ -26,6 +26,8 @@ use super::{
 /// The API requires a token limit; this one fits a long letter or brief section.
 pub(crate) const DEFAULT_MAX_TOKENS: u32 = 4096;
 const API_VERSION: &str = "2023-06-01";
+/// Where Anthropic's API is unless the profile names a base URL.
+pub(crate) const ANTHROPIC_BASE: &str = "https://api.anthropic.com";
 const VERTEX_API_VERSION: &str = "vertex-2023-10-16";
 
 enum Auth {
@@ -61,10 +63,7 @@ impl MessagesAdapter {
             )?;
             (url, Auth::Google(credentials.clone()))
         } else {
-            let base = profile
-                .base_url
-                .as_deref()
-                .unwrap_or("https://api.anthropic.com");
+            let base = profile.base_url.as_deref().unwrap_or(ANTHROPIC_BASE);
             let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
             headers.insert(
                 HeaderName::from_static("x-api-key"),

@@ -26,6 +26,9 @@ use super::{
 };
 
 /// Error codes meaning the account's money or quota is used up: retrying cannot help.
+/// Where OpenAI's API is unless the profile names a base URL (Chat Completions and Responses).
+pub(crate) const OPENAI_BASE: &str = "https://api.openai.com";
+
 pub(crate) const QUOTA_CODES: [&str; 5] = [
     "insufficient_quota",
     "billing_hard_limit_reached",
@@ -106,10 +109,7 @@ impl ChatCompletionsAdapter {
         let (url, model, target) = match variant {
             Variant::OpenAi => {
                 let model = required_setting(profile, &profile.model, "model", model_example)?;
-                let base = profile
-                    .base_url
-                    .as_deref()
-                    .unwrap_or("https://api.openai.com");
+                let base = profile.base_url.as_deref().unwrap_or(OPENAI_BASE);
                 let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
                 headers.insert(
                     AUTHORIZATION,

@@ -36,7 +36,7 @@ impl ResponsesAdapter {
         let base = profile
             .base_url
             .as_deref()
-            .unwrap_or("https://api.openai.com");
+            .unwrap_or(super::openai::OPENAI_BASE);
         let mut headers = base_headers(profile)?;
         let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
         headers.insert(

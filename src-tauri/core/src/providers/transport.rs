@@ -193,6 +193,25 @@ impl ProviderClient {
     }
 }
 
+/// The host a profile's requests go to, from its settings alone (no credentials needed): what a
+/// consent binds. The same bases the adapters below build their URLs from; `None` when the
+/// profile lacks what its kind needs (such a profile cannot send either).
+pub fn endpoint_host(profile: &ProviderProfile) -> Option<String> {
+    let named = || profile.base_url.clone().filter(|b| !b.trim().is_empty());
+    let base = match profile.kind {
+        ProviderKind::OpenAi | ProviderKind::OpenAiResponses => {
+            named().unwrap_or_else(|| openai::OPENAI_BASE.to_owned())
+        }
+        ProviderKind::Anthropic => named().unwrap_or_else(|| anthropic::ANTHROPIC_BASE.to_owned()),
+        ProviderKind::OpenAiCompatible | ProviderKind::AzureOpenAi => named()?,
+        ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => bedrock::endpoint(profile).ok()?,
+        ProviderKind::VertexAnthropic | ProviderKind::VertexOpenAi | ProviderKind::VertexGemini => {
+            google::host(profile).ok()?
+        }
+    };
+    Url::parse(base.trim()).ok()?.host_str().map(str::to_owned)
+}
+
 /// Builds the adapter for the profile's kind: the one place that knows every kind.
 fn adapter_for(
     context: &AdapterContext,
@@ -480,6 +499,71 @@ mod tests {
 
     const SSE_REPLY: &str = "data: {\"choices\":[{\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n\
         data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+
+    #[test]
+    fn the_endpoint_host_is_where_each_kind_sends() {
+        let host = |kind, setup: &dyn Fn(&mut ProviderProfile)| {
+            let mut profile = ProviderProfile::new("p", kind).unwrap();
+            setup(&mut profile);
+            endpoint_host(&profile)
+        };
+        let none = |_: &mut ProviderProfile| {};
+        let at = |url: &'static str| move |p: &mut ProviderProfile| p.base_url = Some(url.into());
+        let region = |r: &'static str| move |p: &mut ProviderProfile| p.region = Some(r.into());
+        assert_eq!(
+            host(ProviderKind::OpenAi, &none).as_deref(),
+            Some("api.openai.com")
+        );
+        assert_eq!(
+            host(
+                ProviderKind::OpenAiResponses,
+                &at("https://gw.example/openai")
+            )
+            .as_deref(),
+            Some("gw.example")
+        );
+        assert_eq!(
+            host(ProviderKind::Anthropic, &none).as_deref(),
+            Some("api.anthropic.com")
+        );
+        assert_eq!(
+            host(ProviderKind::AzureOpenAi, &none),
+            None,
+            "no resource endpoint"
+        );
+        assert_eq!(
+            host(
+                ProviderKind::AzureOpenAi,
+                &at("https://contoso.openai.azure.com")
+            )
+            .as_deref(),
+            Some("contoso.openai.azure.com")
+        );
+        assert_eq!(
+            host(ProviderKind::Bedrock, &region("eu-central-1")).as_deref(),
+            Some("bedrock-runtime.eu-central-1.amazonaws.com")
+        );
+        assert_eq!(
+            host(ProviderKind::BedrockOpenAi, &region("us-west-2")).as_deref(),
+            Some("bedrock-runtime.us-west-2.amazonaws.com")
+        );
+        assert_eq!(
+            host(ProviderKind::VertexGemini, &region("europe-west4")).as_deref(),
+            Some("europe-west4-aiplatform.googleapis.com")
+        );
+        assert_eq!(
+            host(ProviderKind::VertexOpenAi, &region("global")).as_deref(),
+            Some("aiplatform.googleapis.com")
+        );
+        assert_eq!(
+            host(
+                ProviderKind::OpenAiCompatible,
+                &at("http://127.0.0.1:11434/v1")
+            )
+            .as_deref(),
+            Some("127.0.0.1")
+        );
+    }
 
     fn compatible_profile(base_url: &str) -> ProviderProfile {
         let mut profile = ProviderProfile::new("local", ProviderKind::OpenAiCompatible).unwrap();

@@ -6,6 +6,12 @@
 //! consent never extends to another profile of the same vendor. Consents are history: a revoked
 //! consent stays, with who revoked it, when and why; nothing is ever deleted (the schema's
 //! triggers refuse it too).
+//!
+//! A consent binds what the profile was when it was recorded ([`ConsentBinding`]: kind, endpoint
+//! host, region, model or Azure deployment), not only its name. When any of these changes the
+//! consent no longer covers sends; it stays listed with why ([`Workspace::consents`]). Consents
+//! recorded before bindings existed bind nothing that can be compared, so they no longer cover
+//! sends either: the firm records them again once, knowing what the client agreed to.
 
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Row, params};
@@ -13,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fields::{Field, past_date, text};
 use super::{Store, now};
+use crate::providers::{ProviderKind, ProviderProfile, endpoint_host};
 use crate::workspace::Workspace;
 use crate::{Error, Result};
 
@@ -110,6 +117,78 @@ pub struct NewConsent {
     pub note: Option<String>,
 }
 
+/// What a consent was given for beyond the profile's name: where the client's information goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentBinding {
+    pub kind: ProviderKind,
+    /// The host requests go to (as the audit log records it).
+    pub endpoint_host: Option<String>,
+    pub region: Option<String>,
+    /// The model or, for Azure, the deployment.
+    pub model: Option<String>,
+}
+
+impl ConsentBinding {
+    /// What `profile` is now.
+    pub fn of(profile: &ProviderProfile) -> Self {
+        Self {
+            kind: profile.kind,
+            endpoint_host: endpoint_host(profile),
+            region: profile.region.clone(),
+            model: profile.deployment.clone().or_else(|| profile.model.clone()),
+        }
+    }
+
+    /// Why a consent bound to `self` does not cover `now` (the first field that changed), or
+    /// `None` when it still does.
+    pub fn change_to(&self, now: &ConsentBinding) -> Option<String> {
+        let shown = |value: &Option<String>| shown(value).to_owned();
+        let changed = |what: &str, was: String, is: String| {
+            Some(format!(
+                "the profile's {what} changed (consent given for {was}, now {is})"
+            ))
+        };
+        if self.kind != now.kind {
+            changed("kind", self.kind.to_string(), now.kind.to_string())
+        } else if self.endpoint_host != now.endpoint_host {
+            changed(
+                "endpoint",
+                shown(&self.endpoint_host),
+                shown(&now.endpoint_host),
+            )
+        } else if self.region != now.region {
+            changed("region", shown(&self.region), shown(&now.region))
+        } else if self.model != now.model {
+            changed("model", shown(&self.model), shown(&now.model))
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for ConsentBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {}, region {}, model {}",
+            self.kind,
+            shown(&self.endpoint_host),
+            shown(&self.region),
+            shown(&self.model)
+        )
+    }
+}
+
+fn shown(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("none")
+}
+
+/// Why a consent recorded before consents were bound no longer covers sends.
+const UNBOUND: &str = "it was recorded before consents named the profile's endpoint, region and \
+    model; record it again to confirm what the client agreed to";
+
 /// A consent as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -128,6 +207,12 @@ pub struct Consent {
     /// The OS user who recorded it.
     pub recorded_by: String,
     pub revocation: Option<Revocation>,
+    /// What the profile was when the consent was recorded; `None` for a consent recorded before
+    /// consents were bound (it covers nothing until recorded again).
+    pub binding: Option<ConsentBinding>,
+    /// Why this consent, though not revoked, no longer covers sends (the profile changed or is
+    /// gone). Filled by [`Workspace::consents`]; `None` from the store alone.
+    pub no_longer_covers: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,12 +227,18 @@ pub struct Revocation {
 }
 
 const CONSENT_COLUMNS: &str = "id, client_id, scope, profile, method, given_on, note, \
-    recorded_at, recorded_by, revoked_at, revoked_by, revoke_reason";
+    recorded_at, recorded_by, revoked_at, revoked_by, revoke_reason, bound_kind, \
+    bound_endpoint_host, bound_region, bound_model";
 
 impl Store {
-    /// Records a consent of an existing client. The profile is not checked here (it may be the
-    /// policy's): record through [`Workspace::record_consent`], which checks it exists.
-    pub fn add_consent(&mut self, consent: &NewConsent) -> Result<Consent> {
+    /// Records a consent of an existing client, bound to what its profile is now. The profile
+    /// is not looked up here (it may be the policy's): record through
+    /// [`Workspace::record_consent`], which finds it.
+    pub fn add_consent(
+        &mut self,
+        consent: &NewConsent,
+        binding: &ConsentBinding,
+    ) -> Result<Consent> {
         self.client(consent.client_id)?;
         let profile = consent.profile.trim();
         if profile.is_empty() {
@@ -163,7 +254,8 @@ impl Store {
         };
         self.conn.execute(
             "INSERT INTO consents (client_id, scope, profile, method, given_on, note, \
-             recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             recorded_at, recorded_by, bound_kind, bound_endpoint_host, bound_region, \
+             bound_model) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 consent.client_id,
                 consent.scope.as_str(),
@@ -173,6 +265,10 @@ impl Store {
                 text(consent.note.as_deref()),
                 now(),
                 crate::audit::os_user(),
+                binding.kind.as_str(),
+                binding.endpoint_host,
+                binding.region,
+                binding.model,
             ],
         )?;
         self.consent(self.conn.last_insert_rowid())
@@ -227,45 +323,67 @@ impl Store {
     }
 
     /// The consent that allows sending client `client_id`'s information for `scope` through
-    /// profile `profile` on `on_date`: not revoked, given on or before that day. The most
-    /// recently given one when several do; `None` when none does (the send must not happen).
+    /// `profile` as it is now, on `on_date`: not revoked, given on or before that day, bound to
+    /// the profile's current kind, endpoint, region and model. The most recently given one when
+    /// several do; `None` when none does (the send must not happen).
     pub fn valid_consent(
         &self,
         client_id: i64,
         scope: ConsentScope,
-        profile: &str,
+        profile: &ProviderProfile,
         on_date: Date,
     ) -> Result<Option<Consent>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {CONSENT_COLUMNS} FROM consents WHERE client_id = ?1 AND scope = ?2 \
-                     AND profile = ?3 AND given_on <= ?4 AND revoked_at IS NULL \
-                     ORDER BY given_on DESC, id DESC LIMIT 1"
-                ),
-                params![client_id, scope.as_str(), profile, on_date.to_string()],
+        let current = ConsentBinding::of(profile);
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {CONSENT_COLUMNS} FROM consents WHERE client_id = ?1 AND scope = ?2 \
+             AND profile = ?3 AND given_on <= ?4 AND revoked_at IS NULL \
+             ORDER BY given_on DESC, id DESC"
+        ))?;
+        let candidates = statement
+            .query_map(
+                params![client_id, scope.as_str(), profile.name, on_date.to_string()],
                 consent_row,
-            )
-            .optional()?)
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(candidates
+            .into_iter()
+            .find(|c| c.binding.as_ref() == Some(&current)))
     }
 }
 
 impl Workspace {
-    /// Records a consent after checking that its profile exists (the policy's or the user's).
+    /// Records a consent bound to its profile as it is now (the policy's or the user's).
     pub fn record_consent(&self, store: &mut Store, consent: &NewConsent) -> Result<Consent> {
-        let profile = consent.profile.trim();
-        if !self
+        let name = consent.profile.trim();
+        let Some(entry) = self
             .profile_entries(store)?
-            .iter()
-            .any(|entry| entry.profile.name == profile)
-        {
+            .into_iter()
+            .find(|entry| entry.profile.name == name)
+        else {
             return Err(Error::NotFound(format!(
-                "No provider profile named {profile:?}: a consent covers one existing profile. \
+                "No provider profile named {name:?}: a consent covers one existing profile. \
                  List them with casefile-admin profile list."
             )));
+        };
+        store.add_consent(consent, &ConsentBinding::of(&entry.profile))
+    }
+
+    /// Every consent (of one client, when given) as [`Store::consents`] lists them, each not
+    /// revoked one saying why it no longer covers sends when its profile changed or is gone.
+    pub fn consents(&self, store: &Store, client_id: Option<i64>) -> Result<Vec<Consent>> {
+        let profiles = self.profile_entries(store)?;
+        let mut consents = store.consents(client_id)?;
+        for consent in consents.iter_mut().filter(|c| c.revocation.is_none()) {
+            let current = profiles
+                .iter()
+                .find(|entry| entry.profile.name == consent.profile);
+            consent.no_longer_covers = match (&consent.binding, current) {
+                (_, None) => Some("the profile no longer exists".to_owned()),
+                (None, Some(_)) => Some(UNBOUND.to_owned()),
+                (Some(bound), Some(entry)) => bound.change_to(&ConsentBinding::of(&entry.profile)),
+            };
         }
-        store.add_consent(consent)
+        Ok(consents)
     }
 }
 
@@ -290,10 +408,25 @@ fn consent_row(row: &Row<'_>) -> rusqlite::Result<Consent> {
         recorded_at: row.get(7)?,
         recorded_by: row.get(8)?,
         revocation,
+        binding: binding_row(row)?,
+        no_longer_covers: None,
     })
 }
 
-/// A scope or method column (the schema's CHECK keeps them to the known names).
+/// The binding columns; all empty for a consent recorded before consents were bound.
+fn binding_row(row: &Row<'_>) -> rusqlite::Result<Option<ConsentBinding>> {
+    if row.get::<_, Option<String>>(12)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(ConsentBinding {
+        kind: choice(row, 12)?,
+        endpoint_host: row.get(13)?,
+        region: row.get(14)?,
+        model: row.get(15)?,
+    }))
+}
+
+/// A scope, method or kind column (the schema's CHECK keeps scopes and methods to known names).
 fn choice<T: std::str::FromStr<Err = Error>>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
     row.get::<_, String>(index)?.parse().map_err(|e: Error| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
@@ -311,6 +444,14 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn profile(name: &str) -> ProviderProfile {
+        let mut profile = ProviderProfile::new(name, ProviderKind::AzureOpenAi).unwrap();
+        profile.base_url = Some("https://contoso-eu.openai.azure.com".into());
+        profile.region = Some("swedencentral".into());
+        profile.deployment = Some("gpt-4o-drafting".into());
+        profile
+    }
+
     fn consent(client_id: i64, profile: &str, given_on: &str) -> NewConsent {
         NewConsent {
             client_id,
@@ -320,6 +461,11 @@ mod tests {
             given_on: Some(given_on.into()),
             note: None,
         }
+    }
+
+    /// Records `consent` bound to a profile as [`profile`] makes it (names aside, the same).
+    fn add(store: &mut Store, consent: &NewConsent) -> Result<Consent> {
+        store.add_consent(consent, &ConsentBinding::of(&profile("firm-eu")))
     }
 
     #[test]
@@ -334,7 +480,7 @@ mod tests {
         let mut first = consent(ana, "firm-eu", "2026-01-15");
         first.method = ConsentMethod::Email;
         first.note = Some("  signed engagement addendum  ".into());
-        let recorded = store.add_consent(&first).unwrap();
+        let recorded = add(&mut store, &first).unwrap();
         assert_eq!(recorded.client_id, ana);
         assert_eq!(recorded.scope, ConsentScope::Drafting);
         assert_eq!(recorded.method, ConsentMethod::Email);
@@ -343,9 +489,7 @@ mod tests {
         assert_eq!(recorded.recorded_by, crate::audit::os_user());
         assert!(recorded.recorded_at.parse::<jiff::Timestamp>().is_ok());
         assert_eq!(recorded.revocation, None);
-        store
-            .add_consent(&consent(li, "firm-eu", "2026-02-01"))
-            .unwrap();
+        add(&mut store, &consent(li, "firm-eu", "2026-02-01")).unwrap();
 
         assert_eq!(store.consents(None).unwrap().len(), 2);
         assert_eq!(store.consents(Some(ana)).unwrap(), [recorded]);
@@ -360,27 +504,21 @@ mod tests {
             .unwrap();
         let mut today = consent(ana, "firm-eu", "");
         today.given_on = None;
-        let recorded = store.add_consent(&today).unwrap();
+        let recorded = add(&mut store, &today).unwrap();
         assert_eq!(
             recorded.given_on,
             jiff::ZonedDateTime::now().date().to_string()
         );
 
         for bad in ["2026-02-30", "15/01/2026", "yesterday", "2999-01-01"] {
-            let err = store
-                .add_consent(&consent(ana, "firm-eu", bad))
-                .unwrap_err();
+            let err = add(&mut store, &consent(ana, "firm-eu", bad)).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
             assert_eq!(err.field(), Some("givenOn"), "{bad}");
             assert!(err.to_string().contains("Consent date"), "{err}");
         }
-        let err = store
-            .add_consent(&consent(ana + 1, "firm-eu", "2026-01-01"))
-            .unwrap_err();
+        let err = add(&mut store, &consent(ana + 1, "firm-eu", "2026-01-01")).unwrap_err();
         assert_eq!(err.code(), ErrorCode::NotFound);
-        let err = store
-            .add_consent(&consent(ana, "  ", "2026-01-01"))
-            .unwrap_err();
+        let err = add(&mut store, &consent(ana, "  ", "2026-01-01")).unwrap_err();
         assert_eq!(err.field(), Some("profile"));
         assert_eq!(
             store.consents(None).unwrap().len(),
@@ -395,8 +533,7 @@ mod tests {
         let ana = store
             .create_contact(&NewContact::person("Ana", "Peña"))
             .unwrap();
-        let id = store
-            .add_consent(&consent(ana, "firm-eu", "2026-01-15"))
+        let id = add(&mut store, &consent(ana, "firm-eu", "2026-01-15"))
             .unwrap()
             .id;
         let revoked = store
@@ -427,8 +564,7 @@ mod tests {
         let ana = store
             .create_contact(&NewContact::person("Ana", "Peña"))
             .unwrap();
-        let id = store
-            .add_consent(&consent(ana, "firm-eu", "2026-01-15"))
+        let id = add(&mut store, &consent(ana, "firm-eu", "2026-01-15"))
             .unwrap()
             .id;
         let refused =
@@ -461,16 +597,15 @@ mod tests {
             .create_contact(&NewContact::person("Li", "Wei"))
             .unwrap();
         let drafting = ConsentScope::Drafting;
-        let valid = |store: &Store, client, scope, profile: &str, on: &str| {
+        let valid = |store: &Store, client, scope, name: &str, on: &str| {
             store
-                .valid_consent(client, scope, profile, day(on))
+                .valid_consent(client, scope, &profile(name), day(on))
                 .unwrap()
                 .map(|c| c.id)
         };
         assert_eq!(valid(&store, ana, drafting, "firm-eu", "2026-03-01"), None);
 
-        let january = store
-            .add_consent(&consent(ana, "firm-eu", "2026-01-15"))
+        let january = add(&mut store, &consent(ana, "firm-eu", "2026-01-15"))
             .unwrap()
             .id;
         assert_eq!(
@@ -499,8 +634,7 @@ mod tests {
             "another client"
         );
 
-        let february = store
-            .add_consent(&consent(ana, "firm-eu", "2026-02-10"))
+        let february = add(&mut store, &consent(ana, "firm-eu", "2026-02-10"))
             .unwrap()
             .id;
         assert_eq!(
@@ -524,5 +658,117 @@ mod tests {
             None,
             "all revoked"
         );
+    }
+
+    #[test]
+    fn a_consent_stops_covering_when_its_profile_changes() {
+        let (_dir, mut store) = store();
+        let ana = store
+            .create_contact(&NewContact::person("Ana", "Peña"))
+            .unwrap();
+        let recorded = add(&mut store, &consent(ana, "firm-eu", "2026-01-15")).unwrap();
+        let bound = recorded.binding.clone().unwrap();
+        assert_eq!(
+            bound.endpoint_host.as_deref(),
+            Some("contoso-eu.openai.azure.com")
+        );
+        assert_eq!(bound.model.as_deref(), Some("gpt-4o-drafting"));
+        assert_eq!(store.consent(recorded.id).unwrap().binding, Some(bound));
+        let covers = |store: &Store, profile: &ProviderProfile| {
+            store
+                .valid_consent(ana, ConsentScope::Drafting, profile, day("2026-03-01"))
+                .unwrap()
+                .map(|c| c.id)
+        };
+        assert_eq!(covers(&store, &profile("firm-eu")), Some(recorded.id));
+
+        let mut moved = profile("firm-eu");
+        moved.base_url = Some("https://contoso-us.openai.azure.com/".into());
+        let mut relabelled = profile("firm-eu");
+        relabelled.region = Some("eastus".into());
+        let mut redeployed = profile("firm-eu");
+        redeployed.deployment = Some("gpt-5".into());
+        let mut other_kind = profile("firm-eu");
+        other_kind.kind = ProviderKind::OpenAiCompatible;
+        for (changed, field) in [
+            (&moved, "endpoint"),
+            (&relabelled, "region"),
+            (&redeployed, "model"),
+            (&other_kind, "kind"),
+        ] {
+            assert_eq!(covers(&store, changed), None, "{field}");
+            let why = recorded
+                .binding
+                .as_ref()
+                .unwrap()
+                .change_to(&ConsentBinding::of(changed))
+                .unwrap();
+            assert!(
+                why.starts_with(&format!("the profile's {field} changed")),
+                "{why}"
+            );
+        }
+        assert!(
+            recorded
+                .binding
+                .as_ref()
+                .unwrap()
+                .change_to(&ConsentBinding::of(&moved))
+                .unwrap()
+                .contains("contoso-us.openai.azure.com"),
+        );
+        // A path or a trailing slash is not another endpoint.
+        let mut same_host = profile("firm-eu");
+        same_host.base_url = Some("https://contoso-eu.openai.azure.com/openai/".into());
+        assert_eq!(covers(&store, &same_host), Some(recorded.id));
+        // A consent given again for the changed profile covers it.
+        let again = store
+            .add_consent(
+                &consent(ana, "firm-eu", "2026-02-01"),
+                &ConsentBinding::of(&moved),
+            )
+            .unwrap();
+        assert_eq!(covers(&store, &moved), Some(again.id));
+        assert_eq!(covers(&store, &profile("firm-eu")), Some(recorded.id));
+    }
+
+    #[test]
+    fn a_consent_recorded_before_bindings_covers_nothing() {
+        let (_dir, mut store) = store();
+        let ana = store
+            .create_contact(&NewContact::person("Ana", "Peña"))
+            .unwrap();
+        // As the previous schema wrote it: no binding columns.
+        store
+            .conn
+            .execute(
+                "INSERT INTO consents (client_id, scope, profile, method, given_on, recorded_at, \
+                 recorded_by) VALUES (?1, 'drafting', 'firm-eu', 'written', '2026-01-15', \
+                 '2026-01-15T10:00:00Z', 'paralegal')",
+                [ana],
+            )
+            .unwrap();
+        let old = store.consents(Some(ana)).unwrap();
+        assert_eq!(old[0].binding, None);
+        assert_eq!(
+            store
+                .valid_consent(
+                    ana,
+                    ConsentScope::Drafting,
+                    &profile("firm-eu"),
+                    day("2026-03-01")
+                )
+                .unwrap(),
+            None
+        );
+        // The bindings are part of the record: the schema refuses filling them in later.
+        let err = store
+            .conn
+            .execute(
+                "UPDATE consents SET bound_kind = 'azure-openai' WHERE id = ?1",
+                [old[0].id],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("only be revoked"), "{err}");
     }
 }

@@ -1,5 +1,6 @@
-//! Templates pinned by the firm's policy, through the admin CLI: the catalog shows the pin, a
-//! firm file of another version is not used, and drafting refuses a version other than the pin.
+//! Templates pinned by the firm's policy, through the admin CLI: the catalog shows the pin and
+//! each template's SHA-256, a firm file of another version or content is not used, and drafting
+//! refuses a template other than the pinned one.
 
 use std::ffi::OsStr;
 use std::process::Output;
@@ -114,5 +115,47 @@ fn a_pinned_template_is_shown_as_pinned_and_drafting_refuses_another_version() -
         None,
     )?;
     expect(&out, 2, &out.stdout, &["templates.status-letter.version"])?;
+
+    // Pinned to the file's content too: the hash `template list` shows is what the pin names;
+    // the same version with one word changed is not used and drafting refuses.
+    std::fs::write(&policy, pin(5))?;
+    let out = sandbox.admin(&["--json", "template", "list"], None)?;
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let hash = listed["templates"]
+        .as_array()
+        .and_then(|all| all.iter().find(|t| t["name"] == "status-letter"))
+        .and_then(|t| t["sha256"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no hash listed: {listed}"))?;
+    let out = sandbox.admin(&["template", "list"], None)?;
+    expect(&out, 0, &out.stdout, &[&format!("sha256 {hash}")])?;
+    let pin_hash = |sha256: &str| {
+        json!({"version": 1, "templates": {"status-letter": {"version": 5, "sha256": sha256}}})
+            .to_string()
+    };
+    std::fs::write(&policy, pin_hash(&hash))?;
+    let out = sandbox.admin(
+        &["draft", "M-1", "--template", "status-letter", "--offline"],
+        None,
+    )?;
+    expect(&out, 0, &out.stdout, &["Ana Peña"])?;
+    std::fs::write(
+        templates.join("memo.toml"),
+        "name = \"status-letter\"\nversion = 5\ntitle = \"Our status letter, edited\"\n\
+         description = \"d\"\n[[sections]]\nheading = \"Client\"\nfrom = \"record\"\n\
+         body = \"{{ client.name }}\"\n",
+    )?;
+    let out = sandbox.admin(&["template", "list"], None)?;
+    expect(
+        &out,
+        2,
+        &out.stdout,
+        &["version 5 with other content", "NOT USABLE"],
+    )?;
+    let out = sandbox.admin(
+        &["draft", "M-1", "--template", "status-letter", "--offline"],
+        None,
+    )?;
+    expect(&out, 10, &out.stderr, &["pinned to version 5"])?;
     Ok(())
 }

@@ -241,10 +241,12 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
                     .as_ref()
                     .map(|r| format!(": {r}"))
                     .unwrap_or_default();
-                let refused = if pin.version == t.version {
-                    ""
-                } else {
+                let refused = if pin.version != t.version {
                     "; NOT USABLE: another version is in place"
+                } else if pin.sha256.as_ref().is_some_and(|hash| *hash != t.sha256) {
+                    "; NOT USABLE: other content is in place"
+                } else {
+                    ""
                 };
                 format!(
                     " [pinned by your IT provider to v{}{reason}{refused}]",
@@ -252,11 +254,13 @@ pub fn templates(workspace: &Workspace, TemplateCommand::List: TemplateCommand) 
                 )
             });
             format!(
-                "{:<16} v{:<3} {} ({origin}){}",
+                "{:<16} v{:<3} {} ({origin}){}\n{:<21}sha256 {}",
                 t.name,
                 t.version,
                 t.title,
-                pin.unwrap_or_default()
+                pin.unwrap_or_default(),
+                "",
+                t.sha256
             )
         })
         .collect();

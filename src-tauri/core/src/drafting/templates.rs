@@ -4,9 +4,10 @@
 //! changes its own by placing `NAME.toml` in the workspace's `templates` folder, where a file with
 //! the name of a built-in one replaces it.
 //!
-//! The firm's policy can pin a template to one version (`templates` in the policy file): a firm
-//! file of another version is then not used (it is listed as a problem), and drafting refuses the
-//! template while the version in use differs from the pin.
+//! The firm's policy can pin a template to one version (`templates` in the policy file), and to
+//! the SHA-256 of its file's bytes: a firm file of another version or content is then not used
+//! (it is listed as a problem), and drafting refuses the template while the one in use differs
+//! from the pin.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,26 @@ pub struct Template {
     pub sections: Vec<Section>,
     #[serde(skip_deserializing)]
     pub origin: TemplateOrigin,
+    /// SHA-256 (lowercase hex) of the file's bytes, what a policy pin may name.
+    #[serde(skip_deserializing)]
+    pub sha256: String,
+}
+
+impl Template {
+    /// Why this template is not the one `pin` names, or `None` when it is.
+    fn differs_from(&self, pin: &TemplatePin) -> Option<String> {
+        if pin.version != self.version {
+            Some(format!("version {}", self.version))
+        } else {
+            match &pin.sha256 {
+                Some(hash) if *hash != self.sha256 => Some(format!(
+                    "version {} with other content (SHA-256 {}, pinned {hash})",
+                    self.version, self.sha256
+                )),
+                _ => None,
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,13 +162,16 @@ impl Templates {
             let loaded = std::fs::read_to_string(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|text| parse(&text, TemplateOrigin::Firm(path.clone())));
-            let loaded = loaded.and_then(|template| match pins.get(&template.name) {
-                Some(pin) if pin.version != template.version => Err(format!(
-                    "template {:?} is pinned by your IT provider to version {}; this file is \
-                     version {}, so it is not used",
-                    template.name, pin.version, template.version
-                )),
-                _ => Ok(template),
+            let loaded = loaded.and_then(|template| {
+                let pin = pins.get(&template.name);
+                match pin.and_then(|pin| template.differs_from(pin).map(|d| (pin, d))) {
+                    Some((pin, differs)) => Err(format!(
+                        "template {:?} is pinned by your IT provider to version {}; this file is \
+                         {differs}, so it is not used",
+                        template.name, pin.version
+                    )),
+                    None => Ok(template),
+                }
             });
             match loaded {
                 Ok(template) => match templates.iter_mut().find(|t| t.name == template.name) {
@@ -185,15 +209,16 @@ impl Templates {
             return found;
         };
         let in_place = match &found {
-            Ok(template) if template.version == pin.version => return found,
-            Ok(template) => format!(
-                "the one here is version {} ({})",
-                template.version,
-                match &template.origin {
-                    TemplateOrigin::BuiltIn => "the built-in template".to_owned(),
-                    TemplateOrigin::Firm(path) => path.display().to_string(),
-                }
-            ),
+            Ok(template) => match template.differs_from(pin) {
+                None => return found,
+                Some(differs) => format!(
+                    "the one here is {differs} ({})",
+                    match &template.origin {
+                        TemplateOrigin::BuiltIn => "the built-in template".to_owned(),
+                        TemplateOrigin::Firm(path) => path.display().to_string(),
+                    }
+                ),
+            },
             Err(_) => "no template of that name and version is in place".to_owned(),
         };
         let reason = pin
@@ -245,8 +270,10 @@ pub struct TemplateInfo {
     /// attorney to write.
     pub ai_sections: Vec<String>,
     /// The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
-    /// template while `version` differs from it.
+    /// template while `version` (or, when pinned, `sha256`) differs from it.
     pub pinned: Option<TemplatePin>,
+    /// SHA-256 of the template file's bytes, for a policy pin.
+    pub sha256: String,
 }
 
 /// The templates there are to choose from, and the firm's files that could not be used.
@@ -279,6 +306,7 @@ impl Templates {
                     .map(|s| s.heading.clone())
                     .collect(),
                 pinned: self.pins.get(&t.name).cloned(),
+                sha256: t.sha256.clone(),
             })
             .collect();
         TemplateCatalog {
@@ -292,6 +320,7 @@ impl Templates {
 pub fn parse(text: &str, origin: TemplateOrigin) -> Result<Template, String> {
     let mut template: Template = toml::from_str(text).map_err(|e| e.to_string())?;
     template.origin = origin;
+    template.sha256 = crate::audit::sha256_hex(text.as_bytes());
     check(&template)?;
     Ok(template)
 }
@@ -422,8 +451,59 @@ body = "{{ matter.title }}"
             TemplatePin {
                 version,
                 reason: Some("Reviewed by the managing attorney".into()),
+                sha256: None,
             },
         )])
+    }
+
+    #[test]
+    fn a_pin_with_a_hash_accepts_only_that_exact_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "summary.toml", FIRM_SUMMARY);
+        let hash = crate::audit::sha256_hex(&std::fs::read(&file).unwrap());
+        let pinned = |sha256: &str| {
+            let mut pins = pins("case-summary", 7);
+            if let Some(pin) = pins.get_mut("case-summary") {
+                pin.sha256 = Some(sha256.to_owned());
+            }
+            Templates::load_pinned(dir.path(), pins).unwrap()
+        };
+        let loaded = pinned(&hash);
+        assert_eq!(loaded.get("case-summary").unwrap().sha256, hash);
+        assert_eq!(loaded.catalog().templates[0].sha256, hash);
+        assert!(loaded.problems.is_empty());
+
+        // The same version number, one word changed: not used, and drafting refuses.
+        std::fs::write(&file, FIRM_SUMMARY.replace("Snapshot", "Snap shot")).unwrap();
+        let loaded = pinned(&hash);
+        assert!(
+            loaded.problems[0]
+                .reason
+                .contains("version 7 with other content"),
+            "{}",
+            loaded.problems[0].reason
+        );
+        let refused = loaded.get("case-summary").unwrap_err();
+        assert_eq!(refused.code(), crate::ErrorCode::PolicyBlocked);
+        assert!(
+            refused.to_string().contains("pinned to version 7"),
+            "{refused}"
+        );
+
+        // A built-in template can be pinned by its hash too.
+        std::fs::remove_file(&file).unwrap();
+        let built_in = Templates::load(dir.path()).unwrap();
+        let summary = built_in.get("case-summary").unwrap();
+        let mut pins = pins("case-summary", summary.version);
+        if let Some(pin) = pins.get_mut("case-summary") {
+            pin.sha256 = Some(summary.sha256.clone());
+        }
+        assert!(
+            Templates::load_pinned(dir.path(), pins)
+                .unwrap()
+                .get("case-summary")
+                .is_ok()
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub struct Policy {
     pub templates: BTreeMap<String, TemplatePin>,
 }
 
-/// One template's pinned version.
+/// One template's pinned version and, optionally, its exact content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
@@ -77,6 +77,11 @@ pub struct TemplatePin {
     /// Why it is pinned, shown beside "pinned by your IT provider".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// SHA-256 of the template file's bytes (64 lowercase hex digits), as `casefile-admin
+    /// template list` shows it. With it, only that exact file is used; without it, any file
+    /// carrying the pinned version number is (an edit that keeps the number passes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// One rule per client jurisdiction (the contact's `jurisdiction`).
@@ -385,6 +390,15 @@ impl Policy {
                 return Err(PolicyProblem::at(
                     format!("{at}.version"),
                     "template versions start at 1",
+                ));
+            }
+            if let Some(hash) = &pin.sha256
+                && !(hash.len() == 64
+                    && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            {
+                return Err(PolicyProblem::at(
+                    format!("{at}.sha256"),
+                    "a SHA-256 is 64 lowercase hex digits: copy it from casefile-admin template list",
                 ));
             }
             if pin.reason.as_deref().is_some_and(|r| r.trim().is_empty()) {

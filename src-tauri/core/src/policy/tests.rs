@@ -368,6 +368,24 @@ fn every_invalid_policy_fails_closed_with_its_place_and_reason() {
             "reason is empty",
         ),
         (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": 3, "sha256": "ABCDEF"}}),
+            ),
+            "field templates.case-summary.sha256",
+            "64 lowercase hex digits",
+        ),
+        (
+            with(
+                p.clone(),
+                "/templates",
+                json!({"case-summary": {"version": 3, "sha256": "A".repeat(64)}}),
+            ),
+            "field templates.case-summary.sha256",
+            "64 lowercase hex digits",
+        ),
+        (
             with(p.clone(), "/templates", json!({"case-summary": 3})),
             "field templates.case-summary",
             "expected struct TemplatePin",

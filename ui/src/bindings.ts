@@ -89,7 +89,10 @@ export const commands = {
 	reviewer: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("reviewer")),
 	/**  The matter's AI drafts and their summed tokens and cost. */
 	matterAiCost: (matterId: number) => typedError<MatterAiCost_Serialize, IpcError_Serialize>(__TAURI_INVOKE("matter_ai_cost", { matterId })),
-	/**  A client's consents, revoked ones included, newest first. */
+	/**
+	 *  A client's consents, revoked ones included, each saying why it no longer covers sends when
+	 *  its profile changed.
+	 */
 	clientConsents: (clientId: number) => typedError<Consent_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("client_consents", { clientId })),
 	/**  Records a consent (the profile must exist; the date defaults to today). */
 	recordConsent: (clientId: number, scope: ConsentScope, profile: string, method: ConsentMethod, givenOn: string | null, note: string | null) => typedError<Consent_Serialize, IpcError_Serialize>(__TAURI_INVOKE("record_consent", { clientId, scope, profile, method, givenOn, note })),
@@ -385,6 +388,29 @@ export type ConnectionReport_Serialize = {
 /**  A consent as recorded. */
 export type Consent = Consent_Serialize | Consent_Deserialize;
 
+/**  What a consent was given for beyond the profile's name: where the client's information goes. */
+export type ConsentBinding = ConsentBinding_Serialize | ConsentBinding_Deserialize;
+
+/**  What a consent was given for beyond the profile's name: where the client's information goes. */
+export type ConsentBinding_Deserialize = {
+	kind: ProviderKind,
+	/**  The host requests go to (as the audit log records it). */
+	endpointHost?: string | null,
+	region?: string | null,
+	/**  The model or, for Azure, the deployment. */
+	model?: string | null,
+};
+
+/**  What a consent was given for beyond the profile's name: where the client's information goes. */
+export type ConsentBinding_Serialize = {
+	kind: ProviderKind,
+	/**  The host requests go to (as the audit log records it). */
+	endpointHost: string | null,
+	region: string | null,
+	/**  The model or, for Azure, the deployment. */
+	model: string | null,
+};
+
 /**  Whether the policy requires the client's consent for a send, and the consent on record. */
 export type ConsentCheck = ConsentCheck_Serialize | ConsentCheck_Deserialize;
 
@@ -427,6 +453,16 @@ export type Consent_Deserialize = {
 	/**  The OS user who recorded it. */
 	recordedBy: string,
 	revocation?: Revocation_Deserialize | null,
+	/**
+	 *  What the profile was when the consent was recorded; `None` for a consent recorded before
+	 *  consents were bound (it covers nothing until recorded again).
+	 */
+	binding?: ConsentBinding_Deserialize | null,
+	/**
+	 *  Why this consent, though not revoked, no longer covers sends (the profile changed or is
+	 *  gone). Filled by [`Workspace::consents`]; `None` from the store alone.
+	 */
+	noLongerCovers?: string | null,
 };
 
 /**  A consent as recorded. */
@@ -444,6 +480,16 @@ export type Consent_Serialize = {
 	/**  The OS user who recorded it. */
 	recordedBy: string,
 	revocation: Revocation_Serialize | null,
+	/**
+	 *  What the profile was when the consent was recorded; `None` for a consent recorded before
+	 *  consents were bound (it covers nothing until recorded again).
+	 */
+	binding: ConsentBinding_Serialize | null,
+	/**
+	 *  Why this consent, though not revoked, no longer covers sends (the profile changed or is
+	 *  gone). Filled by [`Workspace::consents`]; `None` from the store alone.
+	 */
+	noLongerCovers: string | null,
 };
 
 /**  A stored contact: its details and when it was created and last changed. */
@@ -2161,9 +2207,11 @@ export type TemplateInfo_Deserialize = {
 	aiSections: string[],
 	/**
 	 *  The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
-	 *  template while `version` differs from it.
+	 *  template while `version` (or, when pinned, `sha256`) differs from it.
 	 */
 	pinned?: TemplatePin_Deserialize | null,
+	/**  SHA-256 of the template file's bytes, for a policy pin. */
+	sha256: string,
 };
 
 /**  What a person choosing a template sees of it. */
@@ -2181,28 +2229,42 @@ export type TemplateInfo_Serialize = {
 	aiSections: string[],
 	/**
 	 *  The version the firm's policy pins ("pinned by your IT provider"); drafting refuses the
-	 *  template while `version` differs from it.
+	 *  template while `version` (or, when pinned, `sha256`) differs from it.
 	 */
 	pinned: TemplatePin_Serialize | null,
+	/**  SHA-256 of the template file's bytes, for a policy pin. */
+	sha256: string,
 };
 
-/**  One template's pinned version. */
+/**  One template's pinned version and, optionally, its exact content. */
 export type TemplatePin = TemplatePin_Serialize | TemplatePin_Deserialize;
 
-/**  One template's pinned version. */
+/**  One template's pinned version and, optionally, its exact content. */
 export type TemplatePin_Deserialize = {
 	/**  The only version of the template drafts may use (1 or more). */
 	version: number,
 	/**  Why it is pinned, shown beside "pinned by your IT provider". */
 	reason?: string | null,
+	/**
+	 *  SHA-256 of the template file's bytes (64 lowercase hex digits), as `casefile-admin
+	 *  template list` shows it. With it, only that exact file is used; without it, any file
+	 *  carrying the pinned version number is (an edit that keeps the number passes).
+	 */
+	sha256?: string | null,
 };
 
-/**  One template's pinned version. */
+/**  One template's pinned version and, optionally, its exact content. */
 export type TemplatePin_Serialize = {
 	/**  The only version of the template drafts may use (1 or more). */
 	version: number,
 	/**  Why it is pinned, shown beside "pinned by your IT provider". */
 	reason?: string,
+	/**
+	 *  SHA-256 of the template file's bytes (64 lowercase hex digits), as `casefile-admin
+	 *  template list` shows it. With it, only that exact file is used; without it, any file
+	 *  carrying the pinned version number is (an edit that keeps the number passes).
+	 */
+	sha256?: string,
 };
 
 /**  A firm template file that could not be used, and why (the others still load). */

@@ -513,6 +513,7 @@ export function aTemplateCatalog(overrides: Partial<TemplateCatalog_Serialize> =
     firmFile: null,
     aiSections: ["Facts"],
     pinned: null,
+    sha256: `${name}-sha256`,
   });
   return {
     templates: [

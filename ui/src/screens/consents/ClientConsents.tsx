@@ -93,10 +93,12 @@ export function ClientConsents({ clientId }: { clientId: number }) {
               data-testid="consent-item"
               data-id={consent.id}
               data-revoked={consent.revocation !== null}
+              data-covers={consent.revocation === null && consent.noLongerCovers === null}
             >
               <span className="record__title">
                 {SCOPE[consent.scope]} through {consent.profile}
                 {consent.revocation !== null && " — revoked"}
+                {consent.noLongerCovers !== null && " — no longer covers sends"}
               </span>
               <span className="record__meta">
                 <span>
@@ -109,6 +111,11 @@ export function ClientConsents({ clientId }: { clientId: number }) {
                   <span>
                     Revoked by {consent.revocation.by}, <DateTime iso={consent.revocation.at} />
                     {consent.revocation.reason !== null && `: ${consent.revocation.reason}`}
+                  </span>
+                )}
+                {consent.noLongerCovers !== null && (
+                  <span data-testid="consent-no-longer-covers">
+                    Record it again to send: {consent.noLongerCovers}.
                   </span>
                 )}
                 {consent.note !== null && <span>{consent.note}</span>}

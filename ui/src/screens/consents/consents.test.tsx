@@ -26,6 +26,13 @@ function aConsent(overrides: Partial<Consent_Serialize> = {}): Consent_Serialize
     recordedAt: "2026-01-15T10:00:00Z",
     recordedBy: "jroe",
     revocation: null,
+    binding: {
+      kind: "azure-openai",
+      endpointHost: "contoso-eu.openai.azure.com",
+      region: "swedencentral",
+      model: "gpt-4o-drafting",
+    },
+    noLongerCovers: null,
     ...overrides,
   };
 }
@@ -67,6 +74,27 @@ describe("a client's AI consent", () => {
     expect(nth(items, 1).textContent).toContain("withdrawn by phone");
     expect(nth(items, 1).querySelector("[data-testid=consent-revoke]")).toBeNull();
     expect(mocks.clientConsents).toHaveBeenCalledWith(1);
+  });
+
+  it("shows a consent whose profile changed as no longer covering sends, and why", async () => {
+    mocks.clientConsents.mockResolvedValue(
+      ok([
+        aConsent(),
+        aConsent({
+          id: 4,
+          noLongerCovers: "the profile's endpoint changed (consent given for a.example, now b.example)",
+        }),
+      ]),
+    );
+    await openClient();
+    const items = await screen.findAllByTestId("consent-item");
+    expect(nth(items, 0).dataset.covers).toBe("true");
+    expect(nth(items, 0).querySelector("[data-testid=consent-no-longer-covers]")).toBeNull();
+    expect(nth(items, 1).dataset.covers).toBe("false");
+    expect(nth(items, 1).textContent).toContain("no longer covers sends");
+    expect(
+      nth(items, 1).querySelector("[data-testid=consent-no-longer-covers]")?.textContent,
+    ).toContain("the profile's endpoint changed");
   });
 
   it("records a consent through a chosen profile, never guessing how it was given", async () => {

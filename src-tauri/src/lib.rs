@@ -2,6 +2,7 @@
 
 mod commands;
 mod ipc_error;
+mod navigation;
 mod running;
 mod state;
 
@@ -108,6 +109,7 @@ pub fn run() {
         .invoke_handler(commands.invoke_handler())
         .setup(|app| {
             use tauri::Manager;
+            open_main_window(app)?;
             // Retention runs at start and once a day while the app is open.
             if let Ok(store) = app.state::<AppState>().store() {
                 tauri::async_runtime::spawn(casefile_core::retention::run_while_open(
@@ -122,6 +124,34 @@ pub fn run() {
             eprintln!("Casefile could not start: {e}");
             std::process::exit(1);
         });
+}
+
+/// The main window, built here rather than from the configuration alone so that it denies
+/// navigation away from the app and new windows ([`navigation`]).
+fn open_main_window(app: &tauri::App) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == "main")
+        .cloned()
+        .ok_or_else(|| std::io::Error::other("the configuration has no main window"))?;
+    let dev_url = app.config().build.dev_url.clone();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_navigation(move |url| {
+            let allowed = navigation::navigation_allowed(url, dev_url.as_ref());
+            if !allowed {
+                navigation::log_denied("navigation", url);
+            }
+            allowed
+        })
+        .on_new_window(|url, _| {
+            navigation::log_denied("new window", &url);
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
 }
 
 #[cfg(test)]

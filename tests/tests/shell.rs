@@ -194,6 +194,42 @@ async fn the_webview_can_reach_nothing_but_the_app() -> Result<()> {
     .await
 }
 
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app: needs a display, a Secret Service and tauri-driver (make test)"]
+async fn the_app_neither_navigates_away_nor_opens_windows() -> Result<()> {
+    // Where a link in a note or an AI answer would take the window, if the shell let it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let elsewhere = format!("http://127.0.0.1:{}/page", listener.local_addr()?.port());
+    App::run("navigation_denied", Launch::default(), async |app| {
+        let start = app.client().current_url().await?;
+        let windows = app.client().windows().await?.len();
+        app.client()
+            .execute(
+                "const [url] = arguments;
+                 window.open(url, '_blank');
+                 window.open('https://example.com/');
+                 setTimeout(() => { window.location.href = url; }, 0);
+                 return true;",
+                vec![elsewhere.clone().into()],
+            )
+            .await?;
+        let accepted = tokio::time::timeout(Duration::from_secs(2), listener.accept()).await;
+        ensure!(accepted.is_err(), "the webview loaded {elsewhere}");
+        ensure!(
+            app.client().current_url().await? == start,
+            "the window left the app"
+        );
+        ensure!(
+            app.client().windows().await?.len() == windows,
+            "a new window opened"
+        );
+        // Still the app, still working.
+        app.click("nav-settings").await?;
+        wait_for_heading(app, "Settings").await
+    })
+    .await
+}
+
 /// The harness itself: a failing test leaves a screenshot and the app's log behind.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app: needs a display, a Secret Service and tauri-driver (make test)"]

@@ -301,12 +301,12 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn with(mut self, credential: impl Into<Credential>, value: Secret) -> Self {
-        self.insert(credential.into(), value);
+        self.insert(credential, value);
         self
     }
 
-    pub fn insert(&mut self, credential: Credential, value: Secret) {
-        match credential {
+    pub fn insert(&mut self, credential: impl Into<Credential>, value: Secret) {
+        match credential.into() {
             Credential::Field(field) => self.fields.insert(field, value),
             Credential::Header(name) => self.headers.insert(name, value),
         };
@@ -314,6 +314,11 @@ impl Credentials {
 
     pub fn get(&self, field: CredentialField) -> Option<&Secret> {
         self.fields.get(&field)
+    }
+
+    /// The fields that are set, with their values.
+    pub fn iter(&self) -> impl Iterator<Item = (CredentialField, &Secret)> {
+        self.fields.iter().map(|(field, value)| (*field, value))
     }
 
     /// The value of keychain header `name`, as the profile names it.

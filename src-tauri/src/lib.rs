@@ -383,10 +383,25 @@ mod tests {
         .unwrap();
         assert_eq!(stored[0]["credentials"][0]["field"], "api_key");
         assert!(stored[0]["credentials"][0]["set_at"].is_string());
+        // A gateway's header key travels the same way, and comes back as a name.
+        let header = invoke(
+            "set_provider_credential",
+            json!({ "name": "gateway", "field": "header:Ocp-Apim-Subscription-Key",
+                    "value": CANARY }),
+        )
+        .unwrap();
+        assert_eq!(
+            header[0]["keychain_headers"],
+            json!(["Ocp-Apim-Subscription-Key"])
+        );
+        assert_eq!(
+            header[0]["credentials"][1]["field"],
+            "header:Ocp-Apim-Subscription-Key"
+        );
         let listed = invoke("provider_profiles", json!({})).unwrap();
         let policy = invoke("effective_policy", json!({})).unwrap();
         assert_eq!(policy["status"]["state"], "absent");
-        for answer in [&saved, &stored, &listed, &policy] {
+        for answer in [&saved, &stored, &header, &listed, &policy] {
             assert!(!answer.to_string().contains(CANARY), "{answer}");
         }
 

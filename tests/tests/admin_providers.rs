@@ -128,6 +128,144 @@ async fn a_refused_request_exits_9_with_the_providers_diagnosis() -> Result<()> 
     Ok(())
 }
 
+/// A gateway's subscription key as an MSP sets it: refused on the command line, taken from
+/// standard input into the keychain, sent as the header, listed by name only, and removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_gateway_header_key_goes_through_the_keychain_and_is_shown_by_name_only() -> Result<()> {
+    const HEADER_KEY: &str = "apim-header-canary-7d31c9e0";
+    let sandbox = Sandbox::new()?;
+    let route = Route::OpenAiCompatible;
+    let mock = MockProvider::start(route.mock_kind()).await?;
+    set_up(&sandbox, route, &mock, "gw", "normal").await?;
+    let (profile, _) = route.profile(&mock, "normal");
+    let mut add = profile_add_args("gw", &profile);
+    add.extend(strings(&["--replace", "--header", "X-Team=immigration"]));
+    run(&sandbox, &add, None)?;
+
+    // On the command line the value would be visible to other users: refused, with the way.
+    let mut on_the_line = add.clone();
+    on_the_line.extend(strings(&[
+        "--header",
+        &format!("Ocp-Apim-Subscription-Key={HEADER_KEY}"),
+    ]));
+    let out = sandbox.admin(&on_the_line, None)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.code() == Some(2), "{stderr}");
+    ensure!(
+        stderr.contains("casefile-admin secret set gw header:Ocp-Apim-Subscription-Key"),
+        "{stderr}"
+    );
+
+    run(
+        &sandbox,
+        &strings(&["secret", "set", "gw", "header:Ocp-Apim-Subscription-Key"]),
+        Some(&format!("{HEADER_KEY}\n")),
+    )?;
+    let status = run(&sandbox, &strings(&["secret", "status", "gw"]), None)?;
+    ensure!(
+        status.contains("header:Ocp-Apim-Subscription-Key set on"),
+        "{status}"
+    );
+    let shown: serde_json::Value = serde_json::from_str(&run(
+        &sandbox,
+        &strings(&["--json", "profile", "show", "gw"]),
+        None,
+    )?)?;
+    ensure!(
+        shown["keychain_headers"] == serde_json::json!(["Ocp-Apim-Subscription-Key"])
+            && shown["extra_headers"] == serde_json::json!({"X-Team": "immigration"}),
+        "{shown}"
+    );
+    let fields: Vec<_> = shown["credentials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["field"].clone())
+        .collect();
+    ensure!(
+        fields
+            == [
+                serde_json::json!("api_key"),
+                serde_json::json!("header:Ocp-Apim-Subscription-Key")
+            ],
+        "{shown}"
+    );
+
+    let answer = run(&sandbox, &strings(&["ask", "gw", "--prompt", "hi"]), None)?;
+    ensure!(answer.contains(REPLY), "{answer}");
+    let sent = mock.requests().pop().expect("the mock saw the send");
+    ensure!(sent.header("Ocp-Apim-Subscription-Key") == Some(HEADER_KEY));
+    ensure!(sent.header("X-Team") == Some("immigration"));
+
+    let export = sandbox.path().join("config.json");
+    run(
+        &sandbox,
+        &strings(&["config", "export", &export.to_string_lossy()]),
+        None,
+    )?;
+    let exported = std::fs::read_to_string(&export)?;
+    ensure!(exported.contains("Ocp-Apim-Subscription-Key"), "{exported}");
+    let listed = run(&sandbox, &strings(&["--json", "profile", "list"]), None)?;
+    let logs = read_dir_text(&sandbox.locations().log_dir)?;
+    for (place, text) in [
+        ("profile show --json", shown.to_string()),
+        ("profile list --json", listed),
+        ("secret status", status),
+        ("config export", exported),
+        ("the log", logs),
+        ("the refusal", stderr.into_owned()),
+    ] {
+        ensure!(!text.contains(HEADER_KEY), "the header key reached {place}");
+    }
+
+    // Deleted: no longer sent.
+    run(
+        &sandbox,
+        &strings(&["secret", "delete", "gw", "header:ocp-apim-subscription-key"]),
+        None,
+    )?;
+    run(&sandbox, &strings(&["ask", "gw", "--prompt", "hi"]), None)?;
+    let sent = mock.requests().pop().expect("the mock saw the send");
+    ensure!(sent.header("Ocp-Apim-Subscription-Key").is_none());
+    Ok(())
+}
+
+/// A workspace from before header keys moved to the keychain: the key in the profile's row
+/// moves to the keychain on first use, and is still sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_header_key_stored_in_the_database_moves_to_the_keychain() -> Result<()> {
+    const OLD_KEY: &str = "helicone-row-canary-0b5e";
+    let sandbox = Sandbox::new()?;
+    let route = Route::OpenAiCompatible;
+    let mock = MockProvider::start(route.mock_kind()).await?;
+    set_up(&sandbox, route, &mock, "gw", "normal").await?;
+    let (profile, _) = route.profile(&mock, "normal");
+    let mut old = profile.clone();
+    old.name = "gw".into();
+    old.extra_headers
+        .insert("Helicone-Auth".into(), format!("Bearer {OLD_KEY}"));
+    sandbox.raw_database()?.execute(
+        "UPDATE provider_profiles SET settings = ?1 WHERE name = 'gw'",
+        [serde_json::to_string(&old)?],
+    )?;
+
+    let status = run(&sandbox, &strings(&["secret", "status", "gw"]), None)?;
+    ensure!(status.contains("header:Helicone-Auth"), "{status}");
+    let row: String = sandbox.raw_database()?.query_row(
+        "SELECT settings FROM provider_profiles WHERE name = 'gw'",
+        [],
+        |r| r.get(0),
+    )?;
+    ensure!(!row.contains(OLD_KEY), "the key is still in the row: {row}");
+    run(&sandbox, &strings(&["ask", "gw", "--prompt", "hi"]), None)?;
+    let sent = mock.requests().pop().expect("the mock saw the send");
+    let expected = format!("Bearer {OLD_KEY}");
+    ensure!(sent.header("Helicone-Auth") == Some(expected.as_str()));
+    Ok(())
+}
+
 fn read_dir_text(dir: &Path) -> Result<String> {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir)? {

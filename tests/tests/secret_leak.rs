@@ -1,5 +1,6 @@
 //! Secrets go to the OS keychain and nowhere else. Known, distinctive credentials are set through
-//! `casefile-admin secret set` (standard input) for several profiles; the CLI is then used
+//! `casefile-admin secret set` (standard input) for several profiles, a gateway's header key
+//! among them (`header:Ocp-Apim-Subscription-Key`, checked to arrive at the mock); the CLI is then used
 //! widely at trace log level (profiles, connection tests that pass and fail, sends, config
 //! export and import, the policy, import and search, a backup); then every file of the data
 //! folders, the logs, every export, every command's output and the decrypted case database are
@@ -19,6 +20,8 @@ use casefile_tests::{Sandbox, admin_binary, profile_add_args};
 const CANARY_OPENAI_KEY: &str = "sk-casefile-canary-openai-3f9d2a71c5";
 const CANARY_AWS_KEY_ID: &str = "AKIACASEFILECANARY42";
 const CANARY_AWS_SECRET: &str = "casefile/canary+aws/secret=8c41e2d9b7";
+/// A gateway's subscription key, kept in the keychain as a header value and sent to the mock.
+const CANARY_HEADER_KEY: &str = "apim-subscription-canary-91d2e4b8";
 const BACKUP_PASSPHRASE: &str = "casefile-backup-canary-passphrase-61c0";
 const NOTE_BODY: &str = "Interview notes: the petitioner arrived in 2019 (canary note)";
 
@@ -140,6 +143,13 @@ async fn no_secret_reaches_a_file_a_log_an_export_or_the_database() -> Result<()
             ("aws_secret_access_key".into(), CANARY_AWS_SECRET.into()),
         ],
     ));
+    // A gateway that takes the mock's key and a subscription key header from the keychain.
+    let (gateway, mut gateway_credentials) = named(Route::OpenAiCompatible, &openai, "gateway");
+    gateway_credentials.push((
+        "header:Ocp-Apim-Subscription-Key".into(),
+        CANARY_HEADER_KEY.into(),
+    ));
+    profiles.push((gateway, gateway_credentials));
     for (profile, credentials) in &profiles {
         session.add_profile(profile)?;
         for (field, value) in credentials {
@@ -203,6 +213,15 @@ async fn no_secret_reaches_a_file_a_log_an_export_or_the_database() -> Result<()
     );
     let out = session.run(&["ask", "canary-openai", "--prompt", "hi"], None)?;
     ensure!(out.status.code() == Some(9));
+    session.ok(&["ask", "gateway", "--prompt", "hi"], None)?;
+    session.ok(&["profile", "test", "gateway"], None)?;
+    ensure!(
+        openai
+            .requests()
+            .iter()
+            .any(|r| r.header("Ocp-Apim-Subscription-Key") == Some(CANARY_HEADER_KEY)),
+        "the gateway header was never sent"
+    );
 
     session.ok(&["policy", "effective"], None)?;
     session.ok(&["--json", "policy", "effective"], None)?;
@@ -251,6 +270,7 @@ async fn no_secret_reaches_a_file_a_log_an_export_or_the_database() -> Result<()
         Secret::new("canary AWS key id", CANARY_AWS_KEY_ID),
         Secret::new("canary AWS secret", CANARY_AWS_SECRET),
         Secret::new("backup passphrase", BACKUP_PASSPHRASE),
+        Secret::new("gateway header key", CANARY_HEADER_KEY),
     ];
     let first_key = database_key(&sandbox, &locations.data_dir)?;
     let second_key = database_key(&sandbox, &second)?;

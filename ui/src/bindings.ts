@@ -58,8 +58,8 @@ export const commands = {
 	 *  Stores one credential in the OS keychain. The value arrives once and is held as a [`Secret`]
 	 *  (wiped on drop) from here on; no command ever answers with it.
 	 */
-	setProviderCredential: (name: string, field: CredentialField, value: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_provider_credential", { name, field, value })),
-	removeProviderCredential: (name: string, field: CredentialField) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_credential", { name, field })),
+	setProviderCredential: (name: string, field: string, value: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_provider_credential", { name, field, value })),
+	removeProviderCredential: (name: string, field: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_credential", { name, field })),
 	/**  One tiny request through the profile, if the policy allows it: latency, or the diagnosis. */
 	testProviderConnection: (name: string) => typedError<ConnectionReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("test_provider_connection", { name })),
 	/**
@@ -583,7 +583,8 @@ export type Contact_Serialize = {
 export type CredentialField = "api_key" | "aws_access_key_id" | "aws_secret_access_key" | "aws_session_token" | "bedrock_api_key" | "service_account_json" | "entra_client_secret";
 
 export type CredentialStatus = {
-	field: CredentialField,
+	/**  `api_key`, `header:Ocp-Apim-Subscription-Key`… */
+	field: string,
 	set_at: string,
 };
 
@@ -1831,6 +1832,7 @@ export type ProviderProfile_Deserialize = {
 	token_url?: string | null,
 	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
 	extra_headers?: { [key in string]: string },
+	keychain_headers?: string[],
 	data_processing?: DataProcessing_Deserialize,
 	model_limits?: ModelLimits_Deserialize,
 };
@@ -1860,6 +1862,7 @@ export type ProviderProfile_Serialize = {
 	token_url: string | null,
 	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
 	extra_headers: { [key in string]: string },
+	keychain_headers: string[],
 	data_processing: DataProcessing_Serialize,
 	model_limits: ModelLimits_Serialize,
 };

@@ -117,12 +117,5 @@ fn describe_import(file: &std::path::Path, done: &ConfigImport) -> String {
             ));
         }
     }
-    for missing in &done.headers_to_set {
-        lines.push(format!(
-            "Header {} of profile {} was not exported (it looks like a credential): set it with \
-             casefile-admin profile add {} … --replace --header '{}=VALUE'.",
-            missing.header, missing.profile, missing.profile, missing.header
-        ));
-    }
     lines.join("\n")
 }

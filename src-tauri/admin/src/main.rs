@@ -35,8 +35,8 @@ use casefile_core::policy::{
     SettingSource,
 };
 use casefile_core::providers::{
-    ChatRequest, CredentialField, DataProcessing, Message, ModelLimits, ProviderClient,
-    ProviderError, ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent,
+    ChatRequest, Credential, DataProcessing, Message, ModelLimits, ProviderClient, ProviderError,
+    ProviderKind, ProviderProfile, RetentionMode, StopReason, StreamEvent,
 };
 use casefile_core::secrets::Secret;
 use casefile_core::store::{DATABASE_FILE, ImportFailure, Jurisdiction, Kind, SearchFilter};
@@ -81,7 +81,8 @@ enum Command {
     /// handles the firm's data. Credentials are set separately (`secret set`).
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// A profile's credentials, kept only in the OS keychain. Values are never printed.
+    /// A profile's credentials, and the values of its credential headers (`header:NAME`), kept
+    /// only in the OS keychain. Values are never printed.
     #[command(subcommand)]
     Secret(SecretCommand),
     #[command(flatten)]
@@ -280,26 +281,31 @@ Dates are YYYY-MM-DD. Contacts come before the matters that name them, matters b
 enum SecretCommand {
     /// Store credential FIELD of profile NAME. The value is read from standard input (one
     /// trailing newline removed), or asked for without echo when standard input is a terminal;
-    /// never from the command line, where other users could see it.
+    /// never from the command line, where other users could see it. `header:NAME` stores the
+    /// value of a request header (a gateway's subscription key) and has the profile send it.
     Set {
         name: String,
-        #[arg(value_parser = parse_credential_field, help = CREDENTIAL_FIELDS_HELP)]
-        field: CredentialField,
+        #[arg(value_parser = parse_credential, help = CREDENTIAL_FIELDS_HELP)]
+        field: Credential,
     },
-    /// Remove credential FIELD of profile NAME from the keychain. Exit 3 if it was not set.
+    /// Remove credential FIELD of profile NAME from the keychain (a `header:NAME` is no longer
+    /// sent). Exit 3 if it was not set.
+    #[command(visible_alias = "delete")]
     Remove {
         name: String,
-        #[arg(value_parser = parse_credential_field, help = CREDENTIAL_FIELDS_HELP)]
-        field: CredentialField,
+        #[arg(value_parser = parse_credential, help = CREDENTIAL_FIELDS_HELP)]
+        field: Credential,
     },
     /// Which credentials of profile NAME are set, and since when. Never their values.
     Status { name: String },
 }
 
 const CREDENTIAL_FIELDS_HELP: &str = "api_key, aws_access_key_id, aws_secret_access_key, \
-    aws_session_token, bedrock_api_key, service_account_json or entra_client_secret";
+    aws_session_token, bedrock_api_key, service_account_json, entra_client_secret, or \
+    header:NAME for a request header whose value is a credential \
+    (e.g. header:Ocp-Apim-Subscription-Key)";
 
-fn parse_credential_field(value: &str) -> Result<CredentialField, String> {
+fn parse_credential(value: &str) -> Result<Credential, String> {
     value.parse().map_err(|e: Error| e.to_string())
 }
 
@@ -376,7 +382,9 @@ struct ProfileArgs {
     /// Token endpoint override (sovereign clouds).
     #[arg(long)]
     token_url: Option<String>,
-    /// Extra request header NAME=VALUE (repeatable), e.g. for an API gateway.
+    /// Extra request header NAME=VALUE (repeatable) whose value is not a credential, e.g.
+    /// X-Team=immigration. A header that carries a key (Ocp-Apim-Subscription-Key, Helicone-Auth,
+    /// Authorization…) is refused here: store it with `secret set NAME header:HEADER`.
     #[arg(long = "header", value_parser = parse_header)]
     headers: Vec<(String, String)>,
     /// Where the provider processes prompts, as the contract says, e.g. "EU (Sweden)".
@@ -730,7 +738,7 @@ fn profile(
             Ok(done(
                 format!(
                     "Saved profile {}{}. Set its credentials with: casefile-admin secret set {} \
-                     FIELD (FIELD: {}).",
+                     FIELD (FIELD: {}, or header:NAME for a gateway's key header).",
                     profile.name,
                     if saved.is_default { " (default)" } else { "" },
                     profile.name,
@@ -1036,17 +1044,23 @@ fn describe(stored: &ProfileEntry) -> String {
     lines.join("\n")
 }
 
+/// Each credential the profile's kind can use and each of its keychain headers: set (and when)
+/// or not.
 fn credential_lines(stored: &ProfileEntry) -> String {
-    stored
-        .profile
-        .kind
-        .credential_fields()
+    let fields = stored
+        .credential_fields
         .iter()
-        .map(|field| {
-            let set = stored.credentials.iter().find(|c| c.field == *field);
+        .copied()
+        .map(Credential::Field);
+    let headers = (stored.profile.keychain_headers.iter().cloned()).map(Credential::Header);
+    fields
+        .chain(headers)
+        .map(|credential| {
+            let set = stored.credentials.iter().find(|c| c.field == credential);
+            let name = credential.to_string();
             match set {
-                Some(c) => format!("  {field:<22} set on {}", c.set_at),
-                None => format!("  {field:<22} not set"),
+                Some(c) => format!("  {name:<22} set on {}", c.set_at),
+                None => format!("  {name:<22} not set"),
             }
         })
         .collect::<Vec<_>>()
@@ -1059,7 +1073,7 @@ async fn secret(workspace: Workspace, command: SecretCommand) -> casefile_core::
         SecretCommand::Set { name, field } => {
             // Read the value first: a refused value must not touch the keychain or the database.
             let value = read_secret_value(&format!("The {field} of profile {name}"))?;
-            workspace.set_credential(&mut workspace.open_store()?, &name, field, &value)?;
+            workspace.set_credential(&mut workspace.open_store()?, &name, field.clone(), &value)?;
             Ok(Report {
                 text: format!(
                     "Stored {field} of profile {name} in the OS keychain (service {}).",
@@ -1070,7 +1084,7 @@ async fn secret(workspace: Workspace, command: SecretCommand) -> casefile_core::
             })
         }
         SecretCommand::Remove { name, field } => {
-            workspace.remove_credential(&mut workspace.open_store()?, &name, field)?;
+            workspace.remove_credential(&mut workspace.open_store()?, &name, field.clone())?;
             Ok(Report {
                 text: format!("Removed {field} of profile {name} from the OS keychain."),
                 json: json!({ "name": name, "field": field, "removed": true }),

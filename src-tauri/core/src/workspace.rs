@@ -10,8 +10,7 @@ use crate::drafting::templates::Templates;
 use crate::paths::Locations;
 use crate::policy::{PolicyState, SendSubject};
 use crate::providers::{
-    ConnectionReport, CredentialField, Credentials, ProviderClient, ProviderProfile,
-    test_connection,
+    ConnectionReport, Credential, Credentials, ProviderClient, ProviderProfile, test_connection,
 };
 use crate::secrets::{KeychainStore, Secret, SecretName, SecretStore, off_thread};
 use crate::store::{DATABASE_FILE, DatabaseKey, Store};
@@ -161,7 +160,10 @@ impl Workspace {
                 let name = key_name(&id)?;
                 match self.secrets.get(&name)? {
                     Some(secret) => {
-                        Store::open(&db, &DatabaseKey::from_secret(secret)?, !db.exists())
+                        let mut store =
+                            Store::open(&db, &DatabaseKey::from_secret(secret)?, !db.exists())?;
+                        self.move_header_credentials_to_keychain(&mut store)?;
+                        Ok(store)
                     }
                     None if !db.exists() => self.create_store(&db, &name, None),
                     None => Err(Error::NotFound(format!(
@@ -290,67 +292,108 @@ impl Workspace {
 
 /// Provider credentials: values go to the keychain, the time they were set to the case store.
 impl Workspace {
-    /// Stores `field` of profile `name` in the keychain. Blocks. Refuses a field the profile's
-    /// kind never uses, so a typo cannot leave a credential nobody reads, and a profile the
-    /// managed policy forbids (or any, while the policy file is invalid).
+    /// Stores `credential` of profile `name` in the keychain. Blocks. Refuses a field the
+    /// profile's kind never uses, so a typo cannot leave a credential nobody reads, and a profile
+    /// the managed policy forbids (or any, while the policy file is invalid). A header becomes
+    /// one of the profile's keychain headers (a plain header of that name stops being one).
     pub fn set_credential(
         &self,
         store: &mut Store,
         name: &str,
-        field: CredentialField,
+        credential: impl Into<Credential>,
         value: &Secret,
     ) -> Result<()> {
+        let credential = credential.into();
         if value.expose().trim().is_empty() {
             return Err(Error::InvalidInput(format!(
-                "The {field} of profile {name:?} is empty; nothing was stored. Enter the value \
-                 your provider gave you."
+                "The {credential} of profile {name:?} is empty; nothing was stored. Enter the \
+                 value your provider gave you."
             )));
         }
-        self.check_credential_change(store, name)?;
+        self.check_credential_change(store, name, &credential)?;
         let profile = store.profile(name)?.profile;
-        if !profile.kind.credential_fields().contains(&field) {
-            let accepted: Vec<_> = profile
-                .kind
-                .credential_fields()
-                .iter()
-                .map(|f| f.as_str())
-                .collect();
-            return Err(Error::InvalidInput(format!(
-                "A {} profile does not use {field}; it uses: {}.",
-                profile.kind,
-                accepted.join(", ")
-            )));
+        let (credential, declared) = match credential {
+            Credential::Field(field) if !profile.kind.credential_fields().contains(&field) => {
+                let accepted: Vec<_> = profile
+                    .kind
+                    .credential_fields()
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect();
+                return Err(Error::InvalidInput(format!(
+                    "A {} profile does not use {field}; it uses: {}, or header:NAME for a \
+                     request header whose value is a credential.",
+                    profile.kind,
+                    accepted.join(", ")
+                )));
+            }
+            Credential::Field(field) => (Credential::Field(field), None),
+            Credential::Header(header) => match profile.keychain_header(&header) {
+                Some(known) => (Credential::Header(known.to_owned()), None),
+                None => {
+                    let mut declared = profile.clone();
+                    declared
+                        .extra_headers
+                        .retain(|plain, _| !plain.eq_ignore_ascii_case(&header));
+                    declared.keychain_headers.insert(header.clone());
+                    declared.validate()?;
+                    (Credential::Header(header), Some(declared))
+                }
+            },
+        };
+        // The keychain first: a failure after it leaves an unused entry, never a lost value.
+        self.secrets.set(&credential.secret_name(name)?, value)?;
+        if let Some(declared) = declared {
+            store.save_profile(&declared, true, false)?;
         }
-        self.secrets.set(&field.secret_name(name)?, value)?;
-        store.record_credential_set(name, field)?;
-        tracing::info!(profile = name, %field, "credential stored in the keychain");
+        store.record_credential_set(name, &credential)?;
+        tracing::info!(profile = name, %credential, "credential stored in the keychain");
         Ok(())
     }
 
-    /// Removes `field` of profile `name` from the keychain. Blocks.
+    /// Removes `credential` of profile `name` from the keychain. Blocks. A header also stops
+    /// being sent (unless the firm's policy defines the profile and names it).
     pub fn remove_credential(
         &self,
         store: &mut Store,
         name: &str,
-        field: CredentialField,
+        credential: impl Into<Credential>,
     ) -> Result<()> {
-        store.profile(name)?;
-        let in_keychain = self.secrets.delete(&field.secret_name(name)?)?;
-        let recorded = store.record_credential_removed(name, field)?;
-        if !in_keychain && !recorded {
+        let mut profile = store.profile(name)?.profile;
+        let credential = match credential.into() {
+            Credential::Header(header) => Credential::Header(
+                profile
+                    .keychain_header(&header)
+                    .map_or(header, str::to_owned),
+            ),
+            field => field,
+        };
+        let in_keychain = self.secrets.delete(&credential.secret_name(name)?)?;
+        let recorded = store.record_credential_removed(name, &credential)?;
+        let mut declared = false;
+        if let Credential::Header(header) = &credential {
+            let effective = self.effective_policy(Some(store))?;
+            let managed = effective.policy().and_then(|p| p.profile(name)).is_some();
+            if !managed && profile.keychain_headers.remove(header) {
+                store.save_profile(&profile, true, false)?;
+                declared = true;
+            }
+        }
+        if !in_keychain && !recorded && !declared {
             return Err(Error::NotFound(format!(
-                "Profile {name:?} has no {field} set."
+                "Profile {name:?} has no {credential} set."
             )));
         }
         Ok(())
     }
 
-    /// Reads every credential the profile's kind can use from the keychain. Blocks.
+    /// Reads every credential the profile's kind can use, and its keychain headers, from the
+    /// keychain. Blocks.
     pub fn credentials(&self, profile: &ProviderProfile) -> Result<Credentials> {
         let mut credentials = Credentials::default();
-        for &field in profile.kind.credential_fields() {
-            if let Some(value) = self.secrets.get(&field.secret_name(&profile.name)?)? {
-                credentials.insert(field, value);
+        for credential in keychain_entries(profile) {
+            if let Some(value) = self.secrets.get(&credential.secret_name(&profile.name)?)? {
+                credentials.insert(credential, value);
             }
         }
         Ok(credentials)
@@ -362,11 +405,50 @@ impl Workspace {
         let effective = self.effective_policy(Some(store))?;
         self.check_user_profile_change(&effective, name)?;
         let profile = store.profile(name)?.profile;
-        for &field in profile.kind.credential_fields() {
-            self.secrets.delete(&field.secret_name(name)?)?;
+        for credential in keychain_entries(&profile) {
+            self.secrets.delete(&credential.secret_name(name)?)?;
         }
         store.remove_profile(name)
     }
+
+    /// Header values that look like credentials, which earlier versions kept in profile rows,
+    /// move to the keychain: each value is written to the keychain first, then its row drops
+    /// it and names the header a keychain header. Interrupted anywhere, nothing is lost, and the
+    /// next opening finishes the move.
+    fn move_header_credentials_to_keychain(&self, store: &mut Store) -> Result<()> {
+        for (profile, headers) in store.credential_headers_in_rows()? {
+            let mut moved = Vec::new();
+            for (header, value) in headers {
+                let credential = Credential::Header(header.clone());
+                self.secrets
+                    .set(&credential.secret_name(&profile)?, &value)?;
+                moved.push(header);
+            }
+            store.headers_moved_to_keychain(&profile, &moved)?;
+            tracing::info!(
+                profile,
+                headers = moved.len(),
+                "header credentials moved from the database to the keychain"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Every keychain entry a profile may have: its kind's credential fields and its keychain headers.
+fn keychain_entries(profile: &ProviderProfile) -> impl Iterator<Item = Credential> + '_ {
+    let fields = profile
+        .kind
+        .credential_fields()
+        .iter()
+        .copied()
+        .map(Credential::Field);
+    let headers = profile
+        .keychain_headers
+        .iter()
+        .cloned()
+        .map(Credential::Header);
+    fields.chain(headers)
 }
 
 fn key_name(workspace_id: &str) -> Result<SecretName> {
@@ -404,6 +486,7 @@ fn create_private_dir(dir: &std::path::Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::CredentialField;
     use crate::secrets::MemoryStore;
 
     /// A keychain that cannot be reached: every call fails as the real one does.
@@ -582,6 +665,197 @@ mod tests {
             secrets.get(&entry).unwrap().is_none(),
             "keychain entry left behind"
         );
+    }
+
+    fn gateway(name: &str) -> ProviderProfile {
+        let mut profile =
+            ProviderProfile::new(name, crate::providers::ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some("https://gateway.firm.example/v1".into());
+        profile.model = Some("gpt-4.1".into());
+        profile
+            .extra_headers
+            .insert("X-Team".into(), "immigration".into());
+        profile
+    }
+
+    #[test]
+    fn a_header_credential_lives_in_the_keychain_and_the_profile_names_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), secrets.clone()).unwrap();
+        let mut store = ws.open_store().unwrap();
+        ws.save_profile(&mut store, &gateway("gw"), false, false)
+            .unwrap();
+        let header = |name: &str| Credential::Header(name.into());
+        let value = Secret::new("apim-canary-5e1f");
+        ws.set_credential(
+            &mut store,
+            "gw",
+            header("Ocp-Apim-Subscription-Key"),
+            &value,
+        )
+        .unwrap();
+
+        let stored = store.profile("gw").unwrap();
+        assert_eq!(
+            stored.profile.keychain_headers,
+            ["Ocp-Apim-Subscription-Key".to_owned()].into()
+        );
+        assert_eq!(
+            stored.credentials[0].field,
+            header("Ocp-Apim-Subscription-Key")
+        );
+        let listed = serde_json::to_string(&ws.profile_entries(&store).unwrap()).unwrap();
+        assert!(!listed.contains("canary"), "{listed}");
+        assert!(
+            listed.contains("\"field\":\"header:Ocp-Apim-Subscription-Key\""),
+            "{listed}"
+        );
+        let read = ws.credentials(&stored.profile).unwrap();
+        assert_eq!(read.header("Ocp-Apim-Subscription-Key"), Some(&value));
+
+        // Another spelling is the same header; replacing the profile's settings keeps it.
+        let replaced = Secret::new("apim-canary-2");
+        ws.set_credential(
+            &mut store,
+            "gw",
+            header("ocp-apim-subscription-key"),
+            &replaced,
+        )
+        .unwrap();
+        ws.save_profile(&mut store, &gateway("gw"), true, false)
+            .unwrap();
+        let stored = store.profile("gw").unwrap();
+        assert_eq!(stored.profile.keychain_headers.len(), 1);
+        assert_eq!(stored.credentials.len(), 1);
+        let read = ws.credentials(&stored.profile).unwrap();
+        assert_eq!(read.header("Ocp-Apim-Subscription-Key"), Some(&replaced));
+
+        // A plain header made secret stops being plain.
+        ws.set_credential(&mut store, "gw", header("X-Team"), &Secret::new("t"))
+            .unwrap();
+        let stored = store.profile("gw").unwrap().profile;
+        assert!(stored.extra_headers.is_empty());
+        assert_eq!(stored.keychain_headers.len(), 2);
+
+        // Removed: no value, no record, no longer sent.
+        ws.remove_credential(&mut store, "gw", header("OCP-APIM-SUBSCRIPTION-KEY"))
+            .unwrap();
+        let stored = store.profile("gw").unwrap();
+        assert_eq!(
+            stored.profile.keychain_headers,
+            ["X-Team".to_owned()].into()
+        );
+        assert_eq!(stored.credentials.len(), 1);
+        let entry = header("Ocp-Apim-Subscription-Key")
+            .secret_name("gw")
+            .unwrap();
+        assert!(secrets.get(&entry).unwrap().is_none());
+        let again = ws.remove_credential(&mut store, "gw", header("Ocp-Apim-Subscription-Key"));
+        assert_eq!(again.unwrap_err().code(), ErrorCode::NotFound);
+
+        ws.remove_profile(&mut store, "gw").unwrap();
+        let entry = header("X-Team").secret_name("gw").unwrap();
+        assert!(
+            secrets.get(&entry).unwrap().is_none(),
+            "keychain entry left behind"
+        );
+    }
+
+    /// A keychain that refuses header entries while `refuse` is set, as a locked one would.
+    #[derive(Default)]
+    struct FlakyKeychain {
+        inner: MemoryStore,
+        refuse: std::sync::atomic::AtomicBool,
+    }
+
+    impl SecretStore for FlakyKeychain {
+        fn get(&self, name: &SecretName) -> Result<Option<Secret>> {
+            self.inner.get(name)
+        }
+        fn set(&self, name: &SecretName, value: &Secret) -> Result<()> {
+            if self.refuse.load(std::sync::atomic::Ordering::SeqCst)
+                && name.as_str().contains(".header.")
+            {
+                return Err(Error::KeychainAccessDenied {
+                    detail: "locked".into(),
+                });
+            }
+            self.inner.set(name, value)
+        }
+        fn delete(&self, name: &SecretName) -> Result<bool> {
+            self.inner.delete(name)
+        }
+        fn probe(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn header_credentials_stored_by_earlier_versions_move_to_the_keychain_on_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(FlakyKeychain::default());
+        let ws = Workspace::open_with_secrets(locations(tmp.path()), secrets.clone()).unwrap();
+        let mut store = ws.open_store().unwrap();
+        ws.save_profile(&mut store, &gateway("gw"), false, false)
+            .unwrap();
+        // The row as an earlier version wrote it, with the gateway's key in it.
+        let mut old = gateway("gw");
+        old.extra_headers
+            .insert("Helicone-Auth".into(), "Bearer sk-helicone-canary".into());
+        store
+            .conn
+            .execute(
+                "UPDATE provider_profiles SET settings = ?1 WHERE name = 'gw'",
+                [serde_json::to_string(&old).unwrap()],
+            )
+            .unwrap();
+        drop(store);
+
+        // The keychain refuses: the store does not open, and the value stays where it was.
+        secrets
+            .refuse
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let err = ws.open_store().err().unwrap();
+        assert_eq!(err.code(), ErrorCode::KeychainAccessDenied);
+        secrets
+            .refuse
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        let data_dir = tmp.path().join("nested/workspace");
+        let raw = || {
+            let id = std::fs::read_to_string(data_dir.join(WORKSPACE_ID_FILE)).unwrap();
+            let key = secrets.get(&key_name(id.trim()).unwrap()).unwrap().unwrap();
+            crate::store::test_support::raw_connection(
+                &data_dir.join(DATABASE_FILE),
+                &DatabaseKey::from_secret(key).unwrap(),
+            )
+        };
+        let settings = |conn: &rusqlite::Connection| -> String {
+            conn.query_row("SELECT settings FROM provider_profiles", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(settings(&raw()).contains("canary"), "the value was lost");
+
+        // Opened again: the value is in the keychain, the row holds only the header's name.
+        let store = ws.open_store().unwrap();
+        let row = settings(&raw());
+        assert!(!row.contains("canary"), "{row}");
+        let stored = store.profile("gw").unwrap();
+        assert_eq!(stored.profile.extra_headers.len(), 1, "X-Team stays");
+        assert_eq!(
+            stored.profile.keychain_headers,
+            ["Helicone-Auth".to_owned()].into()
+        );
+        assert_eq!(
+            stored.credentials[0].field,
+            Credential::Header("Helicone-Auth".into())
+        );
+        let read = ws.credentials(&stored.profile).unwrap();
+        assert_eq!(
+            read.header("Helicone-Auth").map(Secret::expose),
+            Some("Bearer sk-helicone-canary")
+        );
+        stored.profile.validate().unwrap();
     }
 
     #[test]

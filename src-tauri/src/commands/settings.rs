@@ -3,7 +3,7 @@
 //! in core; the changes answer with the profiles as they now are.
 
 use casefile_core::policy::{EffectivePolicy, ProfileEntry};
-use casefile_core::providers::{ConnectionReport, CredentialField, ProviderProfile};
+use casefile_core::providers::{ConnectionReport, Credential, ProviderProfile};
 use casefile_core::secrets::Secret;
 use tauri::State;
 
@@ -72,14 +72,15 @@ pub async fn set_default_provider_profile(
         .await?)
 }
 
-/// Stores one credential in the OS keychain. The value arrives once and is held as a [`Secret`]
-/// (wiped on drop) from here on; no command ever answers with it.
+/// Stores one credential in the OS keychain: a field of the profile's kind (`api_key`…) or the
+/// value of a request header (`header:NAME`), which the profile then sends. The value arrives
+/// once and is held as a [`Secret`] (wiped on drop) from here on; no command ever answers with it.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_provider_credential(
     state: State<'_, AppState>,
     name: String,
-    field: CredentialField,
+    field: Credential,
     value: String,
 ) -> Reply<Vec<ProfileEntry>> {
     let value = Secret::new(value);
@@ -92,12 +93,13 @@ pub async fn set_provider_credential(
         .await?)
 }
 
+/// Removes one credential from the keychain; a `header:NAME` is no longer sent.
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_provider_credential(
     state: State<'_, AppState>,
     name: String,
-    field: CredentialField,
+    field: Credential,
 ) -> Reply<Vec<ProfileEntry>> {
     Ok(state
         .store()?

@@ -382,6 +382,7 @@ export function aProfileEntry(overrides: Partial<ProfileEntry_Serialize> = {}): 
     client_id: null,
     token_url: null,
     extra_headers: {},
+    keychain_headers: [],
     data_processing: {
       processing_region: "This computer",
       retention: "zero-data-retention",
@@ -595,6 +596,7 @@ export function anAiDraftPreview(
     client_id: null,
     token_url: null,
     extra_headers: {},
+    keychain_headers: [],
     data_processing: {
       processing_region: "EU (Sweden Central)",
       retention: "zero-data-retention",

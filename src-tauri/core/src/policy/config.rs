@@ -1,7 +1,7 @@
 //! A desktop's own configuration as a file an MSP copies to other desktops: the user's settings
-//! (`settings.json`) and the user's provider profiles, with which credentials each needs but
-//! never a credential, a credential-like header value, or when a credential was set (that would
-//! only tell when keys were rotated, and would make two exports of one setup differ).
+//! (`settings.json`) and the user's provider profiles, with which credentials each needs (keychain
+//! headers by name) but never a credential or when one was set (that would only tell when keys
+//! were rotated, and would make two exports of one setup differ).
 //!
 //! An import is checked whole (format, every value, the managed policy's locks and rules,
 //! profiles that already exist) before anything is written, and importing the same file again
@@ -14,13 +14,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::effective::EffectivePolicy;
-use super::file::{
-    PolicyLocation, PolicyProblem, find_secrets, json_problem, looks_like_secret_name,
-};
+use super::file::{PolicyLocation, PolicyProblem, find_secrets, json_problem};
 use super::gate::{blocked, rule_violation};
 use super::settings::{SettingName, Settings};
 use super::workspace::custom_profiles_refusal;
-use crate::providers::{CredentialField, ProviderProfile};
+use crate::providers::{Credential, CredentialField, ProviderProfile};
 use crate::store::Store;
 use crate::workspace::Workspace;
 use crate::{Error, Result};
@@ -64,15 +62,16 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigProfile {
-    /// The profile's settings, as `casefile-admin profile show --json` names them.
+    /// The profile's settings, as `casefile-admin profile show --json` names them. Headers whose
+    /// values are credentials are named in `keychain_headers`; each desktop sets their values.
     pub profile: ProviderProfile,
     /// The credential fields set on the exporting desktop (names only). Each desktop sets their
     /// values with `casefile-admin secret set PROFILE FIELD`; import lists those still unset.
     #[serde(default)]
     pub keychain_fields: Vec<CredentialField>,
-    /// Extra headers whose names look like credentials: their values are not exported. Import
-    /// keeps the value a profile of that name already has on the desktop.
-    #[serde(default)]
+    /// Written by earlier versions for headers whose values were left out; read as the profile's
+    /// `keychain_headers`.
+    #[serde(default, skip_serializing)]
     pub withheld_headers: Vec<String>,
 }
 
@@ -84,23 +83,15 @@ pub struct ConfigImport {
     pub profiles_created: Vec<String>,
     pub profiles_replaced: Vec<String>,
     pub profiles_unchanged: Vec<String>,
-    /// Credentials the file's profiles need that are not set on this desktop yet.
+    /// Credentials the file's profiles need that are not set on this desktop yet (keychain
+    /// headers too: `header:NAME`).
     pub credentials_to_set: Vec<MissingCredential>,
-    /// Withheld headers this desktop has no value for (set them with `profile add … --replace
-    /// --header NAME=VALUE`).
-    pub headers_to_set: Vec<MissingHeader>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MissingCredential {
     pub profile: String,
-    pub field: CredentialField,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MissingHeader {
-    pub profile: String,
-    pub header: String,
+    pub field: Credential,
 }
 
 impl ConfigImport {
@@ -164,11 +155,15 @@ impl ConfigFile {
         }
         find_secrets(&value, &mut String::new(), "a configuration file")?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let config: ConfigFile =
+        let mut config: ConfigFile =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
                 json_problem(e.inner(), (path != ".").then_some(path))
             })?;
+        for entry in &mut config.profiles {
+            let withheld = std::mem::take(&mut entry.withheld_headers);
+            entry.profile.keychain_headers.extend(withheld);
+        }
         config.check()?;
         Ok(config)
     }
@@ -238,14 +233,6 @@ impl ConfigFile {
                     return Err(PolicyProblem::at(at, format!("{field} is listed twice")));
                 }
             }
-            for (j, header) in entry.withheld_headers.iter().enumerate() {
-                if profile.extra_headers.contains_key(header) {
-                    return Err(PolicyProblem::at(
-                        format!("{at}.withheld_headers[{j}]"),
-                        format!("header {header:?} is both withheld and given a value"),
-                    ));
-                }
-            }
         }
         Ok(())
     }
@@ -271,20 +258,18 @@ impl Workspace {
             if stored.is_default && effective.lock(SettingName::DefaultProfile).is_none() {
                 settings.default_profile = Some(stored.profile.name.clone());
             }
-            let mut profile = stored.profile;
-            let withheld: Vec<String> = profile
-                .extra_headers
-                .keys()
-                .filter(|name| looks_like_secret_name(name))
-                .cloned()
+            let keychain_fields = stored
+                .credentials
+                .iter()
+                .filter_map(|c| match c.field {
+                    Credential::Field(field) => Some(field),
+                    Credential::Header(_) => None,
+                })
                 .collect();
-            for name in &withheld {
-                profile.extra_headers.remove(name);
-            }
             profiles.push(ConfigProfile {
-                profile,
-                keychain_fields: stored.credentials.iter().map(|c| c.field).collect(),
-                withheld_headers: withheld,
+                profile: stored.profile,
+                keychain_fields,
+                withheld_headers: Vec::new(),
             });
         }
         profiles.sort_by(|a, b| a.profile.name.cmp(&b.profile.name));
@@ -348,23 +333,22 @@ impl Workspace {
             }
             let existing = stored.get(name);
             let mut profile = entry.profile.clone();
-            for header in &entry.withheld_headers {
-                match existing.and_then(|e| e.profile.extra_headers.get(header)) {
-                    Some(value) => {
-                        profile.extra_headers.insert(header.clone(), value.clone());
-                    }
-                    None => outcome.headers_to_set.push(MissingHeader {
-                        profile: name.clone(),
-                        header: header.clone(),
-                    }),
-                }
+            if let Some(existing) = existing {
+                // As a replace by hand: the desktop's own keychain headers stay.
+                profile.keep_keychain_headers_of(&existing.profile);
             }
-            for &field in &entry.keychain_fields {
-                let set = existing.is_some_and(|e| e.credentials.iter().any(|c| c.field == field));
+            let fields = entry.keychain_fields.iter().copied().map(Credential::Field);
+            let headers = entry.profile.keychain_headers.iter().map(|header| {
+                let spelling = existing.and_then(|e| e.profile.keychain_header(header));
+                Credential::Header(spelling.unwrap_or(header).to_owned())
+            });
+            for credential in fields.chain(headers) {
+                let set =
+                    existing.is_some_and(|e| e.credentials.iter().any(|c| c.field == credential));
                 if !set {
                     outcome.credentials_to_set.push(MissingCredential {
                         profile: name.clone(),
-                        field,
+                        field: credential,
                     });
                 }
             }
@@ -507,8 +491,6 @@ mod tests {
         p.model = Some("gpt-4.1".into());
         p.extra_headers
             .insert("X-Team".into(), "immigration".into());
-        p.extra_headers
-            .insert("Ocp-Apim-Subscription-Key".into(), HEADER_VALUE.into());
         p
     }
 
@@ -524,7 +506,8 @@ mod tests {
         std::fs::write(&ws.locations().policy_file, policy.to_string()).unwrap();
     }
 
-    /// Desktop A as an MSP set it up: settings, two profiles (one default), a key.
+    /// Desktop A as an MSP set it up: settings, two profiles (one default), a key, a gateway
+    /// header kept in the keychain.
     fn reference_desktop(dir: &Path) -> (Workspace, Store) {
         let (ws, mut store) = desktop(dir, "a");
         write_settings(
@@ -537,7 +520,13 @@ mod tests {
             .unwrap();
         ws.set_credential(&mut store, "eu", CredentialField::ApiKey, &Secret::new(KEY))
             .unwrap();
+        ws.set_credential(&mut store, "gw", gateway_key(), &Secret::new(HEADER_VALUE))
+            .unwrap();
         (ws, store)
+    }
+
+    fn gateway_key() -> Credential {
+        Credential::Header("Ocp-Apim-Subscription-Key".into())
     }
 
     fn export_text(ws: &Workspace, store: &Store, dir: &Path) -> String {
@@ -573,9 +562,10 @@ mod tests {
             json!(["api_key"])
         );
         assert_eq!(
-            exported["profiles"][1]["withheld_headers"],
+            exported["profiles"][1]["profile"]["keychain_headers"],
             json!(["Ocp-Apim-Subscription-Key"])
         );
+        assert_eq!(exported["profiles"][1]["keychain_fields"], json!([]));
         assert_eq!(
             exported["profiles"][1]["profile"]["extra_headers"],
             json!({"X-Team": "immigration"})
@@ -595,17 +585,16 @@ mod tests {
         );
         assert_eq!(
             done.credentials_to_set,
-            [MissingCredential {
-                profile: "eu".into(),
-                field: CredentialField::ApiKey
-            }]
-        );
-        assert_eq!(
-            done.headers_to_set,
-            [MissingHeader {
-                profile: "gw".into(),
-                header: "Ocp-Apim-Subscription-Key".into()
-            }]
+            [
+                MissingCredential {
+                    profile: "eu".into(),
+                    field: CredentialField::ApiKey.into()
+                },
+                MissingCredential {
+                    profile: "gw".into(),
+                    field: gateway_key()
+                }
+            ]
         );
         assert_eq!(
             b_store.default_profile().unwrap().unwrap().profile.name,
@@ -645,7 +634,6 @@ mod tests {
         let mut b_exported: serde_json::Value = serde_json::from_str(&b_text).unwrap();
         assert_eq!(b_exported["profiles"][0]["keychain_fields"], json!([]));
         b_exported["profiles"][0]["keychain_fields"] = json!(["api_key"]);
-        b_exported["profiles"][1]["withheld_headers"] = json!(["Ocp-Apim-Subscription-Key"]);
         assert_eq!(b_exported, exported);
     }
 
@@ -678,13 +666,16 @@ mod tests {
         assert_eq!(done.profiles_created, ["eu"]);
         let gw = b_store.profile("gw").unwrap();
         assert_eq!(gw.profile.model.as_deref(), Some("gpt-4.1"));
-        // The withheld header took this desktop's value; the key stayed in the keychain.
+        // The key stayed in the keychain; the header is named, and still to set here.
         assert_eq!(
-            gw.profile.extra_headers.get("Ocp-Apim-Subscription-Key"),
-            Some(&HEADER_VALUE.to_owned())
+            gw.profile.keychain_headers,
+            ["Ocp-Apim-Subscription-Key".to_owned()].into()
         );
         assert_eq!(gw.credentials[0].field, CredentialField::ApiKey);
-        assert!(done.headers_to_set.is_empty());
+        assert!(done.credentials_to_set.contains(&MissingCredential {
+            profile: "gw".into(),
+            field: gateway_key()
+        }));
     }
 
     #[test]
@@ -825,9 +816,11 @@ mod tests {
         proxy_password["settings"]["proxy"] = json!("http://me:pw@proxy.example:3128");
         let mut incomplete = good.clone();
         incomplete["profiles"][0]["profile"]["deployment"] = json!(null);
-        let mut withheld_and_set = good.clone();
-        withheld_and_set["profiles"][0]["profile"]["extra_headers"] = json!({"X-Key": "v"});
-        withheld_and_set["profiles"][0]["withheld_headers"] = json!(["X-Key"]);
+        let mut keychain_and_plain = good.clone();
+        keychain_and_plain["profiles"][0]["profile"]["extra_headers"] = json!({"X-Team": "v"});
+        keychain_and_plain["profiles"][0]["withheld_headers"] = json!(["x-team"]);
+        let mut header_value = good.clone();
+        header_value["profiles"][0]["profile"]["extra_headers"] = json!({"Helicone-Auth": "v"});
         let cases: Vec<(String, &str, &str)> = vec![
             ("{\"format\": ".into(), "line 1", "not valid JSON"),
             (
@@ -849,7 +842,12 @@ mod tests {
             (twice.to_string(), "field profiles[1].profile.name", "two profiles"),
             (proxy_password.to_string(), "field settings.proxy", "never holds secrets"),
             (incomplete.to_string(), "field profiles[0].profile", "needs deployment"),
-            (withheld_and_set.to_string(), "withheld_headers[0]", "both withheld"),
+            (keychain_and_plain.to_string(), "field profiles[0].profile", "both a plain header and a keychain header"),
+            (
+                header_value.to_string(),
+                "field profiles[0].profile.extra_headers.Helicone-Auth",
+                "secret set PROFILE header:Helicone-Auth",
+            ),
         ];
         for (text, at, why) in cases {
             let problem = ConfigFile::parse(&text).expect_err(&text);
@@ -865,6 +863,25 @@ mod tests {
                 problem.reason
             );
         }
+    }
+
+    #[test]
+    fn a_header_withheld_by_an_earlier_export_is_read_as_a_keychain_header() {
+        let mut gw = serde_json::to_value(openai("gw")).unwrap();
+        gw.as_object_mut().unwrap().remove("keychain_headers");
+        let earlier = json!({
+            "format": "casefile-config",
+            "version": 1,
+            "profiles": [{"profile": gw, "keychain_fields": ["api_key"],
+                          "withheld_headers": ["Ocp-Apim-Subscription-Key"]}]
+        });
+        let config = ConfigFile::parse(&earlier.to_string()).unwrap();
+        assert_eq!(
+            config.profiles[0].profile.keychain_headers,
+            ["Ocp-Apim-Subscription-Key".to_owned()].into()
+        );
+        let written = serde_json::to_value(&config).unwrap();
+        assert_eq!(written["profiles"][0].get("withheld_headers"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::pattern::Pattern;
 use super::settings::{SettingName, Settings};
 use crate::providers::{ProviderKind, ProviderProfile};
+use crate::secrets::looks_like_credential_name;
 use crate::store::Jurisdiction;
 
 /// The policy format this Casefile reads.
@@ -506,17 +507,27 @@ pub(crate) fn find_secrets(
         serde_json::Value::Object(map) => {
             for (key, value) in map {
                 let len = path.len();
+                let header = path.ends_with("extra_headers");
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(key);
-                if looks_like_secret_name(key) {
+                if looks_like_credential_name(key) {
+                    let remedy = if header {
+                        format!(
+                            "Name it in the profile's keychain_headers instead and set its value \
+                             on each desktop with: casefile-admin secret set PROFILE header:{key}"
+                        )
+                    } else {
+                        "Remove it and set credentials on each desktop with: casefile-admin \
+                         secret set PROFILE FIELD"
+                            .to_owned()
+                    };
                     return Err(PolicyProblem::at(
                         path.as_str(),
                         format!(
                             "{key:?} looks like a credential, and {file} never holds secrets \
-                             (other users can read it). Remove it and set credentials on each \
-                             desktop with: casefile-admin secret set PROFILE FIELD"
+                             (other users can read it). {remedy}"
                         ),
                     ));
                 }
@@ -544,41 +555,4 @@ pub(crate) fn find_secrets(
         _ => {}
     }
     Ok(())
-}
-
-/// Whether a key (a JSON key, a header name) names a credential.
-pub(crate) fn looks_like_secret_name(key: &str) -> bool {
-    let folded: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    // Profile settings whose names contain a secret-like word but hold none.
-    if matches!(
-        folded.as_str(),
-        "tokenurl"
-            | "tenantid"
-            | "clientid"
-            | "contextwindowtokens"
-            | "maxoutputtokens"
-            | "usdpermillioninputtokens"
-            | "usdpermillionoutputtokens"
-    ) {
-        return false;
-    }
-    [
-        "apikey",
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "privatekey",
-        "credential",
-        "authorization",
-        "subscriptionkey",
-        "accesskey",
-        "serviceaccount",
-    ]
-    .iter()
-    .any(|word| folded.contains(word))
 }

@@ -24,7 +24,7 @@ mod workspace;
 
 pub use config::{
     CONFIG_FORMAT, CONFIG_VERSION, ConfigFile, ConfigImport, ConfigProfile, MAX_CONFIG_BYTES,
-    MissingCredential, MissingHeader,
+    MissingCredential,
 };
 pub use effective::{EffectivePolicy, EffectiveSetting, PolicyStatus, SettingSource};
 pub use file::{

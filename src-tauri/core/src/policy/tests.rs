@@ -201,7 +201,7 @@ fn every_invalid_policy_fails_closed_with_its_place_and_reason() {
                 json!({"Ocp-Apim-Subscription-Key": "k"}),
             ),
             "field profiles[0].extra_headers.Ocp-Apim-Subscription-Key",
-            "credential",
+            "secret set PROFILE header:Ocp-Apim-Subscription-Key",
         ),
         (
             with(

@@ -8,7 +8,9 @@ use super::gate::{Clearance, blocked, gate, rule_violation};
 use super::settings::{SettingName, Settings};
 use super::state::PolicyState;
 use crate::audit::{self, Attempt, Purpose};
-use crate::providers::{CredentialField, Credentials, ProviderProfile, TransportSettings};
+use crate::providers::{
+    Credential, CredentialField, Credentials, ProviderProfile, TransportSettings,
+};
 use crate::store::{Consent, ConsentScope, CredentialStatus, Jurisdiction, Store};
 use crate::workspace::Workspace;
 use crate::{Error, ErrorCode, Result};
@@ -213,7 +215,11 @@ impl Workspace {
             rule_violation(policy, profile)
                 .map_err(|why| blocked(format!("profile {:?}: {why}.", profile.name)))?;
         }
-        store.save_profile(profile, replace, make_default)
+        let mut profile = profile.clone();
+        if replace && let Ok(stored) = store.profile(&profile.name) {
+            profile.keep_keychain_headers_of(&stored.profile);
+        }
+        store.save_profile(&profile, replace, make_default)
     }
 
     /// Makes `name` the default profile, unless the policy locks the default.
@@ -255,14 +261,28 @@ impl Workspace {
         Ok(())
     }
 
-    /// Before a credential of `name` is stored: the policy must let the profile send. A profile
-    /// the policy defines gets its stored record (settings from the policy) on first use.
-    pub(crate) fn check_credential_change(&self, store: &mut Store, name: &str) -> Result<()> {
+    /// Before `credential` of `name` is stored: the policy must let the profile send. A profile
+    /// the policy defines gets its stored record (settings from the policy) on first use, and
+    /// takes only the keychain headers the policy names.
+    pub(crate) fn check_credential_change(
+        &self,
+        store: &mut Store,
+        name: &str,
+        credential: &Credential,
+    ) -> Result<()> {
         let effective = self.effective_policy(Some(store))?;
         if let Some(error) = effective.invalid_error() {
             return Err(error);
         }
         if let Some(managed) = effective.policy().and_then(|p| p.profile(name)) {
+            if let Credential::Header(header) = credential
+                && managed.keychain_header(header).is_none()
+            {
+                return Err(blocked(format!(
+                    "profile {name:?} is defined by the firm's policy, which sends no header \
+                     {header} from the keychain. Nothing was stored."
+                )));
+            }
             return store.save_profile(managed, true, false);
         }
         let profile = store.profile(name)?.profile;

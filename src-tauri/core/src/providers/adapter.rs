@@ -13,8 +13,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use super::exchange::BodyStream;
 use super::http_error::secret_command;
 use super::{
-    ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
-    ProviderProfile,
+    ChatRequest, ChatStream, Credential, CredentialField, Credentials, ProviderError,
+    ProviderErrorKind, ProviderProfile,
 };
 use crate::secrets::Secret;
 
@@ -133,16 +133,17 @@ pub(crate) fn required_secret<'a>(
 /// A credential as a header value, hidden from debug output.
 pub(crate) fn secret_header(
     profile: &ProviderProfile,
-    field: CredentialField,
+    field: impl std::fmt::Display,
     prefix: &str,
     secret: &Secret,
 ) -> Result<HeaderValue, ProviderError> {
     let mut value = HeaderValue::from_str(&format!("{prefix}{}", secret.expose().trim()))
         .map_err(|_| {
             configuration(format!(
-                "The stored {field} of profile {} contains characters a request header cannot carry                  (a line break?): store it again with {}.",
+                "The stored {field} of profile {} contains characters a request header cannot carry \
+                 (a line break?): store it again with {}.",
                 profile.name,
-                secret_command(&profile.name, field)
+                secret_command(&profile.name, &field)
             ))
         })?;
     value.set_sensitive(true);
@@ -161,8 +162,12 @@ pub(crate) fn bearer_header(token: &str, issuer: &str) -> Result<HeaderValue, Pr
     Ok(value)
 }
 
-/// JSON in, SSE out, plus the profile's extra headers (gateway subscription keys and the like).
-pub(crate) fn base_headers(profile: &ProviderProfile) -> Result<HeaderMap, ProviderError> {
+/// JSON in, SSE out, plus the profile's extra headers and its keychain headers (gateway
+/// subscription keys and the like, from `credentials`).
+pub(crate) fn base_headers(
+    profile: &ProviderProfile,
+    credentials: &Credentials,
+) -> Result<HeaderMap, ProviderError> {
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
@@ -182,6 +187,27 @@ pub(crate) fn base_headers(profile: &ProviderProfile) -> Result<HeaderMap, Provi
         })?;
         header_value.set_sensitive(true);
         headers.insert(header_name, header_value);
+    }
+    for name in &profile.keychain_headers {
+        let credential = Credential::Header(name.clone());
+        let secret = credentials.header(name).ok_or_else(|| {
+            configuration(format!(
+                "The profile {} sends header {name}, whose value is not in the keychain: store \
+                 it with {}.",
+                profile.name,
+                secret_command(&profile.name, &credential)
+            ))
+        })?;
+        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            configuration(format!(
+                "The profile {}'s keychain header {name:?} is not a valid header name.",
+                profile.name
+            ))
+        })?;
+        headers.insert(
+            header_name,
+            secret_header(profile, &credential, "", secret)?,
+        );
     }
     Ok(headers)
 }

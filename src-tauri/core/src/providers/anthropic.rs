@@ -53,7 +53,7 @@ impl MessagesAdapter {
         credentials: &Credentials,
     ) -> Result<Self, ProviderError> {
         let model = required_setting(profile, &profile.model, "model", "claude-sonnet-4-5")?;
-        let mut headers = base_headers(profile)?;
+        let mut headers = base_headers(profile, credentials)?;
         let (url, auth) = if profile.kind == ProviderKind::VertexAnthropic {
             let model_method = format!("{model}:streamRawPredict");
             let url = endpoint(

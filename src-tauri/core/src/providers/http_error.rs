@@ -25,7 +25,7 @@ pub(crate) fn body_excerpt(body: &[u8]) -> String {
 }
 
 /// The command an admin runs to store a credential of a profile.
-pub(crate) fn secret_command(profile: &str, field: CredentialField) -> String {
+pub(crate) fn secret_command(profile: &str, field: impl std::fmt::Display) -> String {
     format!("`casefile-admin secret set {profile} {field}`")
 }
 

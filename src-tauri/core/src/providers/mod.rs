@@ -26,8 +26,8 @@ pub use check::{ConnectionFailure, ConnectionReport, test_connection};
 pub use error::{ProviderError, ProviderErrorKind};
 pub use exchange::{BeforeSend, Exchange, ExchangeRecord};
 pub use profile::{
-    CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind, ProviderProfile,
-    RetentionMode,
+    Credential, CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind,
+    ProviderProfile, RetentionMode,
 };
 pub use transport::{ProviderClient, TransportSettings, endpoint_host};
 

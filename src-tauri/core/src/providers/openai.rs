@@ -101,7 +101,7 @@ impl ChatCompletionsAdapter {
                 )));
             }
         };
-        let mut headers = base_headers(profile)?;
+        let mut headers = base_headers(profile, credentials)?;
         let mut auth = Auth::InHeaders;
         let mut token_limit_field = "max_tokens";
         let mut include_usage = true;
@@ -666,8 +666,8 @@ mod tests {
     use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
     use super::*;
-    use crate::providers::Message;
     use crate::providers::sse::tests::{block_on, decode_all};
+    use crate::providers::{Credential, Message};
     use crate::secrets::Secret;
 
     fn profile(kind: ProviderKind) -> ProviderProfile {
@@ -792,14 +792,28 @@ mod tests {
         profile.base_url = Some("http://localhost:11434/v1/".into());
         profile
             .extra_headers
-            .insert("Ocp-Apim-Subscription-Key".into(), "gateway-key".into());
-        let wire = prepared(&adapter(&profile, &Credentials::default()));
+            .insert("X-Team".into(), "immigration".into());
+        profile
+            .keychain_headers
+            .insert("Ocp-Apim-Subscription-Key".into());
+        let gateway_key = Credential::Header("Ocp-Apim-Subscription-Key".into());
+        let missing = config_error(&profile, &Credentials::default());
+        assert!(
+            missing
+                .message()
+                .contains("`casefile-admin secret set work header:Ocp-Apim-Subscription-Key`"),
+            "{missing}"
+        );
+        let keyed = Credentials::default().with(gateway_key.clone(), Secret::new("gateway-key"));
+        let wire = prepared(&adapter(&profile, &keyed));
         assert_eq!(
             wire.url.as_str(),
             "http://localhost:11434/v1/chat/completions"
         );
         assert!(wire.headers.get(AUTHORIZATION).is_none());
+        assert_eq!(wire.headers["x-team"], "immigration");
         assert_eq!(wire.headers["ocp-apim-subscription-key"], "gateway-key");
+        assert!(wire.headers["ocp-apim-subscription-key"].is_sensitive());
         assert_eq!(
             body_of(&wire),
             json!({
@@ -812,7 +826,10 @@ mod tests {
                 "stream_options": {"include_usage": true}
             })
         );
-        let with_key = prepared(&adapter(&profile, &api_key()));
+        let with_key = prepared(&adapter(
+            &profile,
+            &api_key().with(gateway_key, Secret::new("gateway-key")),
+        ));
         assert_eq!(with_key.headers[AUTHORIZATION], "Bearer mock-api-key");
 
         profile.base_url = None;

@@ -1,14 +1,14 @@
 //! Provider profiles: the non-secret settings of one configured provider, and the credential
 //! fields that live only in the OS keychain.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::secrets::{Secret, SecretName};
+use crate::secrets::{Secret, SecretName, looks_like_credential_name};
 use crate::{Error, Result};
 
 /// One adapter per (cloud, API surface). The names are stable: MSP scripts and policy files use them.
@@ -190,27 +190,140 @@ impl FromStr for CredentialField {
     }
 }
 
+/// A value of a profile kept only in the OS keychain: one of its kind's credential fields, or
+/// the value of one of its keychain headers. Written as the CLI and the app take it: `api_key`,
+/// `header:Ocp-Apim-Subscription-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
+pub enum Credential {
+    Field(CredentialField),
+    /// A request header whose value is a credential (a gateway's subscription key and the like).
+    Header(String),
+}
+
+impl Credential {
+    const HEADER_PREFIX: &str = "header:";
+
+    /// The keychain entry that holds this credential for `profile`. Header names are compared
+    /// without regard to case, as HTTP does, so one header has one entry however it is written.
+    pub fn secret_name(&self, profile: &str) -> Result<SecretName> {
+        match self {
+            Credential::Field(field) => field.secret_name(profile),
+            Credential::Header(name) => SecretName::new(&format!(
+                "profile.{profile}.header.{}",
+                name.to_ascii_lowercase()
+            )),
+        }
+    }
+}
+
+impl From<CredentialField> for Credential {
+    fn from(field: CredentialField) -> Self {
+        Credential::Field(field)
+    }
+}
+
+impl PartialEq<CredentialField> for Credential {
+    fn eq(&self, other: &CredentialField) -> bool {
+        *self == Credential::Field(*other)
+    }
+}
+
+impl fmt::Display for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Field(field) => field.fmt(f),
+            Credential::Header(name) => write!(f, "{}{name}", Self::HEADER_PREFIX),
+        }
+    }
+}
+
+impl FromStr for Credential {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.strip_prefix(Self::HEADER_PREFIX) {
+            Some(name) => {
+                check_keychain_header_name(name).map_err(Error::InvalidInput)?;
+                Ok(Credential::Header(name.to_owned()))
+            }
+            None => s.parse().map(Credential::Field).map_err(|_| {
+                let names: Vec<_> = CredentialField::ALL.iter().map(|f| f.as_str()).collect();
+                Error::InvalidInput(format!(
+                    "{s:?} is not a credential; use one of: {}, or header:NAME for a request \
+                     header whose value is a credential",
+                    names.join(", ")
+                ))
+            }),
+        }
+    }
+}
+
+impl Serialize for Credential {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Credential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why `name` cannot be a keychain header, if it cannot: it must be a header name that also
+/// fits a keychain entry's name.
+fn check_keychain_header_name(name: &str) -> std::result::Result<(), String> {
+    const MAX_LEN: usize = 48;
+    let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    if name.is_empty() || name.len() > MAX_LEN || !name.chars().all(valid) {
+        return Err(format!(
+            "{name:?} cannot be a header kept in the keychain: use 1 to {MAX_LEN} letters, \
+             digits, '-' or '_', e.g. header:Ocp-Apim-Subscription-Key"
+        ));
+    }
+    Ok(())
+}
+
 /// The credentials of one profile, read from the keychain just before a request.
 #[derive(Debug, Clone, Default)]
-pub struct Credentials(BTreeMap<CredentialField, Secret>);
+pub struct Credentials {
+    fields: BTreeMap<CredentialField, Secret>,
+    /// Keychain header values by the name the profile gives the header.
+    headers: BTreeMap<String, Secret>,
+}
 
 impl Credentials {
-    pub fn with(mut self, field: CredentialField, value: Secret) -> Self {
-        self.0.insert(field, value);
+    pub fn with(mut self, credential: impl Into<Credential>, value: Secret) -> Self {
+        self.insert(credential, value);
         self
     }
 
-    pub fn insert(&mut self, field: CredentialField, value: Secret) {
-        self.0.insert(field, value);
+    pub fn insert(&mut self, credential: impl Into<Credential>, value: Secret) {
+        match credential.into() {
+            Credential::Field(field) => self.fields.insert(field, value),
+            Credential::Header(name) => self.headers.insert(name, value),
+        };
     }
 
     pub fn get(&self, field: CredentialField) -> Option<&Secret> {
-        self.0.get(&field)
+        self.fields.get(&field)
     }
 
     /// The fields that are set, with their values.
     pub fn iter(&self) -> impl Iterator<Item = (CredentialField, &Secret)> {
-        self.0.iter().map(|(field, value)| (*field, value))
+        self.fields.iter().map(|(field, value)| (*field, value))
+    }
+
+    /// The value of keychain header `name`, as the profile names it.
+    pub fn header(&self, name: &str) -> Option<&Secret> {
+        self.headers.get(name)
     }
 }
 
@@ -284,7 +397,7 @@ impl ModelLimits {
 }
 
 /// The non-secret settings of one provider. Every endpoint is data, never a code path.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderProfile {
@@ -309,9 +422,15 @@ pub struct ProviderProfile {
     pub client_id: Option<String>,
     /// Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests.
     pub token_url: Option<String>,
-    /// Extra headers sent with every request (gateways that need a subscription key header etc.).
+    /// Extra headers sent with every request whose values are not credentials (e.g.
+    /// `X-Team: immigration`). A header whose name looks like a credential is refused here.
     #[serde(default)]
     pub extra_headers: BTreeMap<String, String>,
+    /// Headers sent with every request whose values are credentials (a gateway's
+    /// `Ocp-Apim-Subscription-Key`, `Helicone-Auth`…): only their names are here, the values
+    /// live in each desktop's OS keychain (`casefile-admin secret set PROFILE header:NAME`).
+    #[serde(default)]
+    pub keychain_headers: BTreeSet<String>,
     #[serde(default)]
     pub data_processing: DataProcessing,
     #[serde(default)]
@@ -338,13 +457,76 @@ impl ProviderProfile {
             client_id: None,
             token_url: None,
             extra_headers: BTreeMap::new(),
+            keychain_headers: BTreeSet::new(),
             data_processing: DataProcessing::default(),
             model_limits: ModelLimits::default(),
         })
     }
 }
 
+/// Header names only, never their values: a value may still be a credential in a row written
+/// before such values moved to the keychain.
+impl fmt::Debug for ProviderProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            name,
+            kind,
+            display_name,
+            base_url,
+            region,
+            model,
+            deployment,
+            api_version,
+            project,
+            tenant_id,
+            client_id,
+            token_url,
+            extra_headers,
+            keychain_headers,
+            data_processing,
+            model_limits,
+        } = self;
+        f.debug_struct("ProviderProfile")
+            .field("name", name)
+            .field("kind", kind)
+            .field("display_name", display_name)
+            .field("base_url", base_url)
+            .field("region", region)
+            .field("model", model)
+            .field("deployment", deployment)
+            .field("api_version", api_version)
+            .field("project", project)
+            .field("tenant_id", tenant_id)
+            .field("client_id", client_id)
+            .field("token_url", token_url)
+            .field("extra_headers", &extra_headers.keys().collect::<Vec<_>>())
+            .field("keychain_headers", keychain_headers)
+            .field("data_processing", data_processing)
+            .field("model_limits", model_limits)
+            .finish()
+    }
+}
+
 impl ProviderProfile {
+    /// The profile's spelling of keychain header `name` (header names ignore case), if it has
+    /// that keychain header.
+    pub fn keychain_header(&self, name: &str) -> Option<&str> {
+        self.keychain_headers
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(name))
+            .map(String::as_str)
+    }
+
+    /// Adds the keychain headers `stored` (this profile as it was) has and this one lacks:
+    /// replacing a profile's settings keeps its credentials, which only `secret remove` drops.
+    pub fn keep_keychain_headers_of(&mut self, stored: &ProviderProfile) {
+        for header in &stored.keychain_headers {
+            if self.keychain_header(header).is_none() {
+                self.keychain_headers.insert(header.clone());
+            }
+        }
+    }
+
     /// Checks that the profile names everything its kind needs, with usable values. Every
     /// message names the setting (as the CLI spells it) and what to put there.
     pub fn validate(&self) -> Result<()> {
@@ -493,11 +675,42 @@ impl ProviderProfile {
                     message: format!("{name:?} is not a valid HTTP header name."),
                 });
             }
+            if looks_like_credential_name(name) {
+                return Err(Error::InvalidField {
+                    field: "extra_headers".to_owned(),
+                    message: format!(
+                        "Header {name} looks like a credential, so its value is kept in the \
+                         keychain, never in the profile: add it under Credentials, or run \
+                         casefile-admin secret set {} header:{name}.",
+                        self.name
+                    ),
+                });
+            }
             if value.chars().any(|c| c.is_control()) {
                 return Err(Error::InvalidField {
                     field: "extra_headers".to_owned(),
                     message: format!("The value of header {name} contains a control character."),
                 });
+            }
+        }
+        let mut keychain_headers = BTreeSet::new();
+        for name in &self.keychain_headers {
+            let invalid = |message: String| Error::InvalidField {
+                field: "keychain_headers".to_owned(),
+                message,
+            };
+            check_keychain_header_name(name).map_err(|why| invalid(format!("{why}.")))?;
+            if !keychain_headers.insert(name.to_ascii_lowercase()) {
+                return Err(invalid(format!("Header {name} is named twice.")));
+            }
+            if self
+                .extra_headers
+                .keys()
+                .any(|h| h.eq_ignore_ascii_case(name))
+            {
+                return Err(invalid(format!(
+                    "Header {name} is both a plain header and a keychain header; keep one."
+                )));
             }
         }
         Ok(())
@@ -687,8 +900,95 @@ mod tests {
         profile.extra_headers.clear();
         profile
             .extra_headers
-            .insert("Ocp-Apim-Subscription-Key".into(), "a\r\nb".into());
+            .insert("X-Team".into(), "a\r\nb".into());
         assert!(profile.validate().is_err());
+    }
+
+    #[test]
+    fn credentials_are_written_as_a_field_or_a_header() {
+        let header: Credential = "header:Ocp-Apim-Subscription-Key".parse().unwrap();
+        assert_eq!(
+            header,
+            Credential::Header("Ocp-Apim-Subscription-Key".into())
+        );
+        assert_eq!(header.to_string(), "header:Ocp-Apim-Subscription-Key");
+        assert_eq!(
+            serde_json::to_value(&header).unwrap(),
+            "header:Ocp-Apim-Subscription-Key"
+        );
+        assert_eq!(
+            serde_json::from_value::<Credential>("api_key".into()).unwrap(),
+            CredentialField::ApiKey
+        );
+        // One keychain entry per header, however its name is written.
+        let lower: Credential = "header:ocp-apim-subscription-key".parse().unwrap();
+        assert_eq!(
+            header.secret_name("gw").unwrap(),
+            lower.secret_name("gw").unwrap()
+        );
+        assert_eq!(
+            header.secret_name("gw").unwrap().as_str(),
+            "profile.gw.header.ocp-apim-subscription-key"
+        );
+        for bad in ["header:", "header:X Key", "header:a/b", "apikey"] {
+            let err = bad.parse::<Credential>().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
+            assert!(err.to_string().contains("header:"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_credential_header_is_kept_by_name_only_and_debug_shows_no_header_value() {
+        let mut profile = ProviderProfile::new("gw", ProviderKind::OpenAiCompatible).unwrap();
+        profile.base_url = Some("https://gateway.firm.example/v1".into());
+        profile.model = Some("gpt-4.1".into());
+        profile
+            .extra_headers
+            .insert("X-Team".into(), "immigration-team-canary".into());
+        profile.validate().unwrap();
+        for name in [
+            "Ocp-Apim-Subscription-Key",
+            "Helicone-Auth",
+            "Authorization",
+        ] {
+            let mut with_value = profile.clone();
+            with_value.extra_headers.insert(name.into(), "v".into());
+            let err = with_value.validate().unwrap_err();
+            assert_eq!(err.field(), Some("extra_headers"));
+            assert!(
+                err.to_string()
+                    .contains(&format!("casefile-admin secret set gw header:{name}")),
+                "{err}"
+            );
+        }
+        profile
+            .keychain_headers
+            .insert("Ocp-Apim-Subscription-Key".into());
+        profile.validate().unwrap();
+        for (bad, why) in [
+            ("x-team", "both"),
+            ("OCP-APIM-SUBSCRIPTION-KEY", "twice"),
+            ("a b", "letters"),
+        ] {
+            let mut changed = profile.clone();
+            changed.keychain_headers.insert(bad.into());
+            let err = changed.validate().unwrap_err();
+            assert_eq!(err.field(), Some("keychain_headers"), "{bad}");
+            assert!(err.to_string().contains(why), "{bad}: {err}");
+        }
+
+        let mut old_row = profile.clone();
+        old_row
+            .extra_headers
+            .insert("Helicone-Auth".into(), "sk-helicone-canary".into());
+        for shown in [format!("{old_row:?}"), format!("{old_row:#?}")] {
+            assert!(!shown.contains("canary"), "{shown}");
+            assert!(
+                shown.contains("Helicone-Auth") && shown.contains("X-Team"),
+                "{shown}"
+            );
+            assert!(shown.contains("Ocp-Apim-Subscription-Key"), "{shown}");
+        }
     }
 
     #[test]

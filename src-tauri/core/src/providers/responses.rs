@@ -37,7 +37,7 @@ impl ResponsesAdapter {
             .base_url
             .as_deref()
             .unwrap_or(super::openai::OPENAI_BASE);
-        let mut headers = base_headers(profile)?;
+        let mut headers = base_headers(profile, credentials)?;
         let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
         headers.insert(
             AUTHORIZATION,

@@ -72,6 +72,49 @@ impl fmt::Display for SecretName {
     }
 }
 
+/// Whether `name` (a JSON key, an HTTP header name) names a credential: the one test the
+/// product uses to keep such values out of policy and configuration files, profile settings and
+/// the database. Gateway headers such as `Ocp-Apim-Subscription-Key`, `Helicone-Auth`,
+/// `X-Portkey-Virtual-Key` or `Authorization` are credentials.
+pub fn looks_like_credential_name(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    // Profile settings whose names contain a credential-like word but hold none.
+    if matches!(
+        folded.as_str(),
+        "tokenurl"
+            | "tenantid"
+            | "clientid"
+            | "contextwindowtokens"
+            | "maxoutputtokens"
+            | "usdpermillioninputtokens"
+            | "usdpermillionoutputtokens"
+    ) {
+        return false;
+    }
+    // "key" only at the end: X-Api-Key, Portkey's virtual key, but not "keychain_fields".
+    folded.ends_with("key")
+        || [
+            "apikey",
+            "secret",
+            "password",
+            "passwd",
+            "token",
+            "privatekey",
+            "credential",
+            "auth",
+            "subscriptionkey",
+            "accesskey",
+            "serviceaccount",
+            "cookie",
+        ]
+        .iter()
+        .any(|word| folded.contains(word))
+}
+
 /// A place that keeps secrets by name. Every method blocks; see [`off_thread`].
 pub trait SecretStore: Send + Sync {
     /// The secret stored under `name`, or `None` when there is none.
@@ -114,6 +157,41 @@ mod tests {
         for bad in ["", "has space", "slash/y", "é", &"x".repeat(129)] {
             let err = SecretName::new(bad).unwrap_err();
             assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn gateway_credential_headers_and_secret_keys_look_like_credentials() {
+        for name in [
+            "Ocp-Apim-Subscription-Key",
+            "Helicone-Auth",
+            "api-key",
+            "Authorization",
+            "Proxy-Authorization",
+            "X-API-Key",
+            "x-goog-api-key",
+            "Portkey-Api-Key",
+            "x-portkey-virtual-key",
+            "X-Auth-Token",
+            "Cookie",
+            "client_secret",
+            "aws_session_token",
+            "service_account_json",
+        ] {
+            assert!(looks_like_credential_name(name), "{name}");
+        }
+        for name in [
+            "X-Team",
+            "X-Request-Source",
+            "Portkey-Provider",
+            "keychain_fields",
+            "keychain_headers",
+            "token_url",
+            "tenant_id",
+            "max_output_tokens",
+            "extra_headers",
+        ] {
+            assert!(!looks_like_credential_name(name), "{name}");
         }
     }
 

@@ -5,7 +5,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, now};
-use crate::providers::{CredentialField, ProviderProfile};
+use crate::providers::{Credential, ProviderProfile};
+use crate::secrets::{Secret, looks_like_credential_name};
 use crate::{Error, Result};
 
 /// A profile with what the app and the CLI show about it.
@@ -20,10 +21,14 @@ pub struct StoredProfile {
     pub updated_at: String,
 }
 
+/// Header names with their values.
+pub type HeaderValues = Vec<(String, Secret)>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CredentialStatus {
-    pub field: CredentialField,
+    /// `api_key`, `header:Ocp-Apim-Subscription-Key`…
+    pub field: Credential,
     pub set_at: String,
 }
 
@@ -166,32 +171,79 @@ impl Store {
         Ok(())
     }
 
-    /// Records that `field` of profile `name` was just stored in the keychain.
-    pub fn record_credential_set(&mut self, name: &str, field: CredentialField) -> Result<()> {
-        let changed = self.conn.execute(
-            "INSERT INTO profile_credentials (profile_id, field, set_at) \
-             SELECT id, ?2, ?3 FROM provider_profiles WHERE name = ?1 \
-             ON CONFLICT (profile_id, field) DO UPDATE SET set_at = excluded.set_at",
-            params![name, field.as_str(), now()],
-        )?;
-        if changed == 0 {
-            return Err(not_found(name));
-        }
-        Ok(())
+    /// Records that `credential` of profile `name` was just stored in the keychain.
+    pub fn record_credential_set(&mut self, name: &str, credential: &Credential) -> Result<()> {
+        record_set(&self.conn, name, credential, &now())
     }
 
-    /// Forgets that `field` of profile `name` is set; `false` if it was not recorded.
+    /// Forgets that `credential` of profile `name` is set; `false` if it was not recorded.
     pub fn record_credential_removed(
         &mut self,
         name: &str,
-        field: CredentialField,
+        credential: &Credential,
     ) -> Result<bool> {
         let removed = self.conn.execute(
             "DELETE FROM profile_credentials WHERE field = ?2 AND profile_id = \
              (SELECT id FROM provider_profiles WHERE name = ?1)",
-            params![name, field.as_str()],
+            params![name, credential.to_string()],
         )?;
         Ok(removed > 0)
+    }
+
+    /// The header values that look like credentials in stored profiles, by profile: earlier
+    /// versions kept them in the row. Read them to move them to the keychain, then call
+    /// [`Store::headers_moved_to_keychain`].
+    pub fn credential_headers_in_rows(&self) -> Result<Vec<(String, HeaderValues)>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT settings FROM provider_profiles ORDER BY name")?;
+        let rows = statement
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut found = Vec::new();
+        for settings in rows {
+            let profile = parse_settings(&settings)?;
+            let headers: Vec<_> = profile
+                .extra_headers
+                .into_iter()
+                .filter(|(header, _)| looks_like_credential_name(header))
+                .map(|(header, value)| (header, Secret::new(value)))
+                .collect();
+            if !headers.is_empty() {
+                found.push((profile.name, headers));
+            }
+        }
+        Ok(found)
+    }
+
+    /// After the values of `headers` of profile `name` were written to the keychain: the row
+    /// loses the values, names the headers among its keychain headers, and records them as set,
+    /// in one transaction.
+    pub fn headers_moved_to_keychain(&mut self, name: &str, headers: &[String]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let settings: String = tx
+            .query_row(
+                "SELECT settings FROM provider_profiles WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(name))?;
+        let mut profile = parse_settings(&settings)?;
+        let now = now();
+        for header in headers {
+            profile.extra_headers.remove(header);
+            profile.keychain_headers.insert(header.clone());
+            record_set(&tx, name, &Credential::Header(header.clone()), &now)?;
+        }
+        let settings = serde_json::to_string(&profile)
+            .map_err(|e| Error::Internal(format!("profile settings not serializable: {e}")))?;
+        tx.execute(
+            "UPDATE provider_profiles SET settings = ?1, updated_at = ?2 WHERE name = ?3",
+            params![settings, now, name],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn credential_statuses(&self, profile_id: i64) -> Result<Vec<CredentialStatus>> {
@@ -210,6 +262,24 @@ impl Store {
             })
             .collect()
     }
+}
+
+fn record_set(
+    conn: &rusqlite::Connection,
+    name: &str,
+    credential: &Credential,
+    at: &str,
+) -> Result<()> {
+    let changed = conn.execute(
+        "INSERT INTO profile_credentials (profile_id, field, set_at) \
+         SELECT id, ?2, ?3 FROM provider_profiles WHERE name = ?1 \
+         ON CONFLICT (profile_id, field) DO UPDATE SET set_at = excluded.set_at",
+        params![name, credential.to_string(), at],
+    )?;
+    if changed == 0 {
+        return Err(not_found(name));
+    }
+    Ok(())
 }
 
 fn set_default(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<()> {
@@ -251,7 +321,7 @@ fn not_found(name: &str) -> Error {
 mod tests {
     use super::*;
     use crate::ErrorCode;
-    use crate::providers::ProviderKind;
+    use crate::providers::{CredentialField, ProviderKind};
     use crate::store::test_support::store;
 
     fn azure(name: &str) -> ProviderProfile {
@@ -305,7 +375,7 @@ mod tests {
         store.save_profile(&azure("eu"), false, false).unwrap();
         store.save_profile(&azure("us"), false, false).unwrap();
         store
-            .record_credential_set("eu", CredentialField::ApiKey)
+            .record_credential_set("eu", &CredentialField::ApiKey.into())
             .unwrap();
         store.remove_profile("eu").unwrap();
         assert_eq!(store.default_profile().unwrap().unwrap().profile.name, "us");
@@ -322,7 +392,7 @@ mod tests {
         let (_dir, mut store) = store();
         store.save_profile(&azure("eu"), false, false).unwrap();
         store
-            .record_credential_set("eu", CredentialField::ApiKey)
+            .record_credential_set("eu", &CredentialField::ApiKey.into())
             .unwrap();
         let statuses = store.profile("eu").unwrap().credentials;
         assert_eq!(statuses.len(), 1);
@@ -330,17 +400,17 @@ mod tests {
         assert!(statuses[0].set_at.parse::<jiff::Timestamp>().is_ok());
         assert!(
             store
-                .record_credential_removed("eu", CredentialField::ApiKey)
+                .record_credential_removed("eu", &CredentialField::ApiKey.into())
                 .unwrap()
         );
         assert!(
             !store
-                .record_credential_removed("eu", CredentialField::ApiKey)
+                .record_credential_removed("eu", &CredentialField::ApiKey.into())
                 .unwrap()
         );
         assert_eq!(
             store
-                .record_credential_set("nope", CredentialField::ApiKey)
+                .record_credential_set("nope", &CredentialField::ApiKey.into())
                 .unwrap_err()
                 .code(),
             ErrorCode::NotFound

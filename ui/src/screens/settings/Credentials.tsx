@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
-import { commands, type CredentialField, type ProfileEntry_Serialize } from "../../bindings";
+import { commands, type ProfileEntry_Serialize } from "../../bindings";
 import { DateTime } from "../../components/DateTime";
 import { LockNote } from "../../components/FieldFrame";
 import { InlineError } from "../../components/InlineError";
@@ -18,7 +18,9 @@ interface CredentialsProps {
 
 /**
  * The profile's credentials, write-only: each says whether it is set and since when, never its
- * value. A new value goes straight to the OS keychain and the field is emptied at once.
+ * value. A new value goes straight to the OS keychain and the field is emptied at once. Headers
+ * that carry a key (a gateway's subscription key) are credentials too (`header:NAME`): added,
+ * replaced and removed here, never shown.
  */
 export function Credentials({ entry, locked, onChanged }: CredentialsProps) {
   const headingId = useId();
@@ -38,31 +40,51 @@ export function Credentials({ entry, locked, onChanged }: CredentialsProps) {
             key={field}
             entry={entry}
             field={field}
+            label={CREDENTIAL_LABELS[field]}
+            testId={`credential-${field.replace(/_/g, "-")}`}
+            locked={locked}
+            onChanged={onChanged}
+          />
+        ))}
+        {entry.keychain_headers.map((name) => (
+          <CredentialRow
+            key={name}
+            entry={entry}
+            field={`header:${name}`}
+            label={`${name} header`}
+            testId={`credential-header-${name.toLowerCase()}`}
             locked={locked}
             onChanged={onChanged}
           />
         ))}
       </ul>
+      {/* The firm's policy names the headers of its own profiles. */}
+      {!entry.managed && <NewHeaderKey entry={entry} locked={locked} onChanged={onChanged} />}
     </section>
   );
 }
 
 interface CredentialRowProps extends CredentialsProps {
-  field: CredentialField;
+  /** A credential field of the profile's kind, or `header:NAME`. */
+  field: string;
+  label: string;
+  testId: string;
 }
 
-function CredentialRow({ entry, field, locked, onChanged }: CredentialRowProps) {
+function CredentialRow({ entry, field, label, testId, locked, onChanged }: CredentialRowProps) {
   const setAt = entry.credentials.find((c) => c.field === field)?.set_at ?? null;
   const [entering, setEntering] = useState(false);
   const action = useAction();
-  const label = CREDENTIAL_LABELS[field];
-  const testId = `credential-${field.replace(/_/g, "-")}`;
+  const header = field.startsWith("header:");
 
   function remove() {
     void action
       .run(() => commands.removeProviderCredential(entry.name, field))
       .then((result) => {
-        if (result.status === "ok") onChanged(result.data, `${label} removed from the keychain.`);
+        if (result.status === "ok") {
+          const said = header ? " and is no longer sent" : "";
+          onChanged(result.data, `${label} removed from the keychain${said}.`);
+        }
       });
   }
 
@@ -134,17 +156,66 @@ function CredentialRow({ entry, field, locked, onChanged }: CredentialRowProps) 
   );
 }
 
+/** Adds a header whose value is a credential: its name, then its value straight to the keychain. */
+function NewHeaderKey({ entry, locked, onChanged }: CredentialsProps) {
+  const [entering, setEntering] = useState(false);
+  const action = useAction();
+  const testId = "credential-new-header";
+  return (
+    <div className="credential" data-testid={testId}>
+      {entering ? (
+        <SecretEntry
+          label="header value"
+          nameLabel="Header name"
+          testId={testId}
+          onCancel={() => {
+            setEntering(false);
+          }}
+          onSubmit={(value, name) => {
+            void action
+              .run(() => commands.setProviderCredential(entry.name, `header:${name}`, value))
+              .then((result) => {
+                if (result.status === "ok") {
+                  setEntering(false);
+                  onChanged(result.data, `${name} header stored in the keychain.`);
+                }
+              });
+          }}
+          pending={action.pending}
+        />
+      ) : (
+        <button
+          type="button"
+          className="button button--small"
+          disabled={locked !== undefined || action.pending}
+          data-testid={`${testId}-add`}
+          onClick={() => {
+            action.clearError();
+            setEntering(true);
+          }}
+        >
+          Add a header that carries a key
+        </button>
+      )}
+      {action.error && <InlineError error={action.error} testId={`${testId}-error`} />}
+    </div>
+  );
+}
+
 interface SecretEntryProps {
   label: string;
+  /** Asks for a name too (a header's), before the value. */
+  nameLabel?: string;
   testId: string;
   pending: boolean;
-  onSubmit: (value: string) => void;
+  onSubmit: (value: string, name: string) => void;
   onCancel: () => void;
 }
 
 /** A one-time field for a new value: hidden as it is typed, emptied as soon as it is sent. */
-function SecretEntry({ label, testId, pending, onSubmit, onCancel }: SecretEntryProps) {
+function SecretEntry({ label, nameLabel, testId, pending, onSubmit, onCancel }: SecretEntryProps) {
   const [value, setValue] = useState("");
+  const [name, setName] = useState("");
   const input = useFocusOnMount<HTMLInputElement>();
   const formRef = useRef<HTMLFormElement>(null);
   const cancel = useEffectEvent(() => {
@@ -177,9 +248,19 @@ function SecretEntry({ label, testId, pending, onSubmit, onCancel }: SecretEntry
         if (pending) return;
         const sent = value;
         setValue("");
-        onSubmit(sent);
+        onSubmit(sent, name.trim());
       }}
     >
+      {nameLabel !== undefined && (
+        <TextField
+          label={nameLabel}
+          hint="As the gateway names it, e.g. Ocp-Apim-Subscription-Key or Helicone-Auth."
+          value={name}
+          onChange={setName}
+          testId={`${testId}-name`}
+          inputRef={input}
+        />
+      )}
       <TextField
         label={`New ${label}`}
         type="password"
@@ -187,7 +268,7 @@ function SecretEntry({ label, testId, pending, onSubmit, onCancel }: SecretEntry
         value={value}
         onChange={setValue}
         testId={`${testId}-value`}
-        inputRef={input}
+        inputRef={nameLabel === undefined ? input : undefined}
       />
       <div className="form__actions">
         <button type="submit" className="button button--primary" data-testid={`${testId}-store`}>

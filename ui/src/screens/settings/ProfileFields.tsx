@@ -385,13 +385,18 @@ export function ProfileFields({
 
       <fieldset className="form__section">
         <legend className="form__legend">Advanced</legend>
+        <p className="field__hint" data-testid="profile-headers-hint">
+          Extra HTTP headers are for values that are not secret, e.g. X-Team. A header that carries
+          a key (Ocp-Apim-Subscription-Key, Helicone-Auth, Authorization…) is set under Credentials
+          once the profile is saved, and kept in the keychain.
+        </p>
         {locked === undefined ? (
           <RepeatableRows<Header>
             legend="Extra HTTP headers"
             itemLabel="Header"
             addLabel="Add header"
             testId="profile-headers"
-            empty="None. Some gateways need one, e.g. Ocp-Apim-Subscription-Key for Azure API Management (put secrets in credentials, never here)."
+            empty="None."
             rows={d.extra_headers}
             onChange={(rows) => {
               set("extra_headers", rows);

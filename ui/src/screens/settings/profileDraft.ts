@@ -7,8 +7,9 @@ export interface Header {
   value: string;
 }
 
-/** The profile, with headers as rows (a row may be blank while it is typed) and the choices the
- * editor offers between ways of connecting. */
+/** The profile, with its plain headers as rows (a row may be blank while it is typed) and the
+ * choices the editor offers between ways of connecting. Headers whose values are credentials are
+ * not here: they are set under Credentials, straight into the keychain. */
 export interface ProfileDraft extends Omit<ProviderProfile_Serialize, "kind" | "extra_headers"> {
   /** "" until a new profile's kind is chosen. */
   kind: ProviderKind | "";
@@ -36,6 +37,7 @@ export function blankDraft(): ProfileDraft {
     client_id: null,
     token_url: null,
     extra_headers: {},
+    keychain_headers: [],
     data_processing: {
       processing_region: null,
       retention: "unknown",
@@ -78,6 +80,7 @@ export function profileOf(entry: ProfileEntry_Serialize): ProviderProfile_Serial
     client_id: entry.client_id,
     token_url: entry.token_url,
     extra_headers: entry.extra_headers,
+    keychain_headers: entry.keychain_headers,
     data_processing: entry.data_processing,
     model_limits: entry.model_limits,
   };
@@ -116,6 +119,8 @@ export function fromDraft(draft: ProfileDraft, kind: ProviderKind): ProviderProf
         .filter((h) => h.name.trim() !== "" || h.value !== "")
         .map((h) => [h.name.trim(), h.value]),
     ),
+    // Set and removed under Credentials; saving the settings keeps them.
+    keychain_headers: draft.keychain_headers,
     data_processing: draft.data_processing,
     model_limits: draft.model_limits,
   };

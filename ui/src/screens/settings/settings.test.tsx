@@ -264,6 +264,72 @@ describe("credentials", () => {
   });
 });
 
+describe("header keys", () => {
+  const HEADER = "Ocp-Apim-Subscription-Key";
+
+  it("are added write-only under Credentials, never in the plain header list", async () => {
+    mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry({ extra_headers: { "X-Team": "immigration" } })]));
+    const stored = aProfileEntry({
+      extra_headers: { "X-Team": "immigration" },
+      keychain_headers: [HEADER],
+      credentials: [{ field: `header:${HEADER}`, set_at: SET_AT }],
+    });
+    mocks.setProviderCredential.mockResolvedValue(ok([stored]));
+    const { user, container } = await openSettings();
+    await user.click(await screen.findByTestId("profile-item"));
+    expect(screen.getByTestId("profile-headers-hint").textContent).toContain("under Credentials");
+
+    await user.click(screen.getByTestId("credential-new-header-add"));
+    await user.type(field("credential-new-header-name"), HEADER);
+    const input = field("credential-new-header-value");
+    expect(input.type).toBe("password");
+    await user.type(input, SECRET);
+    await user.click(screen.getByTestId("credential-new-header-store"));
+
+    expect(mocks.setProviderCredential).toHaveBeenCalledWith("gateway", `header:${HEADER}`, SECRET);
+    const row = "credential-header-ocp-apim-subscription-key";
+    await waitFor(() => {
+      expect(screen.getByTestId(`${row}-state`).textContent).toMatch(/^Set on /);
+    });
+    expect(screen.getByTestId(row).textContent).toContain(`${HEADER} header`);
+    expect(screen.getByTestId(`${row}-replace`)).toBeDefined();
+    expect(screen.queryByTestId("credential-new-header-value")).toBeNull();
+    // The plain list keeps only the header that is not secret.
+    expect(field("profile-extra-headers-0-name").value).toBe("X-Team");
+    expect(field("profile-extra-headers-0-value").value).toBe("immigration");
+    expect(screen.queryByTestId("profile-extra-headers-1-name")).toBeNull();
+    expect(container.innerHTML).not.toContain(SECRET);
+  });
+
+  it("are replaced or removed by name, and saving the settings keeps them", async () => {
+    const stored = aProfileEntry({
+      keychain_headers: [HEADER],
+      credentials: [{ field: `header:${HEADER}`, set_at: SET_AT }],
+    });
+    mocks.providerProfiles.mockResolvedValue(ok([stored]));
+    mocks.saveProviderProfile.mockResolvedValue(ok([stored]));
+    mocks.removeProviderCredential.mockResolvedValue(ok([aProfileEntry()]));
+    const { user } = await openSettings();
+    await user.click(await screen.findByTestId("profile-item"));
+    await user.type(field("profile-display-name"), " 2");
+    await user.keyboard("{Control>}s{/Control}");
+    await waitFor(() => {
+      expect(mocks.saveProviderProfile).toHaveBeenCalledTimes(1);
+    });
+    expect(mocks.saveProviderProfile.mock.calls[0]?.[0]).toMatchObject({
+      extra_headers: {},
+      keychain_headers: [HEADER],
+    });
+
+    const row = "credential-header-ocp-apim-subscription-key";
+    await user.click(screen.getByTestId(`${row}-remove`));
+    expect(mocks.removeProviderCredential).toHaveBeenCalledWith("gateway", `header:${HEADER}`);
+    await waitFor(() => {
+      expect(screen.queryByTestId(row)).toBeNull();
+    });
+  });
+});
+
 describe("test connection", () => {
   it("shows progress, then the latency; a failure shows the provider's diagnosis", async () => {
     mocks.providerProfiles.mockResolvedValue(ok([aProfileEntry()]));

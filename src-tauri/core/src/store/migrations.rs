@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_drafts.sql"),
     include_str!("migrations/0007_retention_holds.sql"),
     include_str!("migrations/0008_contentless_index.sql"),
+    include_str!("migrations/0010_audit_forwarding.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<u32> {

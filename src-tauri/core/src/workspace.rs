@@ -284,7 +284,8 @@ impl Workspace {
         crate::private_file::write_private(&export, &bytes, false)?;
         let policy = self.effective_policy(Some(&store))?;
         if let Some(forwarding) = audit::Forwarding::from_policy(&policy)? {
-            let report = audit::forward::flush(&store, &forwarding, audit::forward::CONNECT_TIMEOUT)?;
+            let report =
+                audit::forward::flush(&store, &forwarding, audit::forward::CONNECT_TIMEOUT)?;
             if report.waiting > 0 {
                 return Err(Error::PolicyBlocked(format!(
                     "{} audit entries have not reached the firm's collector {} ({}), and a \
@@ -293,7 +294,9 @@ impl Workspace {
                      audit forward).",
                     report.waiting,
                     report.collector,
-                    report.error.unwrap_or_else(|| "a request is still running".into()),
+                    report
+                        .error
+                        .unwrap_or_else(|| "a request is still running".into()),
                     export.display()
                 )));
             }
@@ -305,11 +308,11 @@ impl Workspace {
         std::fs::create_dir(&folder).map_err(|e| Error::storage(&folder, e))?;
         let set_aside = SetAside { head, folder, key };
         for file in database_files(dir) {
-            if let (true, Some(name)) = (file.exists(), file.file_name()) {
-                if let Err(e) = std::fs::rename(&file, set_aside.folder.join(name)) {
-                    set_aside.put_back(dir);
-                    return Err(Error::storage(&file, e));
-                }
+            if let (true, Some(name)) = (file.exists(), file.file_name())
+                && let Err(e) = std::fs::rename(&file, set_aside.folder.join(name))
+            {
+                set_aside.put_back(dir);
+                return Err(Error::storage(&file, e));
             }
         }
         tracing::info!(export = %export.display(), "audit log of the replaced workspace exported");
@@ -886,8 +889,12 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let down = format!("tcp://{}", listener.local_addr().unwrap());
         drop(listener);
-        ws.set_user_setting(&store, crate::policy::SettingName::AuditForward, Some(down.into()))
-            .unwrap();
+        ws.set_user_setting(
+            &store,
+            crate::policy::SettingName::AuditForward,
+            Some(down.into()),
+        )
+        .unwrap();
         drop(store);
         let err = ws.restore_backup(&file, &pass, true).err().unwrap();
         assert_eq!(err.code(), ErrorCode::PolicyBlocked, "{err}");
@@ -918,10 +925,8 @@ mod tests {
             .filter(|name| name.starts_with("audit-replaced-"))
             .collect();
         assert_eq!(exports.len(), 2, "one per attempt: {exports:?}");
-        let kept: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(data_dir.join(&exports[0])).unwrap(),
-        )
-        .unwrap();
+        let kept: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data_dir.join(&exports[0])).unwrap()).unwrap();
         assert_eq!(kept["entries"][1]["entry_hash"], head.entry_hash.as_str());
         assert!(
             std::fs::read_dir(data_dir)

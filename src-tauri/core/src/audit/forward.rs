@@ -196,19 +196,15 @@ pub struct Frame {
 /// that is still running (see the module documentation).
 pub fn pending(store: &Store, collector: &Collector) -> Result<Vec<Frame>> {
     let mark = forwarded_mark(store, collector)?;
-    if !store
-        .conn
-        .query_row("SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq > ?1)", [mark], |r| {
-            r.get::<_, bool>(0)
-        })?
-    {
+    if !store.conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq > ?1)",
+        [mark],
+        |r| r.get::<_, bool>(0),
+    )? {
         return Ok(Vec::new());
     }
     let entries = exported_entries(store, None)?;
-    let answered: HashSet<i64> = entries
-        .iter()
-        .filter_map(|e| e.entry.request_seq)
-        .collect();
+    let answered: HashSet<i64> = entries.iter().filter_map(|e| e.entry.request_seq).collect();
     let hold_since = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_mins(REQUEST_HOLD_MINUTES))
         .map_err(|e| Error::Internal(format!("clock out of range: {e}")))?;
@@ -263,7 +259,11 @@ pub fn syslog_message(entry: &ExportedEntry, hostname: &str, procid: u32) -> Res
         "request" | "result" => 6,
         _ => 5,
     };
-    let msgid: String = kind.chars().filter(char::is_ascii_graphic).take(32).collect();
+    let msgid: String = kind
+        .chars()
+        .filter(char::is_ascii_graphic)
+        .take(32)
+        .collect();
     let json = serde_json::to_string(entry)
         .map_err(|e| Error::Internal(format!("audit entry not serializable: {e}")))?;
     let mut message = format!(
@@ -344,9 +344,9 @@ pub fn send(
     let mut connection = connect(forwarding, connect_timeout)?;
     let collector = &forwarding.collector;
     for frame in frames {
-        connection
-            .write_all(&frame.bytes)
-            .map_err(|e| Unreachable(format!("writing to the collector {collector} failed: {e}")))?;
+        connection.write_all(&frame.bytes).map_err(|e| {
+            Unreachable(format!("writing to the collector {collector} failed: {e}"))
+        })?;
     }
     connection
         .flush()

@@ -124,7 +124,9 @@ fn compact_export(store: &Store) -> String {
 /// MSGID, STRUCTURED-DATA and MSG.
 fn parse_rfc5424(message: &str) -> (Vec<&str>, &str, &str) {
     let (header, rest) = message.split_once(" [").expect("structured data");
-    let (sd, msg) = rest.split_once("] ").expect("a message after the structured data");
+    let (sd, msg) = rest
+        .split_once("] ")
+        .expect("a message after the structured data");
     (header.split(' ').collect(), sd, msg)
 }
 
@@ -133,7 +135,10 @@ fn collector_urls_are_checked() {
     let tls = super::Collector::parse("tls://siem.example.com:6514").unwrap();
     assert_eq!(tls.url(), "tls://siem.example.com:6514");
     let v6 = super::Collector::parse("tcp://[::1]:514").unwrap();
-    assert_eq!((v6.host.as_str(), v6.url().as_str()), ("::1", "tcp://[::1]:514"));
+    assert_eq!(
+        (v6.host.as_str(), v6.url().as_str()),
+        ("::1", "tcp://[::1]:514")
+    );
     for (bad, words) in [
         ("udp://siem:514", "scheme"),
         ("https://siem:6514", "scheme"),
@@ -159,24 +164,33 @@ fn each_entry_is_one_rfc5424_message_whose_msg_is_its_exported_json() {
     assert_eq!(waiting(&store, &forwarding.collector).unwrap(), 3);
 
     let report = flush(&store, &forwarding, CONNECT_TIMEOUT).unwrap();
-    assert_eq!((report.forwarded, report.waiting, report.error), (3, 0, None));
+    assert_eq!(
+        (report.forwarded, report.waiting, report.error),
+        (3, 0, None)
+    );
     let messages = collector.received(3);
     assert_eq!(messages.len(), 3);
     let exported = compact_export(&store);
     let entries = crate::audit::entries(&store).unwrap();
-    for ((message, entry), (pri, msgid)) in messages
-        .iter()
-        .zip(&entries)
-        .zip([("<110>", "request"), ("<110>", "result"), ("<109>", "blocked")])
-    {
+    for ((message, entry), (pri, msgid)) in messages.iter().zip(&entries).zip([
+        ("<110>", "request"),
+        ("<110>", "result"),
+        ("<109>", "blocked"),
+    ]) {
         let (header, sd, msg) = parse_rfc5424(message);
         assert_eq!(header[0], format!("{pri}1"), "{message}");
         assert!(header[1].ends_with('Z') && header[1].starts_with(&entry.at[..19]));
         assert!(header[1].len() <= "2026-12-08T03:06:14.123456Z".len());
-        assert_eq!(&header[3..], ["casefile", &std::process::id().to_string(), msgid]);
+        assert_eq!(
+            &header[3..],
+            ["casefile", &std::process::id().to_string(), msgid]
+        );
         assert_eq!(
             sd,
-            format!("casefile@32473 seq=\"{}\" hash=\"{}\"", entry.seq, entry.entry_hash)
+            format!(
+                "casefile@32473 seq=\"{}\" hash=\"{}\"",
+                entry.seq, entry.entry_hash
+            )
         );
         assert!(
             exported.contains(&format!("[{msg}")) || exported.contains(&format!(",{msg}")),
@@ -212,8 +226,18 @@ fn a_collector_that_is_down_loses_nothing_and_gets_everything_in_order_when_back
     let report = flush(&store, &forwarding, CONNECT_TIMEOUT).unwrap();
     assert_eq!((report.forwarded, report.waiting), (3, 0));
     blocked(&mut store, "four");
-    assert_eq!(flush(&store, &forwarding, CONNECT_TIMEOUT).unwrap().forwarded, 1);
-    assert_eq!(flush(&store, &forwarding, CONNECT_TIMEOUT).unwrap().forwarded, 0);
+    assert_eq!(
+        flush(&store, &forwarding, CONNECT_TIMEOUT)
+            .unwrap()
+            .forwarded,
+        1
+    );
+    assert_eq!(
+        flush(&store, &forwarding, CONNECT_TIMEOUT)
+            .unwrap()
+            .forwarded,
+        0
+    );
     let outcomes: Vec<String> = collector
         .received(4)
         .iter()
@@ -224,7 +248,12 @@ fn a_collector_that_is_down_loses_nothing_and_gets_everything_in_order_when_back
         .collect();
     assert_eq!(
         outcomes,
-        ["blocked: one", "blocked: two", "blocked: three", "blocked: four"]
+        [
+            "blocked: one",
+            "blocked: two",
+            "blocked: three",
+            "blocked: four"
+        ]
     );
 }
 
@@ -269,7 +298,13 @@ fn stored_times_become_rfc5424_timestamps() {
         syslog_timestamp("2026-12-08T03:06:14.123456789Z"),
         "2026-12-08T03:06:14.123456Z"
     );
-    assert_eq!(syslog_timestamp("2026-12-08T03:06:14.5Z"), "2026-12-08T03:06:14.5Z");
-    assert_eq!(syslog_timestamp("2026-12-08T03:06:14Z"), "2026-12-08T03:06:14Z");
+    assert_eq!(
+        syslog_timestamp("2026-12-08T03:06:14.5Z"),
+        "2026-12-08T03:06:14.5Z"
+    );
+    assert_eq!(
+        syslog_timestamp("2026-12-08T03:06:14Z"),
+        "2026-12-08T03:06:14Z"
+    );
     assert_eq!(sd_escape(r#"a"b\c]"#), r#"a\"b\\c\]"#);
 }

@@ -793,7 +793,9 @@ fn a_policy_audit_collector_is_locked_and_checked() {
         setting.overridden_user_value,
         Some(json!("tcp://127.0.0.1:5514"))
     );
-    let forwarding = crate::audit::Forwarding::from_policy(&eff).unwrap().unwrap();
+    let forwarding = crate::audit::Forwarding::from_policy(&eff)
+        .unwrap()
+        .unwrap();
     assert_eq!(forwarding.collector.url(), "tls://siem.firm.example:6514");
 
     let open = effective(&firm_policy(), &user);
@@ -803,9 +805,13 @@ fn a_policy_audit_collector_is_locked_and_checked() {
         Some("tcp://127.0.0.1:5514")
     );
 
-    for bad in ["udp://siem:514", "tls://siem.firm.example", "tls://u:p@siem:6514"] {
-        let problem = parse(&with(firm_policy(), "/settings/audit_forward", json!(bad)))
-            .unwrap_err();
+    for bad in [
+        "udp://siem:514",
+        "tls://siem.firm.example",
+        "tls://u:p@siem:6514",
+    ] {
+        let problem =
+            parse(&with(firm_policy(), "/settings/audit_forward", json!(bad))).unwrap_err();
         assert_eq!(
             problem.location.field.as_deref(),
             Some("settings.audit_forward"),

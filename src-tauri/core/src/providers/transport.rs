@@ -255,7 +255,12 @@ pub fn extra_ca_certificates(file: &Path) -> Result<Vec<Vec<u8>>, ProviderError>
         ))
     })?;
     let certificates = openssl::x509::X509::stack_from_pem(&pem)
-        .and_then(|stack| stack.iter().map(|c| c.to_der()).collect::<Result<Vec<_>, _>>())
+        .and_then(|stack| {
+            stack
+                .iter()
+                .map(|c| c.to_der())
+                .collect::<Result<Vec<_>, _>>()
+        })
         .map_err(|e| {
             configuration(format!(
                 "The extra CA certificate file {shown} is not a PEM certificate bundle ({e})."

@@ -363,7 +363,7 @@ fn a_collector_that_is_down_gets_every_entry_in_order_once_it_is_back() -> Resul
     for r in &received {
         assert_eq!(
             (r.pri.as_str(), r.app_name.as_str(), r.msgid.as_str()),
-            ("<109>", "casefile", "blocked")
+            ("<85>", "casefile", "blocked")
         );
         let entry: Value = serde_json::from_str(&r.msg)?;
         assert_eq!(

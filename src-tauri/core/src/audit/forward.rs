@@ -7,10 +7,11 @@
 //! message RFC 5424:
 //!
 //! ```text
-//! <110>1 2026-12-08T03:06:14.123456Z desk-12 casefile 4242 request [casefile@32473 seq="7" hash="9f…"] {"seq":7,…}
+//! <86>1 2026-12-08T03:06:14.123456Z desk-12 casefile 4242 request [casefile@32473 seq="7" hash="9f…"] {"seq":7,…}
 //! ```
 //!
-//! * PRI: facility 13 (log audit); severity 6 (informational) for `request` and `result`, 5
+//! * PRI: facility 10 (authpriv: security messages, which every collector can select, unlike
+//!   13 "log audit"); severity 6 (informational) for `request` and `result`, 5
 //!   (notice) for `blocked`, `deletion` and `restore`.
 //! * TIMESTAMP: the entry's `at` (UTC, at most 6 fractional digits); HOSTNAME: the computer's
 //!   name; APP-NAME `casefile`; PROCID: the sending process; MSGID: the entry kind.
@@ -62,8 +63,8 @@ pub const REQUEST_HOLD_MINUTES: i64 = 10;
 
 /// The structured-data id of the entry's sequence number and hash.
 const SD_ID: &str = "casefile@32473";
-/// Syslog facility 13: log audit.
-const FACILITY_LOG_AUDIT: u8 = 13;
+/// Syslog facility 10: authpriv.
+const FACILITY_AUTHPRIV: u8 = 10;
 
 /// A syslog collector, as the `audit_forward` setting names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,7 +269,7 @@ pub fn syslog_message(entry: &ExportedEntry, hostname: &str, procid: u32) -> Res
         .map_err(|e| Error::Internal(format!("audit entry not serializable: {e}")))?;
     let mut message = format!(
         "<{}>1 {} {hostname} casefile {procid} {} [{SD_ID} seq=\"{}\" hash=\"{}\"] ",
-        FACILITY_LOG_AUDIT * 8 + severity,
+        FACILITY_AUTHPRIV * 8 + severity,
         syslog_timestamp(&entry.entry.at),
         if msgid.is_empty() { "-" } else { &msgid },
         entry.entry.seq,
@@ -334,23 +335,47 @@ impl fmt::Display for Unreachable {
     }
 }
 
-/// Opens a connection to the collector and writes `frames` in order, flushing at the end.
-/// Blocking: run it off the async workers.
-pub fn send(
-    forwarding: &Forwarding,
-    frames: &[Frame],
-    connect_timeout: Duration,
-) -> std::result::Result<(), Unreachable> {
-    let mut connection = connect(forwarding, connect_timeout)?;
-    let collector = &forwarding.collector;
-    for frame in frames {
-        connection.write_all(&frame.bytes).map_err(|e| {
-            Unreachable(format!("writing to the collector {collector} failed: {e}"))
-        })?;
+/// How far a send got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The newest entry flushed to the collector's connection.
+    pub last_seq: Option<i64>,
+    pub count: u64,
+    /// Why it stopped before the end.
+    pub error: Option<Unreachable>,
+}
+
+/// Opens a connection to the collector and writes `frames` in order, flushing after each batch
+/// of [`BATCH`]. Blocking: run it off the async workers.
+pub fn send(forwarding: &Forwarding, frames: &[Frame], connect_timeout: Duration) -> Sent {
+    let mut sent = Sent {
+        last_seq: None,
+        count: 0,
+        error: None,
+    };
+    let mut connection = match connect(forwarding, connect_timeout) {
+        Ok(connection) => connection,
+        Err(e) => {
+            sent.error = Some(e);
+            return sent;
+        }
+    };
+    for batch in frames.chunks(BATCH) {
+        let written = batch
+            .iter()
+            .try_for_each(|frame| connection.write_all(&frame.bytes))
+            .and_then(|()| connection.flush());
+        if let Err(e) = written {
+            sent.error = Some(Unreachable(format!(
+                "writing to the collector {} failed: {e}",
+                forwarding.collector
+            )));
+            break;
+        }
+        sent.last_seq = batch.last().map(|f| f.seq);
+        sent.count += batch.len() as u64;
     }
-    connection
-        .flush()
-        .map_err(|e| Unreachable(format!("writing to the collector {collector} failed: {e}")))
+    sent
 }
 
 fn connect(
@@ -419,39 +444,37 @@ pub struct FlushReport {
     pub error: Option<String>,
 }
 
-/// Writes every waiting entry to the collector, batch by batch, moving the mark after each.
-/// The store stays borrowed throughout: for the CLI, which has its own connection (the app
-/// sends without holding the store, see [`run_while_open`]).
+/// Writes every waiting entry to the collector and moves the mark past what was written. The
+/// store stays borrowed throughout: for the CLI, which has its own connection (the app sends
+/// without holding the store, see [`run_while_open`]).
 pub fn flush(
     store: &Store,
     forwarding: &Forwarding,
     connect_timeout: Duration,
 ) -> Result<FlushReport> {
     let collector = &forwarding.collector;
-    let mut forwarded = 0;
-    let mut error = None;
-    for batch in pending(store, collector)?.chunks(BATCH) {
-        if let Err(e) = send(forwarding, batch, connect_timeout) {
-            error = Some(e.0);
-            break;
-        }
-        if let Some(last) = batch.last() {
-            mark_forwarded(store, collector, last.seq)?;
-        }
-        forwarded += batch.len() as u64;
+    let sent = send(forwarding, &pending(store, collector)?, connect_timeout);
+    if let Some(last) = sent.last_seq {
+        mark_forwarded(store, collector, last)?;
     }
     let waiting = waiting(store, collector)?;
-    match &error {
-        Some(why) => tracing::warn!(%collector, waiting, error = %why, "audit forwarding failed"),
-        None if forwarded > 0 => tracing::info!(%collector, forwarded, "audit entries forwarded"),
-        None => {}
-    }
+    log_sent(collector, &sent, waiting);
     Ok(FlushReport {
         collector: collector.url(),
-        forwarded,
+        forwarded: sent.count,
         waiting,
-        error,
+        error: sent.error.map(|e| e.0),
     })
+}
+
+/// Logs the collector and the counts, never an entry.
+fn log_sent(collector: &Collector, sent: &Sent, waiting: u64) {
+    if sent.count > 0 {
+        tracing::info!(%collector, forwarded = sent.count, waiting, "audit entries forwarded");
+    }
+    if let Some(why) = &sent.error {
+        tracing::warn!(%collector, waiting, error = %why, "audit collector not reached");
+    }
 }
 
 static NUDGE: tokio::sync::Notify = tokio::sync::Notify::const_new();
@@ -476,7 +499,7 @@ pub async fn run_while_open(store: crate::workspace::SharedStore) {
                 let _ = tokio::time::timeout(IDLE, NUDGE.notified()).await;
             }
             Err(why) => {
-                tracing::warn!(error = %why, retry_in_s = retry.as_secs(), "audit forwarding failed");
+                tracing::debug!(error = %why, retry_in_s = retry.as_secs(), "audit forwarding retries");
                 tokio::time::sleep(retry).await;
                 retry = (retry * 2).min(LAST_RETRY);
             }
@@ -499,22 +522,28 @@ async fn forward_once(store: &crate::workspace::SharedStore) -> std::result::Res
         .call(move |s| pending(s, &collector))
         .await
         .map_err(|e| e.to_string())?;
-    for batch in frames.chunks(BATCH) {
-        let (to, batch) = (forwarding.clone(), batch.to_vec());
-        let last = batch.last().map(|f| f.seq);
-        tokio::task::spawn_blocking(move || send(&to, &batch, CONNECT_TIMEOUT))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.0)?;
-        if let Some(last) = last {
-            let collector = forwarding.collector.clone();
-            store
-                .call(move |s| mark_forwarded(s, &collector, last))
-                .await
-                .map_err(|e| e.to_string())?;
-        }
+    if frames.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let to = forwarding.clone();
+    let sent = tokio::task::spawn_blocking(move || send(&to, &frames, CONNECT_TIMEOUT))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (collector, last) = (forwarding.collector.clone(), sent.last_seq);
+    let waiting = store
+        .call(move |s| {
+            if let Some(last) = last {
+                mark_forwarded(s, &collector, last)?;
+            }
+            waiting(s, &collector)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    log_sent(&forwarding.collector, &sent, waiting);
+    match sent.error {
+        Some(e) => Err(e.0),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

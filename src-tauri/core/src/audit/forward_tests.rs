@@ -173,9 +173,9 @@ fn each_entry_is_one_rfc5424_message_whose_msg_is_its_exported_json() {
     let exported = compact_export(&store);
     let entries = crate::audit::entries(&store).unwrap();
     for ((message, entry), (pri, msgid)) in messages.iter().zip(&entries).zip([
-        ("<110>", "request"),
-        ("<110>", "result"),
-        ("<109>", "blocked"),
+        ("<86>", "request"),
+        ("<86>", "result"),
+        ("<85>", "blocked"),
     ]) {
         let (header, sd, msg) = parse_rfc5424(message);
         assert_eq!(header[0], format!("{pri}1"), "{message}");

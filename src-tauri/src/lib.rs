@@ -115,6 +115,10 @@ pub fn run() {
                 tauri::async_runtime::spawn(casefile_core::retention::run_while_open(
                     store.clone(),
                 ));
+                // Audit entries go to the firm's collector while the app is open.
+                tauri::async_runtime::spawn(casefile_core::audit::forward::run_while_open(
+                    store.clone(),
+                ));
             }
             Ok(())
         })

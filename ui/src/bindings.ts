@@ -2051,7 +2051,7 @@ export type SentSegment_Serialize = {
 export type Service = "personal" | "mail" | "electronic";
 
 /**  The name of a setting, as policy files (`locks`) and `casefile-admin policy effective` spell it. */
-export type SettingName = "default_profile" | "custom_profiles" | "proxy" | "extra_ca_file" | "ai_history_retention_days" | "require_client_consent" | "require_redaction" | "require_approval_before_export" | "firm_name" | "export_folder";
+export type SettingName = "default_profile" | "custom_profiles" | "proxy" | "extra_ca_file" | "ai_history_retention_days" | "require_client_consent" | "require_redaction" | "require_approval_before_export" | "firm_name" | "export_folder" | "audit_forward";
 
 /**  Who decided a setting's value. */
 export type SettingSource = 
@@ -2103,6 +2103,12 @@ export type Settings_Deserialize = {
 	 *  `Casefile exports` in the user's Documents folder).
 	 */
 	export_folder?: string | null,
+	/**
+	 *  The firm's syslog collector (SIEM) every audit entry is sent to, `tcp://host:port` or
+	 *  `tls://host:port` (RFC 5425; trusts the OS's CAs and `extra_ca_file`). A policy that sets
+	 *  it locks it.
+	 */
+	audit_forward?: string | null,
 };
 
 /**
@@ -2143,6 +2149,12 @@ export type Settings_Serialize = {
 	 *  `Casefile exports` in the user's Documents folder).
 	 */
 	export_folder?: string,
+	/**
+	 *  The firm's syslog collector (SIEM) every audit entry is sent to, `tcp://host:port` or
+	 *  `tls://host:port` (RFC 5425; trusts the OS's CAs and `extra_ca_file`). A policy that sets
+	 *  it locks it.
+	 */
+	audit_forward?: string,
 };
 
 /**  A draft as the app shows it: the draft and its review banner. */

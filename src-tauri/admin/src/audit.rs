@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use casefile_core::audit::{self, AuditVerification, ExportFormat};
+use casefile_core::audit::{self, AuditVerification, ExportFormat, FlushReport, Forwarding};
 use casefile_core::private_file::write_private;
-use casefile_core::store::Kind;
+use casefile_core::store::{DATABASE_FILE, Kind};
 use casefile_core::workspace::Workspace;
 use casefile_core::{Error, Result};
 use clap::Subcommand;
@@ -14,6 +14,8 @@ use super::Report;
 
 /// The exit code of `audit verify` when the chain is broken.
 pub const BROKEN_EXIT: u8 = 11;
+/// The exit code of `audit forward` when the collector did not take the waiting entries.
+pub const UNREACHABLE_EXIT: u8 = 13;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -21,6 +23,10 @@ pub enum AuditCommand {
     /// chain is whole, 11 when it is broken (naming the first broken entry and why). Requests
     /// that never recorded their end are listed as "outcome unknown (interrupted)".
     Verify,
+    /// Send every audit entry that waits to the firm's syslog collector (the `audit_forward`
+    /// setting) now: exit 0 when they were written, 13 when the collector cannot be reached
+    /// (nothing is lost: they wait, and are sent again later).
+    Forward,
     /// Write every audit entry (or one client's) with every field, its hash and the one before,
     /// so an auditor can recompute the chain; to standard output, or to a new FILE.
     Export {
@@ -55,11 +61,22 @@ pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Resul
     let store = workspace.open_store()?;
     match command {
         AuditCommand::Evidence { client, out } => evidence(&store, &client, out),
+        AuditCommand::Forward => forward(workspace, &store),
         AuditCommand::Verify => {
             let report = audit::verify(&store)?;
+            let forwarding = forwarding_state(workspace, &store)?;
+            let mut json = serde_json::to_value(&report).unwrap_or_default();
+            json["forwarding"] = serde_json::to_value(&forwarding).unwrap_or_default();
+            let mut text = describe(&report);
+            if let Some(state) = &forwarding {
+                text.push_str(&format!(
+                    "\n{} entries wait to be forwarded to {}.",
+                    state.waiting, state.collector
+                ));
+            }
             Ok(Report {
-                text: describe(&report),
-                json: serde_json::to_value(&report).unwrap_or_default(),
+                text,
+                json,
                 exit: if report.intact {
                     ExitCode::SUCCESS
                 } else {
@@ -112,6 +129,97 @@ pub fn run(workspace: &Workspace, command: AuditCommand, as_json: bool) -> Resul
                 }
             }
         }
+    }
+}
+
+/// Where the log is forwarded and how many entries wait, for `audit verify`.
+#[derive(serde::Serialize)]
+struct ForwardingState {
+    collector: String,
+    waiting: u64,
+}
+
+fn forwarding_state(
+    workspace: &Workspace,
+    store: &casefile_core::store::Store,
+) -> Result<Option<ForwardingState>> {
+    let Some(forwarding) = Forwarding::from_policy(&workspace.effective_policy(Some(store))?)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ForwardingState {
+        waiting: audit::forward::waiting(store, &forwarding.collector)?,
+        collector: forwarding.collector.url(),
+    }))
+}
+
+fn forward(workspace: &Workspace, store: &casefile_core::store::Store) -> Result<Report> {
+    let Some(forwarding) = Forwarding::from_policy(&workspace.effective_policy(Some(store))?)?
+    else {
+        return Err(Error::InvalidInput(
+            "No audit collector is set: the policy's (or your) audit_forward setting names one, \
+             e.g. tls://siem.example.com:6514."
+                .into(),
+        ));
+    };
+    let report = audit::forward::flush(store, &forwarding, audit::forward::CONNECT_TIMEOUT)?;
+    Ok(Report {
+        text: describe_flush(&report),
+        json: serde_json::to_value(&report).unwrap_or_default(),
+        exit: if report.error.is_some() {
+            ExitCode::from(UNREACHABLE_EXIT)
+        } else {
+            ExitCode::SUCCESS
+        },
+    })
+}
+
+/// What a flush did, in words; for `audit forward` and the warning after other commands.
+pub fn describe_flush(report: &FlushReport) -> String {
+    match &report.error {
+        Some(why) => format!(
+            "The audit collector could not be reached: {why}. {} entries wait to be forwarded \
+             to {} (they are kept and sent again later; {} were sent now).",
+            report.waiting, report.collector, report.forwarded
+        ),
+        None if report.waiting > 0 => format!(
+            "Forwarded {} audit entries to {}; {} wait until a request that is still running \
+             ends.",
+            report.forwarded, report.collector, report.waiting
+        ),
+        None => format!(
+            "Forwarded {} audit entries to {}; none wait.",
+            report.forwarded, report.collector
+        ),
+    }
+}
+
+/// After a command that wrote audit entries: a short attempt to forward them, which never
+/// fails the command (what is not sent waits for the next attempt, the app or `audit forward`).
+pub fn forward_briefly(workspace: &Workspace) {
+    // Neither the keychain nor the database is touched when nothing is forwarded, and a
+    // workspace the command did not create is not created here.
+    let attempt = || -> Result<Option<FlushReport>> {
+        let database = workspace.locations().data_dir.join(DATABASE_FILE);
+        let Some(forwarding) = Forwarding::from_policy(&workspace.effective_policy(None)?)? else {
+            return Ok(None);
+        };
+        if !database.exists() {
+            return Ok(None);
+        }
+        let store = workspace.open_store()?;
+        Ok(Some(audit::forward::flush(
+            &store,
+            &forwarding,
+            audit::forward::BRIEF_CONNECT_TIMEOUT,
+        )?))
+    };
+    match attempt() {
+        Ok(Some(report)) if report.error.is_some() => {
+            eprintln!("warning: {}", describe_flush(&report));
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(code = ?e.code(), error = %e, "audit forwarding not attempted"),
     }
 }
 

@@ -15,6 +15,7 @@
 //!      send); the message names the rule or the file, place and reason
 //!  11  `audit verify`: the audit log's hash chain is broken (the first broken entry is named)
 //!  12  the matter is under legal hold, which blocks deleting its drafts (the hold is named)
+//!  13  `audit forward`: the firm's audit collector cannot be reached (the entries wait)
 
 mod audit;
 mod config;
@@ -58,7 +59,8 @@ use serde_json::json;
     6 case database unusable, 7 workspace from a newer Casefile, \
     8 import finished with failed lines, 9 the AI provider refused or failed, \
     10 blocked by the firm's managed policy (or the policy file is invalid), \
-    11 the audit log's hash chain is broken, 12 the matter is under legal hold."
+    11 the audit log's hash chain is broken, 12 the matter is under legal hold, 13 the audit \
+    collector cannot be reached."
 )]
 struct Cli {
     /// Workspace folder (default: the OS per-user data folder).
@@ -169,7 +171,14 @@ enum BackupCommand {
     /// Write an encrypted backup to FILE (which must not exist).
     Create { file: PathBuf },
     /// Restore FILE into an empty workspace folder (see --data-dir). A wrong passphrase writes nothing.
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// Replace the workspace in the folder: its audit log is first written beside it
+        /// (audit-replaced-STAMP.json) and sent to the firm's collector, and the restored log
+        /// records the restore and the log it replaced.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 /// Commands on the case database.
@@ -480,7 +489,14 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&Error::Internal(format!("cannot start: {e}")), cli.json),
     };
-    match runtime.block_on(run(cli.command, locations, cli.json)) {
+    let appends_audit_entries = cli.command.appends_audit_entries();
+    let result = runtime.block_on(run(cli.command, locations.clone(), cli.json));
+    if appends_audit_entries && let Ok(workspace) = Workspace::open(locations) {
+        runtime.block_on(async move {
+            let _ = tokio::task::spawn_blocking(move || audit::forward_briefly(&workspace)).await;
+        });
+    }
+    match result {
         Ok(report) => {
             if cli.json {
                 println!("{}", report.json);
@@ -490,6 +506,21 @@ fn main() -> ExitCode {
             report.exit
         }
         Err(e) => fail(&e, cli.json),
+    }
+}
+
+impl Command {
+    /// Whether the command may append audit entries (sends, blocked sends, deletions, a
+    /// restore), which are then forwarded to the firm's collector.
+    fn appends_audit_entries(&self) -> bool {
+        matches!(
+            self,
+            Command::Ask { .. }
+                | Command::Profile(ProfileCommand::Test { .. })
+                | Command::Draft(_)
+                | Command::Retention(_)
+                | Command::Backup(BackupCommand::Restore { .. })
+        )
     }
 }
 
@@ -570,8 +601,10 @@ fn backup(workspace: &Workspace, command: BackupCommand) -> casefile_core::Resul
                 exit: ExitCode::SUCCESS,
             })
         }
-        BackupCommand::Restore { file } => {
-            let health = workspace.restore_backup(&file, &passphrase)?.check()?;
+        BackupCommand::Restore { file, replace } => {
+            let health = workspace
+                .restore_backup(&file, &passphrase, replace)?
+                .check()?;
             Ok(Report {
                 text: format!(
                     "Restored {} into {}: {} contacts, {} matters, {} notes.",

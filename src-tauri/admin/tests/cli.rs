@@ -616,7 +616,7 @@ fn policy_effective_shows_each_setting_and_what_locked_it() {
         report["policy_file"],
         sb.policy_file().display().to_string()
     );
-    assert_eq!(report["settings"].as_array().unwrap().len(), 10);
+    assert_eq!(report["settings"].as_array().unwrap().len(), 11);
 
     // The user's own proxy loses to the locked one; the retention is the policy's default.
     std::fs::create_dir_all(sb.dir.path().join("workspace")).unwrap();

@@ -205,19 +205,36 @@ impl Workspace {
         Store::open(db, &key, true)
     }
 
-    /// Restores a backup into this workspace, which must not hold a case database yet. The
-    /// backup is checked before anything is written; a failure later removes what was written.
-    pub fn restore_backup(&self, backup: &std::path::Path, passphrase: &Secret) -> Result<Store> {
+    /// Restores a backup into this workspace. A folder that already holds a workspace is
+    /// refused unless `replace`: then its audit log is first exported beside it
+    /// (`audit-replaced-STAMP.json`, as `audit export --format json` writes it) and forwarded to
+    /// the collector when `audit_forward` is set (a collector that does not take it refuses the
+    /// restore), and the restored log gets a `restore` entry naming the head it replaced. The
+    /// backup is checked before anything is written; a failure later puts the old workspace
+    /// back.
+    pub fn restore_backup(
+        &self,
+        backup: &std::path::Path,
+        passphrase: &Secret,
+        replace: bool,
+    ) -> Result<Store> {
         let dir = &self.locations.data_dir;
         let db = dir.join(DATABASE_FILE);
         let id_file = dir.join(WORKSPACE_ID_FILE);
-        if db.exists() || id_file.exists() {
+        let occupied = db.exists() || id_file.exists();
+        if occupied && !replace {
             return Err(Error::InvalidInput(format!(
-                "{} already holds a workspace; restore into an empty folder (--data-dir).",
+                "{} already holds a workspace; restore into an empty folder (--data-dir), or \
+                 replace it with --replace (its audit log is kept beside it).",
                 dir.display()
             )));
         }
         crate::store::backup::check_backup(backup, passphrase)?;
+        let replaced = if occupied {
+            Some(self.set_aside_workspace()?)
+        } else {
+            None
+        };
         let id = random_id()?;
         let name = key_name(&id)?;
         let key = DatabaseKey::generate()?;
@@ -225,21 +242,84 @@ impl Workspace {
         let restored = std::fs::write(&id_file, format!("{id}\n"))
             .map_err(|e| Error::storage(&id_file, e))
             .and_then(|()| crate::store::backup::restore(backup, passphrase, &db, &key))
-            .and_then(|()| Store::open(&db, &key, false));
-        if restored.is_err() {
-            for leftover in [
-                db.clone(),
-                db.with_extension("db-wal"),
-                db.with_extension("db-shm"),
-                id_file,
-            ] {
-                let _ = std::fs::remove_file(leftover);
+            .and_then(|()| Store::open(&db, &key, false))
+            .and_then(|mut store| {
+                let head = replaced.as_ref().and_then(|r| r.head.as_ref());
+                audit::record_restore(&mut store, head)?;
+                Ok(store)
+            });
+        match &restored {
+            Ok(_) => {
+                if let Some(replaced) = replaced {
+                    let _ = std::fs::remove_dir_all(&replaced.folder);
+                    if let Some(old_key) = replaced.key {
+                        let _ = self.secrets.delete(&old_key);
+                    }
+                }
             }
-            let _ = self.secrets.delete(&name);
+            Err(_) => {
+                for leftover in database_files(dir) {
+                    let _ = std::fs::remove_file(leftover);
+                }
+                let _ = self.secrets.delete(&name);
+                if let Some(replaced) = replaced {
+                    replaced.put_back(dir);
+                }
+            }
         }
         restored
     }
 
+    /// Before a replacing restore: exports the audit log beside the workspace, forwards what
+    /// waits, and moves the database and its id file into a folder of their own.
+    fn set_aside_workspace(&self) -> Result<SetAside> {
+        let dir = &self.locations.data_dir;
+        let store = self.open_store()?;
+        let head = audit::chain_head(&store)?;
+        let stamp: String = crate::store::now()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let export = dir.join(format!("audit-replaced-{stamp}.json"));
+        let mut bytes = Vec::new();
+        audit::export(&store, audit::ExportFormat::Json, None, &mut bytes)?;
+        crate::private_file::write_private(&export, &bytes, false)?;
+        let policy = self.effective_policy(Some(&store))?;
+        if let Some(forwarding) = audit::Forwarding::from_policy(&policy)? {
+            let report =
+                audit::forward::flush(&store, &forwarding, audit::forward::CONNECT_TIMEOUT)?;
+            if report.waiting > 0 {
+                return Err(Error::PolicyBlocked(format!(
+                    "{} audit entries have not reached the firm's collector {} ({}), and a \
+                     restore would replace them; nothing was restored. They are kept in {}. \
+                     Restore again when the collector is reachable (check with: casefile-admin \
+                     audit forward).",
+                    report.waiting,
+                    report.collector,
+                    report
+                        .error
+                        .unwrap_or_else(|| "a request is still running".into()),
+                    export.display()
+                )));
+            }
+        }
+        drop(store);
+        let id = std::fs::read_to_string(dir.join(WORKSPACE_ID_FILE)).ok();
+        let key = id.and_then(|id| key_name(id.trim()).ok());
+        let folder = dir.join(format!("replaced-{stamp}"));
+        std::fs::create_dir(&folder).map_err(|e| Error::storage(&folder, e))?;
+        let set_aside = SetAside { head, folder, key };
+        for file in database_files(dir) {
+            if let (true, Some(name)) = (file.exists(), file.file_name())
+                && let Err(e) = std::fs::rename(&file, set_aside.folder.join(name))
+            {
+                set_aside.put_back(dir);
+                return Err(Error::storage(&file, e));
+            }
+        }
+        tracing::info!(export = %export.display(), "audit log of the replaced workspace exported");
+        Ok(set_aside)
+    }
     /// Reports the workspace; probes the keychain off the calling thread.
     pub async fn status(&self) -> WorkspaceStatus {
         let keychain = match off_thread(self.secrets(), |s| s.probe()).await {
@@ -449,6 +529,38 @@ fn keychain_entries(profile: &ProviderProfile) -> impl Iterator<Item = Credentia
         .cloned()
         .map(Credential::Header);
     fields.chain(headers)
+}
+
+/// The files of a workspace's database: the database, its journal files and its id file.
+fn database_files(dir: &std::path::Path) -> [std::path::PathBuf; 4] {
+    let db = dir.join(DATABASE_FILE);
+    [
+        db.with_extension("db-wal"),
+        db.with_extension("db-shm"),
+        dir.join(WORKSPACE_ID_FILE),
+        db,
+    ]
+}
+
+/// A workspace moved aside while a backup replaces it.
+struct SetAside {
+    /// The head of its audit log.
+    head: Option<audit::ChainHead>,
+    folder: std::path::PathBuf,
+    /// Its database key in the keychain, deleted once the restore holds.
+    key: Option<SecretName>,
+}
+
+impl SetAside {
+    /// Moves the files back after a restore that failed.
+    fn put_back(&self, dir: &std::path::Path) {
+        if let Ok(files) = std::fs::read_dir(&self.folder) {
+            for file in files.flatten() {
+                let _ = std::fs::rename(file.path(), dir.join(file.file_name()));
+            }
+        }
+        let _ = std::fs::remove_dir(&self.folder);
+    }
 }
 
 fn key_name(workspace_id: &str) -> Result<SecretName> {
@@ -998,7 +1110,7 @@ mod tests {
         let pass = Secret::new("a long firm passphrase");
         store.backup_to(&file, &pass).unwrap();
 
-        let err = source.restore_backup(&file, &pass).err().unwrap();
+        let err = source.restore_backup(&file, &pass, false).err().unwrap();
         assert!(
             err.to_string().contains("already holds a workspace"),
             "{err}"
@@ -1009,7 +1121,7 @@ mod tests {
         let target =
             Workspace::open_with_secrets(other.clone(), Arc::new(MemoryStore::default())).unwrap();
         let err = target
-            .restore_backup(&file, &Secret::new("not the passphrase"))
+            .restore_backup(&file, &Secret::new("not the passphrase"), false)
             .err()
             .unwrap();
         assert_eq!(err.code(), ErrorCode::InvalidInput);
@@ -1019,10 +1131,85 @@ mod tests {
             "nothing written"
         );
 
-        let restored = target.restore_backup(&file, &pass).unwrap();
+        let restored = target.restore_backup(&file, &pass, false).unwrap();
         assert_eq!(restored.clients().unwrap()[0].name, "Ana Ruiz");
         drop(restored);
         assert_eq!(target.open_store().unwrap().check().unwrap().contacts, 1);
+    }
+
+    /// A replacing restore keeps the replaced log beside the workspace, records itself in the
+    /// restored log naming the replaced head, and is refused while the collector cannot take
+    /// what waits (leaving the workspace as it was).
+    #[test]
+    fn a_replacing_restore_keeps_the_replaced_log_and_records_its_head() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws =
+            Workspace::open_with_secrets(locations(tmp.path()), Arc::new(MemoryStore::default()))
+                .unwrap();
+        let file = tmp.path().join("backup");
+        let pass = Secret::new("a long firm passphrase");
+        let blocked = |store: &mut Store, code: &str| {
+            let attempt = audit::Attempt::unresolved(Purpose::Ask, "firm-eu");
+            audit::record_blocked(store, &attempt, code).unwrap()
+        };
+        let mut store = ws.open_store().unwrap();
+        blocked(&mut store, "inBackup");
+        store.backup_to(&file, &pass).unwrap();
+        blocked(&mut store, "afterBackup");
+        let head = audit::chain_head(&store).unwrap().unwrap();
+        assert_eq!(head.seq, 2);
+
+        // A collector nobody listens on: the restore is refused, nothing changes.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let down = format!("tcp://{}", listener.local_addr().unwrap());
+        drop(listener);
+        ws.set_user_setting(
+            &store,
+            crate::policy::SettingName::AuditForward,
+            Some(down.into()),
+        )
+        .unwrap();
+        drop(store);
+        let err = ws.restore_backup(&file, &pass, true).err().unwrap();
+        assert_eq!(err.code(), ErrorCode::PolicyBlocked, "{err}");
+        assert!(err.to_string().contains("2 audit entries"), "{err}");
+        let store = ws.open_store().unwrap();
+        assert_eq!(audit::chain_head(&store).unwrap(), Some(head.clone()));
+        ws.set_user_setting(&store, crate::policy::SettingName::AuditForward, None)
+            .unwrap();
+        drop(store);
+
+        let mut restored = ws.restore_backup(&file, &pass, true).unwrap();
+        let entries = audit::entries(&restored).unwrap();
+        assert_eq!(entries.len(), 2, "the backup's entry, then the restore");
+        assert_eq!(entries[1].entry, "restore");
+        assert_eq!(
+            entries[1].outcome.as_deref(),
+            Some(format!("restored: replaced seq 2 entry_hash {}", head.entry_hash).as_str())
+        );
+        assert!(audit::verify(&restored).unwrap().intact);
+        blocked(&mut restored, "afterRestore");
+        drop(restored);
+
+        let data_dir = &ws.locations().data_dir;
+        let exports: Vec<_> = std::fs::read_dir(data_dir)
+            .unwrap()
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("audit-replaced-"))
+            .collect();
+        assert_eq!(exports.len(), 2, "one per attempt: {exports:?}");
+        let kept: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data_dir.join(&exports[0])).unwrap()).unwrap();
+        assert_eq!(kept["entries"][1]["entry_hash"], head.entry_hash.as_str());
+        assert!(
+            std::fs::read_dir(data_dir)
+                .unwrap()
+                .flatten()
+                .all(|f| !f.file_name().to_string_lossy().starts_with("replaced-")),
+            "the replaced database is gone once the restore holds"
+        );
+        assert_eq!(ws.open_store().unwrap().check().unwrap().contacts, 0);
     }
 
     #[test]

@@ -358,6 +358,7 @@ export function anEffectivePolicy(
       builtIn("require_approval_before_export", false),
       builtIn("firm_name", null),
       builtIn("export_folder", null),
+      builtIn("audit_forward", null),
     ],
     rules: null,
     ...overrides,

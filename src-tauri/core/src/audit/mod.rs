@@ -20,6 +20,13 @@
 //!   matter, draft id and why in `outcome` (`deleted: by hand`, `deleted: retention N days`).
 //!   Appended in the same transaction that deletes the draft; never the draft's text.
 //!
+//! * `restore` ([`record_restore`]): a backup was restored; `outcome` names the head of the log
+//!   it replaced (`restored: replaced seq N entry_hash H`, or `restored: replaced no entries`).
+//!   The replaced entries are exported beside the workspace and forwarded first.
+//!
+//! Every entry is also sent to the firm's syslog collector when `audit_forward` is set
+//! ([`forward`]).
+//!
 //! A `request` without a `result` was interrupted (a crash, a killed process) or is still
 //! running: [`verify`] lists it, and exports show its outcome as `unknown (interrupted)`.
 //!
@@ -71,6 +78,8 @@
 
 mod evidence;
 mod export;
+pub mod forward;
+mod restore;
 mod send;
 mod verify;
 
@@ -89,6 +98,8 @@ use crate::{Error, Result};
 
 pub use evidence::{EvidenceClient, EvidenceDraft, EvidencePack, evidence_pack};
 pub use export::{ExportFormat, ExportedEntry, INTERRUPTED, export, exported_entries};
+pub use forward::{Collector, FlushReport, Forwarding};
+pub use restore::{ChainHead, chain_head, record_restore};
 pub use send::{AuditedSend, failed};
 pub use verify::{AuditVerification, ChainProblem, ProblemKind, verify};
 
@@ -386,7 +397,7 @@ fn attempt_entry(kind: &str, attempt: &Attempt) -> Result<Entry> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub seq: i64,
-    /// `request`, `result`, `blocked` or `deletion`.
+    /// `request`, `result`, `blocked`, `deletion` or `restore`.
     pub entry: String,
     /// RFC 3339, UTC.
     pub at: String,

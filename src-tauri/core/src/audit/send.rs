@@ -69,16 +69,19 @@ impl AuditedSend {
         ))
     }
 
-    /// Appends the result entry, when a request left.
+    /// Appends the result entry, when a request left, and asks the forwarding task to send the
+    /// request and its result to the firm's collector.
     pub async fn finish(self, outcome: Outcome, usage: Option<Usage>) -> Result<()> {
-        match self.completion(outcome, usage) {
+        let finished = match self.completion(outcome, usage) {
             Some((seq, completion)) => {
                 self.store
                     .call(move |s| record_result(s, seq, completion).map(|_| ()))
                     .await
             }
             None => Ok(()),
-        }
+        };
+        super::forward::nudge();
+        finished
     }
 }
 

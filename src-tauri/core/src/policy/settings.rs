@@ -25,10 +25,11 @@ pub enum SettingName {
     RequireApprovalBeforeExport,
     FirmName,
     ExportFolder,
+    AuditForward,
 }
 
 impl SettingName {
-    pub const ALL: [SettingName; 10] = [
+    pub const ALL: [SettingName; 11] = [
         SettingName::DefaultProfile,
         SettingName::CustomProfiles,
         SettingName::Proxy,
@@ -39,6 +40,7 @@ impl SettingName {
         SettingName::RequireApprovalBeforeExport,
         SettingName::FirmName,
         SettingName::ExportFolder,
+        SettingName::AuditForward,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +55,7 @@ impl SettingName {
             SettingName::RequireApprovalBeforeExport => "require_approval_before_export",
             SettingName::FirmName => "firm_name",
             SettingName::ExportFolder => "export_folder",
+            SettingName::AuditForward => "audit_forward",
         }
     }
 
@@ -77,6 +80,9 @@ impl SettingName {
             SettingName::ExportFolder => {
                 "folder exports are written to (none: Documents/Casefile exports)"
             }
+            SettingName::AuditForward => {
+                "syslog collector every audit entry is sent to (tcp:// or tls://host:port)"
+            }
         }
     }
 
@@ -92,7 +98,8 @@ impl SettingName {
             | SettingName::ExtraCaFile
             | SettingName::AiHistoryRetentionDays
             | SettingName::FirmName
-            | SettingName::ExportFolder => serde_json::Value::Null,
+            | SettingName::ExportFolder
+            | SettingName::AuditForward => serde_json::Value::Null,
         }
     }
 }
@@ -144,6 +151,11 @@ pub struct Settings {
     /// `Casefile exports` in the user's Documents folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_folder: Option<PathBuf>,
+    /// The firm's syslog collector (SIEM) every audit entry is sent to, `tcp://host:port` or
+    /// `tls://host:port` (RFC 5425; trusts the OS's CAs and `extra_ca_file`). A policy that sets
+    /// it locks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_forward: Option<String>,
 }
 
 impl Settings {
@@ -169,6 +181,7 @@ impl Settings {
                 .export_folder
                 .as_ref()
                 .map(|p| Value::String(p.display().to_string())),
+            SettingName::AuditForward => text(&self.audit_forward),
         }
     }
 
@@ -191,17 +204,22 @@ impl Settings {
             }
             SettingName::FirmName => self.firm_name = other.firm_name.clone(),
             SettingName::ExportFolder => self.export_folder = other.export_folder.clone(),
+            SettingName::AuditForward => self.audit_forward = other.audit_forward.clone(),
         }
     }
 
-    /// Whether the policy made `name` a requirement (a `require_*` set to true), which locks it.
+    /// Whether the policy made `name` a requirement (a `require_*` set to true, or a collector
+    /// for the audit log, which a user must not redirect), which locks it.
     pub(crate) fn requires(&self, name: SettingName) -> bool {
-        matches!(
-            name,
+        match name {
             SettingName::RequireClientConsent
-                | SettingName::RequireRedaction
-                | SettingName::RequireApprovalBeforeExport
-        ) && self.get(name) == Some(serde_json::Value::Bool(true))
+            | SettingName::RequireRedaction
+            | SettingName::RequireApprovalBeforeExport => {
+                self.get(name) == Some(serde_json::Value::Bool(true))
+            }
+            SettingName::AuditForward => self.audit_forward.is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -261,6 +279,10 @@ impl Settings {
                 field(SettingName::ExportFolder),
                 format!("{} is not an absolute path", folder.display()),
             ));
+        }
+        if let Some(url) = &self.audit_forward {
+            crate::audit::Collector::parse(url)
+                .map_err(|why| PolicyProblem::at(field(SettingName::AuditForward), why))?;
         }
         if let Some(days) = self.ai_history_retention_days
             && days > 36_500

@@ -790,3 +790,52 @@ fn the_deployment_example_sends_eu_clients_to_the_eu_data_zone_and_the_rest_to_u
         json!("firm-us")
     );
 }
+
+/// A collector the policy sets is locked (the user's own is overridden); one the policy leaves
+/// open is the user's choice; a URL that is not a collector makes the policy invalid, by place.
+#[test]
+fn a_policy_audit_collector_is_locked_and_checked() {
+    let firm = with(
+        firm_policy(),
+        "/settings/audit_forward",
+        json!("tls://siem.firm.example:6514"),
+    );
+    let user = Settings {
+        audit_forward: Some("tcp://127.0.0.1:5514".into()),
+        ..Settings::default()
+    };
+    let eff = effective(&firm, &user);
+    let setting = eff.setting(SettingName::AuditForward);
+    assert!(setting.locked);
+    assert_eq!(setting.source, SettingSource::Policy);
+    assert_eq!(setting.value, json!("tls://siem.firm.example:6514"));
+    assert_eq!(
+        setting.overridden_user_value,
+        Some(json!("tcp://127.0.0.1:5514"))
+    );
+    let forwarding = crate::audit::Forwarding::from_policy(&eff)
+        .unwrap()
+        .unwrap();
+    assert_eq!(forwarding.collector.url(), "tls://siem.firm.example:6514");
+
+    let open = effective(&firm_policy(), &user);
+    assert!(!open.setting(SettingName::AuditForward).locked);
+    assert_eq!(
+        open.values().audit_forward.as_deref(),
+        Some("tcp://127.0.0.1:5514")
+    );
+
+    for bad in [
+        "udp://siem:514",
+        "tls://siem.firm.example",
+        "tls://u:p@siem:6514",
+    ] {
+        let problem =
+            parse(&with(firm_policy(), "/settings/audit_forward", json!(bad))).unwrap_err();
+        assert_eq!(
+            problem.location.field.as_deref(),
+            Some("settings.audit_forward"),
+            "{bad}"
+        );
+    }
+}

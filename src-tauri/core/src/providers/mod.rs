@@ -29,7 +29,7 @@ pub use profile::{
     Credential, CredentialField, Credentials, DataProcessing, ModelLimits, ProviderKind,
     ProviderProfile, RetentionMode,
 };
-pub use transport::{ProviderClient, TransportSettings, endpoint_host};
+pub use transport::{ProviderClient, TransportSettings, endpoint_host, extra_ca_certificates};
 
 pub(crate) use profile::validate_profile_name;
 

@@ -250,18 +250,41 @@ fn configuration(message: String) -> ProviderError {
 }
 
 fn read_extra_certificates(file: &Path) -> Result<Vec<Certificate>, ProviderError> {
+    extra_ca_certificates(file)?
+        .iter()
+        .map(|der| {
+            Certificate::from_der(der).map_err(|e| {
+                configuration(format!(
+                    "The extra CA certificate file {} holds a certificate that cannot be used ({}).",
+                    file.display(),
+                    error_chain(&e)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The certificates (DER) of the `extra_ca_file` setting's PEM bundle: for provider requests
+/// and the audit collector alike. An unreadable, malformed or empty file is an error.
+pub fn extra_ca_certificates(file: &Path) -> Result<Vec<Vec<u8>>, ProviderError> {
     let shown = file.display();
     let pem = std::fs::read(file).map_err(|e| {
         configuration(format!(
             "The extra CA certificate file {shown} cannot be read ({e}). Fix the path or remove the setting."
         ))
     })?;
-    let certificates = Certificate::from_pem_bundle(&pem).map_err(|e| {
-        configuration(format!(
-            "The extra CA certificate file {shown} is not a PEM certificate bundle ({}).",
-            error_chain(&e)
-        ))
-    })?;
+    let certificates = openssl::x509::X509::stack_from_pem(&pem)
+        .and_then(|stack| {
+            stack
+                .iter()
+                .map(|c| c.to_der())
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|e| {
+            configuration(format!(
+                "The extra CA certificate file {shown} is not a PEM certificate bundle ({e})."
+            ))
+        })?;
     if certificates.is_empty() {
         return Err(configuration(format!(
             "The extra CA certificate file {shown} holds no certificate: it must contain \

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_drafts.sql"),
     include_str!("migrations/0007_retention_holds.sql"),
     include_str!("migrations/0008_contentless_index.sql"),
+    include_str!("migrations/0010_audit_forwarding.sql"),
     include_str!("migrations/0011_consent_bindings.sql"),
 ];
 
@@ -290,8 +291,9 @@ mod tests {
         assert_eq!(store.check().unwrap().integrity, "ok");
     }
 
-    /// Schema 7 rebuilt the audit log to allow deletion entries: a log written with schema 6 is
-    /// copied entry for entry, still verifies, and stays append-only.
+    /// Schemas 7 and 10 rebuilt the audit log to allow deletion and restore entries: a log
+    /// written with schema 6 is copied entry for entry, still verifies, takes the new kinds and
+    /// stays append-only.
     #[test]
     fn upgrading_from_schema_6_keeps_the_audit_chain_whole_and_append_only() {
         use crate::audit::{self, Attempt, Purpose};
@@ -333,8 +335,16 @@ mod tests {
         };
         audit::record_deletion(&tx, draft, audit::DeletionReason::ByHand).unwrap();
         tx.commit().unwrap();
+        audit::record_restore(&mut store, None).unwrap();
         let after = audit::verify(&store).unwrap();
-        assert!(after.intact && after.entries == 3, "{after:?}");
+        assert!(after.intact && after.entries == 4, "{after:?}");
+        // A restore entry carries nothing about a client or a request.
+        let forged = store.conn.execute(
+            "INSERT INTO audit_log (seq, entry, at, os_user, client_id, outcome, prev_hash, \
+             entry_hash) VALUES (5, 'restore', 'now', 'me', ?1, 'restored: x', ?2, 'h')",
+            rusqlite::params![before[0].client_id, after.last_hash],
+        );
+        assert!(forged.is_err());
         assert!(
             store
                 .conn

@@ -13,6 +13,7 @@ export const SETTING_LABELS: Record<SettingName, string> = {
   require_approval_before_export: "Attorney approval required before export",
   firm_name: "Firm name (letterhead of exports)",
   export_folder: "Export folder",
+  audit_forward: "Audit log collector (SIEM)",
 };
 
 export function settingValueText(setting: EffectiveSetting_Serialize): string {

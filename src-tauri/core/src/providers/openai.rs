@@ -25,10 +25,10 @@ use super::{
     ProviderKind, ProviderProfile, StopReason, StreamEvent, Usage, bedrock, google,
 };
 
-/// Error codes meaning the account's money or quota is used up: retrying cannot help.
 /// Where OpenAI's API is unless the profile names a base URL (Chat Completions and Responses).
 pub(crate) const OPENAI_BASE: &str = "https://api.openai.com";
 
+/// Error codes meaning the account's money or quota is used up: retrying cannot help.
 pub(crate) const QUOTA_CODES: [&str; 5] = [
     "insufficient_quota",
     "billing_hard_limit_reached",
@@ -833,7 +833,7 @@ mod tests {
         assert_eq!(with_key.headers[AUTHORIZATION], "Bearer mock-api-key");
 
         profile.base_url = None;
-        let error = config_error(&profile, &Credentials::default());
+        let error = config_error(&profile, &keyed);
         assert!(
             error.message().contains("base_url including /v1"),
             "{error}"

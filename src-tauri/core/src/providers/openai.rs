@@ -833,7 +833,7 @@ mod tests {
         assert_eq!(with_key.headers[AUTHORIZATION], "Bearer mock-api-key");
 
         profile.base_url = None;
-        let error = config_error(&profile, &Credentials::default());
+        let error = config_error(&profile, &keyed);
         assert!(
             error.message().contains("base_url including /v1"),
             "{error}"

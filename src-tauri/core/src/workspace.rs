@@ -225,7 +225,11 @@ impl Workspace {
         let restored = std::fs::write(&id_file, format!("{id}\n"))
             .map_err(|e| Error::storage(&id_file, e))
             .and_then(|()| crate::store::backup::restore(backup, passphrase, &db, &key))
-            .and_then(|()| Store::open(&db, &key, false));
+            .and_then(|()| Store::open(&db, &key, false))
+            .and_then(|mut store| {
+                self.move_header_credentials_to_keychain(&mut store)?;
+                Ok(store)
+            });
         if restored.is_err() {
             for leftover in [
                 db.clone(),

@@ -80,6 +80,9 @@ fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::Path
     found
 }
 
+/// A gateway's subscription key, set as a header key on the Settings screen.
+const HEADER_KEY: &str = "apim-e2e-header-canary-3c8f";
+
 async fn open_settings(app: &App) -> Result<()> {
     app.click("nav-settings").await?;
     app.by_test_id("provider-settings").await?;
@@ -148,6 +151,26 @@ async fn a_gateway_profile_is_added_its_key_stored_write_only_and_its_connection
             "{listed}"
         );
 
+        // A gateway's header key: named, its value straight to the keychain, never shown.
+        app.click("credential-new-header-add").await?;
+        app.fill("credential-new-header-name", "Ocp-Apim-Subscription-Key")
+            .await?;
+        app.fill("credential-new-header-value", HEADER_KEY).await?;
+        app.click("credential-new-header-store").await?;
+        text_contains(
+            app,
+            "credential-header-ocp-apim-subscription-key-state",
+            "Set on",
+        )
+        .await?;
+        let listed = invoke(app, "provider_profiles", json!({})).await?;
+        let listed = listed.map_err(|e| anyhow::anyhow!("provider_profiles: {e}"))?;
+        ensure!(
+            listed[0]["keychain_headers"] == json!(["Ocp-Apim-Subscription-Key"])
+                && !listed.to_string().contains(HEADER_KEY),
+            "{listed}"
+        );
+
         // Test connection: progress, then the latency and the model's words.
         app.click("test-connection").await?;
         app.wait_for_attr("connection-result", "data-ok", "true")
@@ -165,18 +188,25 @@ async fn a_gateway_profile_is_added_its_key_stored_write_only_and_its_connection
             "the test request did not carry the stored key"
         );
         ensure!(
-            !page_contents(app).await?.contains(creds::API_KEY),
-            "the key appeared in the page after the test"
+            request.header("ocp-apim-subscription-key") == Some(HEADER_KEY),
+            "the test request did not carry the header key"
+        );
+        let page = page_contents(app).await?;
+        ensure!(
+            !page.contains(creds::API_KEY) && !page.contains(HEADER_KEY),
+            "a key appeared in the page after the test"
         );
         app.check_accessibility("Settings, a profile open after a connection test")
             .await
     })
     .await?;
 
-    // The key is in the keychain only: not in the workspace folder or the logs.
+    // The keys are in the keychain only: not in the workspace folder or the logs.
     for dir in ["workspace", "logs"] {
-        let leaks = files_containing(&sandbox.path().join(dir), creds::API_KEY.as_bytes());
-        ensure!(leaks.is_empty(), "the key was written to {leaks:?}");
+        for key in [creds::API_KEY, HEADER_KEY] {
+            let leaks = files_containing(&sandbox.path().join(dir), key.as_bytes());
+            ensure!(leaks.is_empty(), "a key was written to {leaks:?}");
+        }
     }
     Ok(())
 }

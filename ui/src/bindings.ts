@@ -55,11 +55,13 @@ export const commands = {
 	removeProviderProfile: (name: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_profile", { name })),
 	setDefaultProviderProfile: (name: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_default_provider_profile", { name })),
 	/**
-	 *  Stores one credential in the OS keychain. The value arrives once and is held as a [`Secret`]
-	 *  (wiped on drop) from here on; no command ever answers with it.
+	 *  Stores one credential in the OS keychain: a field of the profile's kind (`api_key`…) or the
+	 *  value of a request header (`header:NAME`), which the profile then sends. The value arrives
+	 *  once and is held as a [`Secret`] (wiped on drop) from here on; no command ever answers with it.
 	 */
-	setProviderCredential: (name: string, field: string, value: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_provider_credential", { name, field, value })),
-	removeProviderCredential: (name: string, field: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_credential", { name, field })),
+	setProviderCredential: (name: string, field: Credential, value: string) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("set_provider_credential", { name, field, value })),
+	/**  Removes one credential from the keychain; a `header:NAME` is no longer sent. */
+	removeProviderCredential: (name: string, field: Credential) => typedError<ProfileEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("remove_provider_credential", { name, field })),
 	/**  One tiny request through the profile, if the policy allows it: latency, or the diagnosis. */
 	testProviderConnection: (name: string) => typedError<ConnectionReport_Serialize, IpcError_Serialize>(__TAURI_INVOKE("test_provider_connection", { name })),
 	/**
@@ -577,6 +579,13 @@ export type Contact_Serialize = {
 };
 
 /**
+ *  A value of a profile kept only in the OS keychain: one of its kind's credential fields, or
+ *  the value of one of its keychain headers. Written as the CLI and the app take it: `api_key`,
+ *  `header:Ocp-Apim-Subscription-Key`.
+ */
+export type Credential = string;
+
+/**
  *  A credential a profile may need. Values live only in the OS keychain, under
  *  `profile.<profile name>.<field>`.
  */
@@ -584,7 +593,7 @@ export type CredentialField = "api_key" | "aws_access_key_id" | "aws_secret_acce
 
 export type CredentialStatus = {
 	/**  `api_key`, `header:Ocp-Apim-Subscription-Key`… */
-	field: string,
+	field: Credential,
 	set_at: string,
 };
 
@@ -1830,8 +1839,16 @@ export type ProviderProfile_Deserialize = {
 	client_id?: string | null,
 	/**  Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests. */
 	token_url?: string | null,
-	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
+	/**
+	 *  Extra headers sent with every request whose values are not credentials (e.g.
+	 *  `X-Team: immigration`). A header whose name looks like a credential is refused here.
+	 */
 	extra_headers?: { [key in string]: string },
+	/**
+	 *  Headers sent with every request whose values are credentials (a gateway's
+	 *  `Ocp-Apim-Subscription-Key`, `Helicone-Auth`…): only their names are here, the values
+	 *  live in each desktop's OS keychain (`casefile-admin secret set PROFILE header:NAME`).
+	 */
 	keychain_headers?: string[],
 	data_processing?: DataProcessing_Deserialize,
 	model_limits?: ModelLimits_Deserialize,
@@ -1860,8 +1877,16 @@ export type ProviderProfile_Serialize = {
 	client_id: string | null,
 	/**  Overrides the token endpoint (Entra ID authority host) for sovereign clouds and tests. */
 	token_url: string | null,
-	/**  Extra headers sent with every request (gateways that need a subscription key header etc.). */
+	/**
+	 *  Extra headers sent with every request whose values are not credentials (e.g.
+	 *  `X-Team: immigration`). A header whose name looks like a credential is refused here.
+	 */
 	extra_headers: { [key in string]: string },
+	/**
+	 *  Headers sent with every request whose values are credentials (a gateway's
+	 *  `Ocp-Apim-Subscription-Key`, `Helicone-Auth`…): only their names are here, the values
+	 *  live in each desktop's OS keychain (`casefile-admin secret set PROFILE header:NAME`).
+	 */
 	keychain_headers: string[],
 	data_processing: DataProcessing_Serialize,
 	model_limits: ModelLimits_Serialize,

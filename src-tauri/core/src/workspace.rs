@@ -246,6 +246,7 @@ impl Workspace {
             .and_then(|mut store| {
                 let head = replaced.as_ref().and_then(|r| r.head.as_ref());
                 audit::record_restore(&mut store, head)?;
+                self.move_header_credentials_to_keychain(&mut store)?;
                 Ok(store)
             });
         match &restored {
@@ -872,6 +873,48 @@ mod tests {
             secrets.get(&entry).unwrap().is_none(),
             "keychain entry left behind"
         );
+    }
+
+    #[test]
+    fn a_policy_profile_takes_only_the_header_keys_the_policy_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let places = locations(tmp.path());
+        let mut firm = gateway("firm");
+        firm.keychain_headers.insert("Helicone-Auth".into());
+        let policy = serde_json::json!({"version": 1, "profiles": [firm]});
+        std::fs::write(&places.policy_file, policy.to_string()).unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let ws = Workspace::open_with_secrets(places, secrets).unwrap();
+        let mut store = ws.open_store().unwrap();
+        let value = Secret::new("helicone-canary");
+        ws.set_credential(
+            &mut store,
+            "firm",
+            Credential::Header("helicone-auth".into()),
+            &value,
+        )
+        .unwrap();
+        let err = ws
+            .set_credential(
+                &mut store,
+                "firm",
+                Credential::Header("X-Api-Key".into()),
+                &value,
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PolicyBlocked, "{err}");
+        let prepared = ws.prepare_send(&store, "firm", None).unwrap();
+        assert_eq!(prepared.credentials.header("Helicone-Auth"), Some(&value));
+        // Removing the value leaves the policy's header named: the send then says what to set.
+        ws.remove_credential(
+            &mut store,
+            "firm",
+            Credential::Header("Helicone-Auth".into()),
+        )
+        .unwrap();
+        let stored = store.profile("firm").unwrap();
+        assert!(stored.credentials.is_empty());
+        assert_eq!(stored.profile.keychain_headers.len(), 1);
     }
 
     /// A keychain that refuses header entries while `refuse` is set, as a locked one would.

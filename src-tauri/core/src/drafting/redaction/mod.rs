@@ -36,6 +36,8 @@ mod rehydrate;
 mod stored;
 
 #[cfg(test)]
+mod corpus;
+#[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -6,27 +6,45 @@
 //! goes through [`Redactor::redact`] together, so a value has the same placeholder everywhere.
 //! Placeholders are numbered per kind in order of first appearance. What is found:
 //!
-//! - identifiers by their shape (`patterns.rs`): receipt numbers, A-numbers, SSNs and ITINs (valid
-//!   ones only), US passport numbers, I-94 numbers (the old 11-digit form only after "I-94" or
-//!   "admission"), SEVIS ids, phone numbers (never inside a longer alphanumeric run), e-mail
-//!   addresses. One number in any spelling (`A# 012-345-678`, `A012345678`) is one value;
-//! - the values stored for the matter ([`KnownValue`], gathered by [`known_values`]): names,
-//!   other names used, addresses, employers and the stored identifiers, matched regardless of
-//!   case and accents (`Pena` finds `Peña`) and only as whole words. A person's name is also
-//!   found as "Given Family", "Given Middle Family", "Family Given", "Family, Given", "Given"
-//!   with the first part of a compound family name ("Ana García" for García López), and as the
-//!   family name (or that first part) alone when it has at least [`MIN_SINGLE_WORD`] letters
-//!   and is written with a capital, so the family name "Will" does not take the verb "will". A
-//!   family name shared by two parties becomes a value of its own (`[PERSON_n]`, restored as
-//!   that name), naming neither. In scripts written without spaces (Chinese, Japanese, Thai…) a
-//!   name is found wherever it stands, from two characters. A given name alone is not
-//!   redacted: it says little without the family name and would take common words. An address
-//!   is found by each of its street lines of at least [`MIN_STREET_LINE`] characters; a city or
-//!   country alone says little and is left;
-//! - by hand, from the preview ([`ManualChanges`]): values to redact with their kind, and values
-//!   to keep as they are. Both apply to the whole request.
+//! - identifiers by their shape (`patterns.rs`, built on the store's identifier rules):
+//!   receipt numbers; A-numbers (`A012345678`, `A# 012-345-678`, `A 012 345 678`, and 8 or 9
+//!   digits after a label: `A-Number: 012-345-678`, `alien no. 12345678`); SSNs and ITINs with
+//!   dashes, dots or spaces (valid ones only); passport numbers (US shapes, and any country's
+//!   after "passport"); I-94 numbers (the old 11-digit form only after "I-94" or "admission");
+//!   SEVIS ids; phone numbers (never inside a longer alphanumeric run); e-mail addresses; dates
+//!   of birth after a label ("DOB", "born on"); street addresses by their shape (house number,
+//!   capitalised street words, a street type, optionally a unit and "City, ST 77002") and PO
+//!   boxes. One number in any spelling is one value;
+//! - the values stored for the matter ([`KnownValue`], gathered by [`known_values`]): the
+//!   client's and every party's names with their other names used, employers, schools and other
+//!   institutions, dates of birth, addresses and identifiers, matched regardless of case and
+//!   accents (`Pena` finds `Peña`) and only as whole words (a possessive `'s` is outside the
+//!   word). A person's name is also found as "Given Family", "Family Given", "Family, Given",
+//!   "G. Family", "G. M. Family", and each name part alone (given, middle, family, compound
+//!   family) from [`MIN_NAME_PART`] letters written with a capital; a part that is also an
+//!   English word ("Will", "Hope") only where it is not a sentence's first word. A name part
+//!   shared by two parties becomes a value of its own (`[PERSON_n]`), naming neither. In
+//!   scripts written without spaces a name is found wherever it stands, from two characters. An
+//!   organisation is found with and without its company form ("Inc."). A date of birth is found
+//!   in ISO, US (`03/14/1987`, `3/14/87`), European (`14.03.1987`) and long forms (`March 14,
+//!   1987`, `14 Mar 1987`). An address is found by each street line of at least
+//!   [`MIN_STREET_LINE`] characters;
+//! - people the record does not name (`people.rs`): a capitalised name after a title, a
+//!   relation or role word, beside an e-mail or phone, or holding a recorded name part
+//!   ("Mateo Peña"). The last are redacted as new people; the others are listed in
+//!   [`RedactedText::unredacted_people`] for the preview, or redacted when
+//!   [`UnrecordedPeople::Redact`] (the policy requires redaction);
+//! - text that looks like a placeholder already (`[CLIENT_1]` in a pasted answer): sent as a
+//!   `[QUOTED_n]` placeholder and restored as written, so an answer cannot swap one person's
+//!   details in for another's;
+//! - by hand, from the preview ([`ManualChanges`]): values to redact with their kind (joining
+//!   the recorded name they are part of, or the value named as `same_as`), and values to keep as
+//!   they are. Both apply to the whole request.
 //!
-//! Where two findings overlap, the one that starts first wins, then the longer one.
+//! A name or date of birth written in several forms keeps one number, each form its own
+//! placeholder (`[CLIENT_1]`, `[CLIENT_1.2]`): the model sees one person and the answer gets
+//! back the form the user wrote (see `Numbering`). Where two findings overlap, the one that
+//! starts first wins, then the longer one.
 
 mod dates;
 mod known;

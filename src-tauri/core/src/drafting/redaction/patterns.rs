@@ -145,18 +145,30 @@ static DOB_LABEL_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i-u){DOB_LABEL}[ \t]*[:\-]?[ \t]*")).expect("valid pattern")
 });
 
-/// Every shape as one pattern set: one pass finds the leftmost match and says which shape it
-/// is (earlier shapes win at the same start), with no capture groups to resolve.
-static SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    let patterns: Vec<String> = SHAPES
-        .iter()
-        .map(|(_, pattern)| format!("(?i-u){pattern}"))
-        .collect();
-    // The lazy DFA's states for this many shapes outgrow the default cache on long notes.
-    Regex::builder()
-        .configure(Regex::config().hybrid_cache_capacity(8 << 20))
-        .build_many(&patterns)
-        .expect("valid patterns")
+/// The shapes in two pattern sets, each searched in one pass that finds the leftmost match and
+/// says which shape it is (earlier shapes win at the same start), with no capture groups to
+/// resolve: the identifiers and addresses; and the shapes that start with a label, a literal
+/// the regex engine skips to rather than running its automaton over every byte.
+static SETS: LazyLock<Vec<(Vec<&'static str>, Regex)>> = LazyLock::new(|| {
+    let set_of = |name: &str| match name {
+        "alabel" | "plabel" | "doblabel" => 1,
+        _ => 0,
+    };
+    (0..2)
+        .map(|set| {
+            let (names, patterns): (Vec<&str>, Vec<String>) = SHAPES
+                .iter()
+                .filter(|(name, _)| set_of(name) == set)
+                .map(|(name, pattern)| (*name, format!("(?i-u){pattern}")))
+                .unzip();
+            // The lazy DFA's states for many shapes outgrow the default cache on long notes.
+            let regex = Regex::builder()
+                .configure(Regex::config().hybrid_cache_capacity(8 << 20))
+                .build_many(&patterns)
+                .expect("valid patterns");
+            (names, regex)
+        })
+        .collect()
 });
 
 /// An identifier found by its shape.
@@ -168,10 +180,31 @@ pub(super) struct Found {
 
 /// Every identifier in `text`, in order, without overlaps.
 pub(super) fn find(text: &str) -> Vec<Found> {
+    let mut found: Vec<Found> = SETS
+        .iter()
+        .flat_map(|(names, regex)| find_in_set(text, names, regex))
+        .collect();
+    if found.is_empty() {
+        return found;
+    }
+    // Where two sets found overlapping values, the one that starts first wins, then the longer.
+    found.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+    let mut end = 0;
+    found.retain(|f| {
+        let keep = f.range.start >= end;
+        if keep {
+            end = f.range.end;
+        }
+        keep
+    });
+    found
+}
+
+fn find_in_set(text: &str, names: &[&str], regex: &Regex) -> Vec<Found> {
     let mut found = Vec::new();
     let mut at = 0;
-    while let Some(m) = SHAPE.search(&Input::new(text).span(at..text.len())) {
-        let shape = SHAPES[m.pattern().as_usize()].0;
+    while let Some(m) = regex.search(&Input::new(text).span(at..text.len())) {
+        let shape = names[m.pattern().as_usize()];
         match classify(text, m.range(), shape) {
             Some(kind) => {
                 at = m.end();
@@ -268,7 +301,7 @@ fn nine_digits(text: &str, at: usize, digits: &str) -> Kind {
     {
         return kind;
     }
-    if context_has(text, at, &["a-number", "a number", "alien"]) {
+    if context_has(text, at, &["a-number", "a number", "alien", "uscis"]) {
         return Kind::ANumber;
     }
     Kind::Passport

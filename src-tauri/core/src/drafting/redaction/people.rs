@@ -328,7 +328,13 @@ fn last_word(text: &str) -> &str {
 struct Word {
     range: Range<usize>,
     capitalised: bool,
-    folded: String,
+}
+
+impl Word {
+    /// Folded only where a rule asks: most words are never looked up.
+    fn folded(&self, text: &str) -> String {
+        fold::key(&text[self.range.clone()])
+    }
 }
 
 fn words(text: &str) -> Vec<Word> {
@@ -362,7 +368,6 @@ fn words(text: &str) -> Vec<Word> {
         out.push(Word {
             range: start..start + word.len(),
             capitalised,
-            folded: fold::key(word),
         });
     }
     out
@@ -382,8 +387,8 @@ fn adjacent(text: &str, from: usize, to: usize) -> bool {
 pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> {
     let words = words(text);
     let seen_at = |range: &Range<usize>| {
-        seen.iter()
-            .find(|(r, _)| r.start < range.end && range.start < r.end)
+        near(seen, range)
+            .find(|(r, _)| range.start < r.end)
             .map(|(_, s)| *s)
     };
     let mut found = Vec::new();
@@ -392,8 +397,8 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
         // A run of capitalised, possibly-name words joined by single spaces.
         let name_word = |w: &Word| {
             w.capitalised
-                && !NOT_NAME_SET.contains(w.folded.as_str())
                 && matches!(seen_at(&w.range), None | Some(Seen::NamePart))
+                && !NOT_NAME_SET.contains(w.folded(text).as_str())
         };
         if !name_word(&words[i]) {
             i += 1;
@@ -417,8 +422,9 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
             .checked_sub(1)
             .map(|b| &words[b])
             .filter(|b| adjacent(text, b.range.end, range.start));
-        let titled = before.is_some_and(|b| TITLES.contains(&b.folded.as_str()));
-        let cued = before.is_some_and(|b| CUES.contains(&b.folded.as_str()));
+        let before = before.map(|b| b.folded(text));
+        let titled = before.as_deref().is_some_and(|b| TITLES.contains(&b));
+        let cued = before.as_deref().is_some_and(|b| CUES.contains(&b));
         let beside_contact = run.len() >= 2 && contact_beside(text, &range, seen);
         let person = parts < run.len()
             && (titled || cued || beside_contact || (parts > 0 && run.len() >= 2));
@@ -437,15 +443,36 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
 /// spaces, brackets, punctuation or one short linking word ("at", "on") between.
 fn contact_beside(text: &str, range: &Range<usize>, seen: &[(Range<usize>, Seen)]) -> bool {
     let close = |gap: &str| {
+        if gap.len() > 8 {
+            return false;
+        }
         let letters: String = gap.chars().filter(|c| c.is_alphabetic()).collect();
-        gap.len() <= 8 && matches!(letters.to_lowercase().as_str(), "" | "at" | "on" | "via")
+        matches!(letters.to_lowercase().as_str(), "" | "at" | "on" | "via")
     };
-    seen.iter()
+    let around = range.start.saturating_sub(8)..range.end + 8;
+    near(seen, &around)
         .filter(|(_, s)| *s == Seen::Contact)
         .any(|(r, _)| {
             (r.start >= range.end && close(&text[range.end..r.start]))
                 || (r.end <= range.start && close(&text[r.end..range.start]))
         })
+}
+
+/// The ranges of `seen` (sorted by start) that start before `range` ends, nearest first, back
+/// to those starting a little before it: all that can overlap or touch `range`. Found by binary
+/// search, since a long note has hundreds of them.
+fn near<'a>(
+    seen: &'a [(Range<usize>, Seen)],
+    range: &Range<usize>,
+) -> impl Iterator<Item = &'a (Range<usize>, Seen)> {
+    // No value found by another rule is longer than this.
+    const LONGEST: usize = 512;
+    let end = seen.partition_point(|(r, _)| r.start < range.end);
+    let from = range.start.saturating_sub(LONGEST);
+    seen[..end]
+        .iter()
+        .rev()
+        .take_while(move |(r, _)| r.start >= from)
 }
 
 #[cfg(test)]

@@ -330,47 +330,72 @@ struct Word {
     capitalised: bool,
 }
 
-impl Word {
-    /// Folded only where a rule asks: most words are never looked up.
-    fn folded(&self, text: &str) -> String {
-        fold::key(&text[self.range.clone()])
+/// The word that starts at `start` (a letter).
+fn word_at(text: &str, start: usize) -> Word {
+    let mut chars = text[start..].char_indices().peekable();
+    let first = chars.next().map_or(' ', |(_, c)| c);
+    let mut end = start + first.len_utf8();
+    while let Some(&(i, c)) = chars.peek() {
+        let at = start + i;
+        let inner = matches!(c, '\'' | '’' | '-')
+            && text[at + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic);
+        if c.is_alphabetic() || inner {
+            end = at + c.len_utf8();
+            chars.next();
+        } else {
+            break;
+        }
+    }
+    let mut word = &text[start..end];
+    for possessive in ["'s", "’s"] {
+        if let Some(stem) = word.strip_suffix(possessive) {
+            word = stem;
+        }
+    }
+    Word {
+        range: start..start + word.len(),
+        capitalised: first.is_uppercase() && word.chars().skip(1).any(char::is_lowercase),
     }
 }
 
-fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphabetic() {
-            continue;
+/// Where the next word written with a capital starts, from `from` on. Scans bytes: most of a
+/// note is lower-case ASCII, passed over without decoding.
+fn next_capitalised(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let candidate = b.is_ascii_uppercase()
+            || (b >= 0xC0 && { text[at..].chars().next().is_some_and(char::is_uppercase) });
+        if candidate
+            && !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            return Some(at);
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
-            let inner = matches!(c, '\'' | '’' | '-')
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphabetic);
-            if c.is_alphabetic() || inner {
-                end = i + c.len_utf8();
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let mut word = &text[start..end];
-        for possessive in ["'s", "’s"] {
-            if let Some(stem) = word.strip_suffix(possessive) {
-                word = stem;
-            }
-        }
-        let capitalised = c.is_uppercase() && word.chars().skip(1).any(char::is_lowercase);
-        out.push(Word {
-            range: start..start + word.len(),
-            capitalised,
-        });
+        at += 1;
     }
-    out
+    None
+}
+
+/// The word right before `start`, when only spaces and one `,` `.` or `:` stand between.
+fn word_before(text: &str, start: usize) -> Option<Word> {
+    let before = text[..start].trim_end_matches([' ', ',', '.', ':']);
+    if !adjacent(text, before.len(), start) {
+        return None;
+    }
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic() || matches!(c, '-' | '\''))
+        .last()
+        .map(|(i, _)| i)?;
+    Some(word_at(text, word_start))
 }
 
 /// Whether only spaces (and at most one of `,` `.` `:`) stand between two places.
@@ -385,44 +410,49 @@ fn adjacent(text: &str, from: usize, to: usize) -> bool {
 /// The people `text` names that no recorded value covers. `seen` holds the ranges other rules
 /// found, in order.
 pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> {
-    let words = words(text);
     let seen_at = |range: &Range<usize>| {
         near(seen, range)
             .find(|(r, _)| range.start < r.end)
             .map(|(_, s)| *s)
     };
+    // A capitalised word that may be (part of) a name.
+    let name_word = |w: &Word| {
+        w.capitalised
+            && matches!(seen_at(&w.range), None | Some(Seen::NamePart))
+            && !NOT_NAME_SET.contains(fold::key(&text[w.range.clone()]).as_str())
+    };
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        // A run of capitalised, possibly-name words joined by single spaces.
-        let name_word = |w: &Word| {
-            w.capitalised
-                && matches!(seen_at(&w.range), None | Some(Seen::NamePart))
-                && !NOT_NAME_SET.contains(w.folded(text).as_str())
-        };
-        if !name_word(&words[i]) {
-            i += 1;
+    let mut at = 0;
+    while let Some(start) = next_capitalised(text, at) {
+        let first = word_at(text, start);
+        at = first.range.end.max(start + 1);
+        if !name_word(&first) {
             continue;
         }
-        let mut end = i + 1;
-        while end < words.len()
-            && end - i < 3
-            && name_word(&words[end])
-            && text[words[end - 1].range.end..words[end].range.start] == *" "
-        {
-            end += 1;
+        // A run of up to three name words joined by single spaces.
+        let mut run = vec![first];
+        while run.len() < 3 {
+            let end = run[run.len() - 1].range.end;
+            if !text[end..].starts_with(' ') {
+                break;
+            }
+            let next = end + 1;
+            if next_capitalised(text, next) != Some(next) {
+                break;
+            }
+            let word = word_at(text, next);
+            if !name_word(&word) {
+                break;
+            }
+            run.push(word);
         }
-        let run = &words[i..end];
-        let range = run[0].range.start..run[end - i - 1].range.end;
+        let range = run[0].range.start..run[run.len() - 1].range.end;
+        at = range.end;
         let parts = run
             .iter()
             .filter(|w| seen_at(&w.range) == Some(Seen::NamePart))
             .count();
-        let before = i
-            .checked_sub(1)
-            .map(|b| &words[b])
-            .filter(|b| adjacent(text, b.range.end, range.start));
-        let before = before.map(|b| b.folded(text));
+        let before = word_before(text, range.start).map(|b| fold::key(&text[b.range]));
         let titled = before.as_deref().is_some_and(|b| TITLES.contains(&b));
         let cued = before.as_deref().is_some_and(|b| CUES.contains(&b));
         let beside_contact = run.len() >= 2 && contact_beside(text, &range, seen);
@@ -434,7 +464,6 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
                 holds_recorded_part: parts > 0,
             });
         }
-        i = end;
     }
     found
 }

@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 
@@ -145,10 +146,11 @@ static DOB_LABEL_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i-u){DOB_LABEL}[ \t]*[:\-]?[ \t]*")).expect("valid pattern")
 });
 
-/// The shapes in two pattern sets, each searched in one pass that finds the leftmost match and
-/// says which shape it is (earlier shapes win at the same start), with no capture groups to
-/// resolve: the identifiers and addresses; and the shapes that start with a label, a literal
-/// the regex engine skips to rather than running its automaton over every byte.
+/// The shapes in two pattern sets, each finding the leftmost match and saying which shape it is
+/// (earlier shapes win at the same start), with no capture groups to resolve: the identifiers
+/// and addresses, searched in one pass; and the shapes that start with a label, tried only where
+/// [`LABELS`] finds one (case-insensitive labels would give the regex engine's own literal
+/// search prefixes as short as "a ", which stop it at every other word).
 static SETS: LazyLock<Vec<(Vec<&'static str>, Regex)>> = LazyLock::new(|| {
     let set_of = |name: &str| match name {
         "alabel" | "plabel" | "doblabel" => 1,
@@ -171,6 +173,22 @@ static SETS: LazyLock<Vec<(Vec<&'static str>, Regex)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The first words of every label in the labelled shapes.
+const LABEL_STARTS: [&str; 12] = [
+    "a-number", "a number", "anumber", "a-no", "alien", "uscis", "passport", "dob", "d.o.b",
+    "date", "birth", "born",
+];
+
+static LABELS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    // A full DFA: a dozen short labels make a small one, scanned fastest.
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(LABEL_STARTS)
+        .expect("literal patterns build")
+});
+
 /// An identifier found by its shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Found {
@@ -180,10 +198,9 @@ pub(super) struct Found {
 
 /// Every identifier in `text`, in order, without overlaps.
 pub(super) fn find(text: &str) -> Vec<Found> {
-    let mut found: Vec<Found> = SETS
-        .iter()
-        .flat_map(|(names, regex)| find_in_set(text, names, regex))
-        .collect();
+    let (identifiers, labelled) = (&SETS[0], &SETS[1]);
+    let mut found = find_in_set(text, &identifiers.0, &identifiers.1);
+    found.extend(find_labelled(text, &labelled.0, &labelled.1));
     if found.is_empty() {
         return found;
     }
@@ -197,6 +214,32 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         keep
     });
+    found
+}
+
+/// The labelled shapes, tried where a label starts.
+fn find_labelled(text: &str, names: &[&str], regex: &Regex) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut taken = 0;
+    for label in LABELS.find_iter(text) {
+        if label.start() < taken {
+            continue;
+        }
+        let input = Input::new(text)
+            .range(label.start()..)
+            .anchored(Anchored::Yes);
+        let Some(m) = regex.search(&input) else {
+            continue;
+        };
+        let shape = names[m.pattern().as_usize()];
+        if let Some(kind) = classify(text, m.range(), shape) {
+            taken = m.end();
+            found.push(Found {
+                range: value_range(text, m.range(), shape),
+                kind,
+            });
+        }
+    }
     found
 }
 

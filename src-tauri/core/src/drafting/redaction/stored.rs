@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, Span, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, Span, StartKind};
 
 use super::{Kind, dates, people};
 use crate::fold;
@@ -440,7 +440,9 @@ impl Matcher {
         }
         if !patterns.is_empty() {
             matcher.automaton = Some(
+                // A full DFA: a matter's few hundred spellings make a small one, scanned fastest.
                 AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .match_kind(MatchKind::LeftmostLongest)
                     .start_kind(StartKind::Both)
                     .build(&patterns)

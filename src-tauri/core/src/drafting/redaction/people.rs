@@ -361,6 +361,15 @@ fn word_at(text: &str, start: usize) -> Word {
     }
 }
 
+/// A word's folded form for the word lists; an ASCII word (nearly all) only lower-cased.
+fn word_key(word: &str) -> String {
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        fold::key(word)
+    }
+}
+
 /// Where the next word written with a capital starts, from `from` on. Scans bytes: most of a
 /// note is lower-case ASCII, passed over without decoding.
 fn next_capitalised(text: &str, from: usize) -> Option<usize> {
@@ -419,7 +428,7 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
     let name_word = |w: &Word| {
         w.capitalised
             && matches!(seen_at(&w.range), None | Some(Seen::NamePart))
-            && !NOT_NAME_SET.contains(fold::key(&text[w.range.clone()]).as_str())
+            && !NOT_NAME_SET.contains(word_key(&text[w.range.clone()]).as_str())
     };
     let mut found = Vec::new();
     let mut at = 0;
@@ -452,7 +461,7 @@ pub(super) fn find(text: &str, seen: &[(Range<usize>, Seen)]) -> Vec<Candidate> 
             .iter()
             .filter(|w| seen_at(&w.range) == Some(Seen::NamePart))
             .count();
-        let before = word_before(text, range.start).map(|b| fold::key(&text[b.range]));
+        let before = word_before(text, range.start).map(|b| word_key(&text[b.range]));
         let titled = before.as_deref().is_some_and(|b| TITLES.contains(&b));
         let cued = before.as_deref().is_some_and(|b| CUES.contains(&b));
         let beside_contact = run.len() >= 2 && contact_beside(text, &range, seen);

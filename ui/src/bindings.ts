@@ -1234,29 +1234,50 @@ export type ManualChanges = ManualChanges_Serialize | ManualChanges_Deserialize;
 /**  The preview's changes by hand, applied to every text of the request. */
 export type ManualChanges_Deserialize = {
 	/**  Values to redact that nothing found, each under its kind. */
-	redact?: ManualValue[],
+	redact?: ManualValue_Deserialize[],
 	/**
 	 *  Found values to send as they are. A value kept by its placeholder's original (the stored
 	 *  name) keeps every spelling of it; a value kept as one spelling (`Peña`) keeps only that.
 	 */
-	keep?: ManualValue[],
+	keep?: ManualValue_Deserialize[],
 };
 
 /**  The preview's changes by hand, applied to every text of the request. */
 export type ManualChanges_Serialize = {
 	/**  Values to redact that nothing found, each under its kind. */
-	redact: ManualValue[],
+	redact: ManualValue_Serialize[],
 	/**
 	 *  Found values to send as they are. A value kept by its placeholder's original (the stored
 	 *  name) keeps every spelling of it; a value kept as one spelling (`Peña`) keeps only that.
 	 */
-	keep: ManualValue[],
+	keep: ManualValue_Serialize[],
 };
 
 /**  A value named by hand in the preview. */
-export type ManualValue = {
+export type ManualValue = ManualValue_Serialize | ManualValue_Deserialize;
+
+/**  A value named by hand in the preview. */
+export type ManualValue_Deserialize = {
 	kind: RedactionKind,
 	value: string,
+	/**
+	 *  The value (of the same kind) whose placeholder this one takes: "same as [CLIENT_1]" is
+	 *  the value [`Span::value`] gives for `[CLIENT_1]`. Without it, a value that equals a
+	 *  recorded name or name part takes that name's placeholder, anything else a new one.
+	 */
+	sameAs?: string | null,
+};
+
+/**  A value named by hand in the preview. */
+export type ManualValue_Serialize = {
+	kind: RedactionKind,
+	value: string,
+	/**
+	 *  The value (of the same kind) whose placeholder this one takes: "same as [CLIENT_1]" is
+	 *  the value [`Span::value`] gives for `[CLIENT_1]`. Without it, a value that equals a
+	 *  recorded name or name part takes that name's placeholder, anything else a new one.
+	 */
+	sameAs: string | null,
 };
 
 /**  A stored matter: its details, its client and when it was created and last changed. */
@@ -1901,6 +1922,11 @@ export type Range<T> = {
 export type RedactedText = {
 	text: string,
 	spans: Span[],
+	/**
+	 *  Byte ranges of names that look like people's (see `people.rs`) and are sent as written:
+	 *  flagged in the preview, to redact with one click.
+	 */
+	unredactedPeople: Range<number>[],
 };
 
 /**  What a placeholder stands for. */
@@ -1910,7 +1936,15 @@ export type RedactionKind =
 /**  Any other party to the matter: family members, petitioners, sponsors… */
 "person" | "aNumber" | "receipt" | "ssn" | "itin" | "passport" | "i94" | "sevis" | 
 /**  A USCIS online account number (stored only: 12 bare digits say nothing by their shape). */
-"uscisAccount" | "phone" | "email" | "address" | "employer";
+"uscisAccount" | "phone" | "email" | "address" | "employer" | 
+/**  A school, agency or any other organisation that is a party to the matter. */
+"organization" | "dateOfBirth" | 
+/**
+ *  Text in a note that looks like one of these placeholders (`[CLIENT_1]`): sent as a
+ *  placeholder of its own and restored as written, so that an answer can never turn it into
+ *  someone's details.
+ */
+"quoted";
 
 /**  How long the provider keeps prompts and answers, as the firm's contract says. */
 export type RetentionMode = 
@@ -2061,6 +2095,8 @@ export type SentSegment = SentSegment_Serialize | SentSegment_Deserialize;
 export type SentSegment_Deserialize = {
 	text: string,
 	placeholder?: ShownPlaceholder | null,
+	/**  A name that looks like a person's, sent as written (never with a placeholder). */
+	unredactedPerson: boolean,
 };
 
 /**
@@ -2070,6 +2106,8 @@ export type SentSegment_Deserialize = {
 export type SentSegment_Serialize = {
 	text: string,
 	placeholder: ShownPlaceholder | null,
+	/**  A name that looks like a person's, sent as written (never with a placeholder). */
+	unredactedPerson: boolean,
 };
 
 /**  How a notice or decision reached the client. */
@@ -2202,6 +2240,8 @@ export type ShownPlaceholder = {
 	kind: RedactionKind,
 	/**  The text it replaced, as written there. */
 	original: string,
+	/**  The value it stands for: what a value redacted "same as" this placeholder names. */
+	value: string,
 };
 
 /**  One placeholder in a redacted text. */
@@ -2212,6 +2252,11 @@ export type Span = {
 	placeholder: string,
 	/**  The text it replaced, as written there. */
 	original: string,
+	/**
+	 *  The value it stands for (the stored value, or the first spelling found), whatever form
+	 *  was written here.
+	 */
+	value: string,
 };
 
 /**  The templates there are to choose from, and the firm's files that could not be used. */

@@ -611,14 +611,27 @@ export function anAiDraftPreview(
       usd_per_million_output_tokens: null,
     },
   };
+  const text = (t: string, unredactedPerson = false) => ({
+    text: t,
+    placeholder: null,
+    unredactedPerson,
+  });
   const prompt = [
-    { text: "Peña 😀 naïve: ", placeholder: null },
-    { text: "[A_NUMBER_1]", placeholder: { kind: "aNumber" as const, original: "A# 012-345-678" } },
-    { text: " and ", placeholder: null },
-    { text: "[CLIENT_1]", placeholder: { kind: "client" as const, original: "Ana Peña" } },
-    { text: ".", placeholder: null },
+    text("Peña 😀 naïve: "),
+    {
+      text: "[A_NUMBER_1]",
+      placeholder: { kind: "aNumber" as const, original: "A# 012-345-678", value: "A012345678" },
+      unredactedPerson: false,
+    },
+    text(" and "),
+    {
+      text: "[CLIENT_1]",
+      placeholder: { kind: "client" as const, original: "Ana Peña", value: "Ana Lucía Peña" },
+      unredactedPerson: false,
+    },
+    text("."),
   ];
-  const system = [{ text: "Write in Markdown.", placeholder: null }];
+  const system = [text("Write in Markdown.")];
   return {
     preview: {
       template: "case-summary",
@@ -630,8 +643,8 @@ export function anAiDraftPreview(
       redactionRequired: false,
       redacted: true,
       // The byte ranges the UI never reads; the segments carry the same text.
-      system: { text: system.map((s) => s.text).join(""), spans: [] },
-      prompt: { text: prompt.map((s) => s.text).join(""), spans: [] },
+      system: { text: system.map((s) => s.text).join(""), spans: [], unredactedPeople: [] },
+      prompt: { text: prompt.map((s) => s.text).join(""), spans: [], unredactedPeople: [] },
       redactions: { A_NUMBER: { values: 1, occurrences: 1 }, CLIENT: { values: 1, occurrences: 1 } },
       missing: ["priority date"],
       estimate: {

@@ -21,7 +21,7 @@ use super::provenance::{AiProvenance, Provenance};
 use super::record::{MatterRecord, NoteSelection};
 use super::redaction::{
     KindCount, ManualChanges, RedactedText, Redaction, RedactionMap, Redactor, Rehydrator,
-    known_values,
+    UnrecordedPeople, known_values,
 };
 use super::templates::{SectionSource, Template};
 use crate::audit::{self, Attempt, AuditedSend, Outcome, Purpose};
@@ -381,7 +381,14 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
     let system = system_text(&template.instructions, redacted);
     let prompt = prompt_text(&filled, &record);
     let Redaction { texts, map } = if redacted {
+        // Under a policy requiring redaction, people the record does not name are redacted too.
+        let unrecorded = if redaction_required {
+            UnrecordedPeople::Redact
+        } else {
+            UnrecordedPeople::Flag
+        };
         Redactor::new(known_values(store, order.matter_id)?, &order.changes)
+            .unrecorded_people(unrecorded)
             .redact(&[&system, &prompt])
     } else {
         Redaction {
@@ -389,6 +396,7 @@ fn plan(workspace: &Workspace, store: &Store, order: &DraftOrder) -> Result<Plan
                 .map(|text| RedactedText {
                     text: text.clone(),
                     spans: Vec::new(),
+                    unredacted_people: Vec::new(),
                 })
                 .to_vec(),
             map: RedactionMap::default(),
@@ -552,7 +560,8 @@ fn system_text(template_instructions: &str, redacted: bool) -> String {
         text.push_str(
             " Bracketed placeholders such as [CLIENT_1] or [A_NUMBER_1] stand for details \
              withheld for privacy: copy them exactly as written wherever they belong, and never \
-             guess what they stand for.",
+             guess what they stand for. [CLIENT_1.2] is another way the notes wrote [CLIENT_1]: \
+             the same person.",
         );
     }
     text.push_str("\n\n");

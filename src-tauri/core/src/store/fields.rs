@@ -120,7 +120,7 @@ pub(super) fn a_number(field: Field<'_>, value: Option<&str>) -> Result<Option<S
 }
 
 static SSN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{3})[- ]?([0-9]{2})[- ]?([0-9]{4})$").expect("valid regex")
+    Regex::new(r"^([0-9]{3})[-. ]?([0-9]{2})[-. ]?([0-9]{4})$").expect("valid regex")
 });
 
 /// Which of the two taxpayer numbers nine digits are.

@@ -21,6 +21,14 @@ pub(crate) const RECEIPT_PATTERN: &str =
 pub(crate) const A_NUMBER_PATTERN: &str =
     r"\b(?:a|uscis)(?:[ \t]*#[ \t]*|-)?([0-9]{3}[ -][0-9]{3}[ -][0-9]{3}|[0-9]{7,9})\b";
 
+/// `A` and a space before nine digits grouped 3-3-3 (`A 012 345 678`). Written for the flags
+/// `(?i-u)`.
+pub(crate) const A_NUMBER_SPACED_PATTERN: &str = r"\ba[ \t]+[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}\b";
+
+/// An A-number after its label (`A-Number: 012-345-678`, `Alien Registration No. 12345678`):
+/// 8 or 9 digits, grouped or not. Written for the flags `(?i-u)`.
+pub(crate) const A_NUMBER_LABELLED_PATTERN: &str = r"\b(?:a[ -]?number|a-no\.?|alien(?:[ \t]+registration)?(?:[ \t]+(?:number|no\.?|#))?|uscis[ \t]+(?:number|no\.?))[ \t]*[:#]?[ \t]*(?:[0-9]{2,3}[ .-]?[0-9]{3}[ .-]?[0-9]{3})\b";
+
 static RECEIPT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!("(?i-u){RECEIPT_PATTERN}")).expect("valid regex"));
 

@@ -1,17 +1,19 @@
 import { useRef, useState } from "react";
 import type { RedactionKind, SentSegment_Serialize } from "../../bindings";
 import { SelectField } from "../../components/SelectField";
-import { KIND_LABELS, MANUAL_KINDS } from "./aiDraft";
+import { KIND_LABELS, MANUAL_KINDS, type ExistingPlaceholder } from "./aiDraft";
 
 interface RedactedTextViewProps {
   /** The text that would leave the computer, cut at its placeholders. */
   segments: readonly SentSegment_Serialize[];
   label: string;
   testId: string;
-  /** Select text, then "Redact this". */
-  onRedact: (kind: RedactionKind, value: string) => void;
-  /** Click a highlight, then "Send as is". */
-  onKeep: (kind: RedactionKind, original: string) => void;
+  /** The placeholders of the whole request, that a value redacted by hand can join. */
+  placeholders: readonly ExistingPlaceholder[];
+  /** Select text, then "Redact this" (as a new value, or the same as `sameAs`'s placeholder). */
+  onRedact: (kind: RedactionKind, value: string, sameAs: string | null) => void;
+  /** Click a highlight, then "Send as is"; absent when the policy requires redaction. */
+  onKeep?: ((kind: RedactionKind, original: string) => void) | undefined;
 }
 
 interface Chosen {
@@ -28,13 +30,22 @@ export function RedactedTextView({
   segments,
   label,
   testId,
+  placeholders,
   onRedact,
   onKeep,
 }: RedactedTextViewProps) {
   const textRef = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState("");
   const [kind, setKind] = useState<RedactionKind>("person");
+  // The placeholder the selection joins ("same as [CLIENT_1]"); "" for a new value.
+  const [sameAs, setSameAs] = useState("");
   const [chosen, setChosen] = useState<Chosen | null>(null);
+  // A person's name may be the client's or another party's: both are offered for either.
+  const isName = (k: RedactionKind) => k === "person" || k === "client";
+  const joinable = placeholders.filter(
+    (p) => p.kind === kind || (isName(kind) && isName(p.kind)),
+  );
+  const joined = joinable.find((p) => p.placeholder === sameAs);
 
   // What the user selected inside this text, if anything.
   const readSelection = () => {
@@ -63,16 +74,32 @@ export function RedactedTextView({
               value={kind}
               onChange={(value) => {
                 if (value !== "") setKind(value);
+                setSameAs("");
               }}
               choices={MANUAL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
             />
+            {joinable.length > 0 && (
+              <SelectField
+                label="Placeholder"
+                placeholder="A new one"
+                testId="redact-same-as"
+                value={sameAs}
+                onChange={setSameAs}
+                choices={joinable.map((p) => ({
+                  value: p.placeholder,
+                  label: `Same as ${p.placeholder} (${p.value})`,
+                }))}
+              />
+            )}
             <button
               type="button"
               className="button"
               data-testid="redact-this"
               onClick={() => {
-                onRedact(kind, selected);
+                if (joined === undefined) onRedact(kind, selected, null);
+                else onRedact(joined.kind, selected, joined.value);
                 setSelected("");
+                setSameAs("");
               }}
             >
               Redact this
@@ -86,17 +113,23 @@ export function RedactedTextView({
               <q className="sent-text__value">{chosen.original}</q> (
               {KIND_LABELS[chosen.kind].toLowerCase()}).
             </span>
-            <button
-              type="button"
-              className="button"
-              data-testid="send-as-is"
-              onClick={() => {
-                onKeep(chosen.kind, chosen.original);
-                setChosen(null);
-              }}
-            >
-              Send as is
-            </button>
+            {onKeep === undefined ? (
+              <span className="field__hint" data-testid="redaction-required">
+                Your firm&apos;s policy requires redaction: it cannot be sent as is.
+              </span>
+            ) : (
+              <button
+                type="button"
+                className="button"
+                data-testid="send-as-is"
+                onClick={() => {
+                  onKeep(chosen.kind, chosen.original);
+                  setChosen(null);
+                }}
+              >
+                Send as is
+              </button>
+            )}
             <button
               type="button"
               className="button"
@@ -122,6 +155,18 @@ export function RedactedTextView({
       >
         {segments.map((segment, i) => {
           const shown = segment.placeholder;
+          if (shown === null && segment.unredactedPerson) {
+            return (
+              <mark
+                key={i}
+                className="unredacted-person"
+                data-testid="unredacted-person"
+                title="Looks like a person's name; sent as written"
+              >
+                {segment.text}
+              </mark>
+            );
+          }
           if (shown === null) return <span key={i}>{segment.text}</span>;
           const kindLabel = KIND_LABELS[shown.kind];
           return (

@@ -5,6 +5,7 @@ import {
   type AiDraftPreview_Serialize,
   type ManualChanges_Serialize,
   type NoteSummary,
+  type RedactionKind,
 } from "../../bindings";
 import { CheckboxField } from "../../components/CheckboxField";
 import { Detail } from "../../components/Detail";
@@ -15,7 +16,16 @@ import { noteTitle } from "../../format/noteTitle";
 import { KIND_LABELS as PROVIDER_KINDS } from "../settings/kinds";
 import { RETENTION } from "../settings/ProfileFields";
 import { RedactedTextView } from "./RedactedTextView";
-import { KIND_LABELS, formatCount, keepByHand, redactByHand, undoByHand } from "./aiDraft";
+import {
+  KIND_LABELS,
+  existingPlaceholders,
+  formatCount,
+  keepByHand,
+  redactByHand,
+  redactPeople,
+  undoByHand,
+  unredactedPeople,
+} from "./aiDraft";
 
 interface SendPreviewProps {
   order: AiDraftOrder_Serialize;
@@ -79,6 +89,18 @@ function PreviewDetails({
     ...changes.redact.map((v) => ({ ...v, redacted: true })),
     ...changes.keep.map((v) => ({ ...v, redacted: false })),
   ];
+  const segments = [...shown.system, ...shown.prompt];
+  const placeholders = existingPlaceholders(segments);
+  const people = unredactedPeople(segments);
+  // Under a policy requiring redaction, nothing redacted can be sent as it is.
+  const onKeep = preview.redactionRequired
+    ? undefined
+    : (kind: RedactionKind, value: string) => {
+        onChanges(keepByHand(changes, kind, value));
+      };
+  const onRedact = (kind: RedactionKind, value: string, sameAs: string | null) => {
+    onChanges(redactByHand(changes, kind, value, sameAs));
+  };
   const tokensOf = new Map(preview.notes.map((n) => [n.id, n.tokens]));
   const largest = [...preview.notes].sort((a, b) => b.tokens - a.tokens).slice(0, 3);
 
@@ -209,6 +231,45 @@ function PreviewDetails({
                 .join(", ")}.`}
       </p>
 
+      {people.length > 0 && (
+        <div className="notice" data-testid="unredacted-people" role="status">
+          <p>
+            {people.length === 1
+              ? "1 name that looks like a person's was not redacted:"
+              : `${String(people.length)} names that look like people were not redacted:`}
+          </p>
+          <ul>
+            {people.map((name) => (
+              <li key={name}>
+                <q>{name}</q>{" "}
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="redact-person"
+                  onClick={() => {
+                    onChanges(redactPeople(changes, [name]));
+                  }}
+                >
+                  Redact
+                </button>
+              </li>
+            ))}
+          </ul>
+          {people.length > 1 && (
+            <button
+              type="button"
+              className="button"
+              data-testid="redact-all-people"
+              onClick={() => {
+                onChanges(redactPeople(changes, people));
+              }}
+            >
+              Redact all
+            </button>
+          )}
+        </div>
+      )}
+
       {byHand.length > 0 && (
         <ul className="by-hand" data-testid="by-hand">
           {byHand.map((change) => (
@@ -232,31 +293,27 @@ function PreviewDetails({
       <h5 className="form__legend">The exact text that will leave this computer</h5>
       {preview.redacted && (
         <p className="field__hint">
-          Select text and choose &ldquo;Redact this&rdquo; to withhold it; click a highlight to
-          send that value as it is.
+          Select text and choose &ldquo;Redact this&rdquo; to withhold it
+          {onKeep === undefined
+            ? "; your firm's policy requires every redaction to stay."
+            : "; click a highlight to send that value as it is."}
         </p>
       )}
       <RedactedTextView
         label="Instructions sent"
         testId="sent-system"
         segments={shown.system}
-        onRedact={(kind, value) => {
-          onChanges(redactByHand(changes, kind, value));
-        }}
-        onKeep={(kind, value) => {
-          onChanges(keepByHand(changes, kind, value));
-        }}
+        placeholders={placeholders}
+        onRedact={onRedact}
+        onKeep={onKeep}
       />
       <RedactedTextView
         label="Record and notes sent"
         testId="sent-prompt"
         segments={shown.prompt}
-        onRedact={(kind, value) => {
-          onChanges(redactByHand(changes, kind, value));
-        }}
-        onKeep={(kind, value) => {
-          onChanges(keepByHand(changes, kind, value));
-        }}
+        placeholders={placeholders}
+        onRedact={onRedact}
+        onKeep={onKeep}
       />
 
       <div className="form__actions">

@@ -193,7 +193,7 @@ describe("the preview before sending", () => {
     await waitFor(() => {
       expect(mocks.previewAiDraft).toHaveBeenLastCalledWith(
         expect.objectContaining({
-          changes: { redact: [], keep: [{ kind: "client", value: "Ana Peña" }] },
+          changes: { redact: [], keep: [{ kind: "client", value: "Ana Peña", sameAs: null }] },
         }),
       );
     });
@@ -201,22 +201,111 @@ describe("the preview before sending", () => {
 
   it("redacts selected text by hand, under the kind chosen", async () => {
     const { user } = await openPreview();
+    await select(user, " Peña ");
+    await user.selectOptions(screen.getByTestId("redact-kind"), "person");
+    await user.click(screen.getByTestId("redact-this"));
+    await waitFor(() => {
+      expect(mocks.previewAiDraft).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          changes: { redact: [{ kind: "person", value: "Peña", sameAs: null }], keep: [] },
+        }),
+      );
+    });
+  });
+
+  /** Selects `selected` in the first text of the prompt, as a mouse would. */
+  async function select(user: Awaited<ReturnType<typeof openPreview>>["user"], selected: string) {
     const region = within(screen.getByTestId("sent-prompt")).getByRole("region");
     const text = nth(Array.from(region.childNodes), 0);
     const selection = vi.spyOn(window, "getSelection").mockReturnValue({
       rangeCount: 1,
       anchorNode: text,
       focusNode: text,
-      toString: () => " Peña ",
+      toString: () => selected,
     } as unknown as Selection);
     await user.pointer({ target: region, keys: "[MouseLeft]" });
     selection.mockRestore();
-    await user.selectOptions(screen.getByTestId("redact-kind"), "person");
+  }
+
+  it("redacts selected text under a placeholder already there, offering those of its kind", async () => {
+    const { user } = await openPreview();
+    await select(user, "Anita");
+    const sameAs = screen.getByTestId("redact-same-as");
+    // A person's name may join the client's placeholder; the A-number is no name.
+    expect(within(sameAs).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "A new one",
+      "Same as [CLIENT_1] (Ana Lucía Peña)",
+    ]);
+    await user.selectOptions(sameAs, "[CLIENT_1]");
     await user.click(screen.getByTestId("redact-this"));
     await waitFor(() => {
       expect(mocks.previewAiDraft).toHaveBeenLastCalledWith(
         expect.objectContaining({
-          changes: { redact: [{ kind: "person", value: "Peña" }], keep: [] },
+          changes: {
+            redact: [{ kind: "client", value: "Anita", sameAs: "Ana Lucía Peña" }],
+            keep: [],
+          },
+        }),
+      );
+    });
+  });
+
+  it("does not offer Send as is when the policy requires redaction", async () => {
+    mocks.previewAiDraft.mockResolvedValue(ok(anAiDraftPreview({ redactionRequired: true })));
+    const { user } = await openPreview();
+    const region = within(screen.getByTestId("sent-prompt")).getByRole("region");
+    await user.click(nth(within(region).getAllByTestId("redaction"), 1));
+    expect(screen.getByTestId("chosen-redaction").textContent).toContain("[CLIENT_1] stands for");
+    expect(screen.queryByTestId("send-as-is")).toBeNull();
+    expect(screen.getByTestId("redaction-required").textContent).toContain("requires redaction");
+  });
+
+  it("lists names that look like people, each redacted with one click or all at once", async () => {
+    const shown = anAiDraftPreview();
+    const person = (text: string) => ({ text, placeholder: null, unredactedPerson: true });
+    const plain = (text: string) => ({ text, placeholder: null, unredactedPerson: false });
+    mocks.previewAiDraft.mockResolvedValue(
+      ok({
+        ...shown,
+        prompt: [
+          plain("HR contact "),
+          person("Priya Shah"),
+          plain(" met Ms. "),
+          person("Okafor"),
+          plain(" and "),
+          person("Priya Shah"),
+          plain(" again."),
+        ],
+      }),
+    );
+    const { user } = await openPreview();
+    const notice = screen.getByTestId("unredacted-people");
+    expect(notice.textContent).toContain("2 names that look like people were not redacted");
+    const region = within(screen.getByTestId("sent-prompt")).getByRole("region");
+    expect(within(region).getAllByTestId("unredacted-person").map((m) => m.textContent)).toEqual([
+      "Priya Shah",
+      "Okafor",
+      "Priya Shah",
+    ]);
+    await user.click(nth(within(notice).getAllByTestId("redact-person"), 1));
+    await waitFor(() => {
+      expect(mocks.previewAiDraft).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          changes: { redact: [{ kind: "person", value: "Okafor", sameAs: null }], keep: [] },
+        }),
+      );
+    });
+    await user.click(screen.getByTestId("redact-all-people"));
+    await waitFor(() => {
+      expect(mocks.previewAiDraft).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          changes: {
+            redact: [
+              { kind: "person", value: "Priya Shah", sameAs: null },
+              { kind: "person", value: "Okafor", sameAs: null },
+            ],
+            keep: [],
+          },
         }),
       );
     });

@@ -1,5 +1,9 @@
 // Plain helpers for AI drafting: what each kind of redaction is called, and changes by hand.
-import type { ManualChanges_Serialize, RedactionKind } from "../../bindings";
+import type {
+  ManualChanges_Serialize,
+  RedactionKind,
+  SentSegment_Serialize,
+} from "../../bindings";
 
 /** What a placeholder stands for, in words ("[A_NUMBER_1]" is "an A-number"). */
 export const KIND_LABELS: Record<RedactionKind, string> = {
@@ -17,6 +21,9 @@ export const KIND_LABELS: Record<RedactionKind, string> = {
   email: "E-mail address",
   address: "Address",
   employer: "Employer",
+  organization: "Organisation",
+  dateOfBirth: "Date of birth",
+  quoted: "Bracketed text",
 };
 
 /** The kinds offered when redacting by hand, most likely first. */
@@ -25,6 +32,8 @@ export const MANUAL_KINDS: readonly RedactionKind[] = [
   "client",
   "address",
   "employer",
+  "organization",
+  "dateOfBirth",
   "phone",
   "email",
   "aNumber",
@@ -39,15 +48,55 @@ export const MANUAL_KINDS: readonly RedactionKind[] = [
 
 export const NO_CHANGES: ManualChanges_Serialize = { redact: [], keep: [] };
 
-/** `changes` plus `value` redacted as `kind` (a value kept before is no longer kept). */
+/**
+ * `changes` plus `value` redacted as `kind` (a value kept before is no longer kept), under the
+ * placeholder of `sameAs` (the value an existing placeholder stands for) when given.
+ */
 export function redactByHand(
   changes: ManualChanges_Serialize,
   kind: RedactionKind,
   value: string,
+  sameAs: string | null = null,
 ): ManualChanges_Serialize {
   const keep = changes.keep.filter((k) => k.value !== value);
   const redact = changes.redact.filter((r) => r.value !== value);
-  return { redact: [...redact, { kind, value }], keep };
+  return { redact: [...redact, { kind, value, sameAs }], keep };
+}
+
+/** `changes` plus each of `names` redacted as a person. */
+export function redactPeople(
+  changes: ManualChanges_Serialize,
+  names: readonly string[],
+): ManualChanges_Serialize {
+  return names.reduce((c, name) => redactByHand(c, "person", name), changes);
+}
+
+/** A placeholder already in the preview, that a value redacted by hand can join. */
+export interface ExistingPlaceholder {
+  /** `[CLIENT_1]`: the value's number, whatever form was written. */
+  placeholder: string;
+  kind: RedactionKind;
+  /** The value it stands for. */
+  value: string;
+}
+
+/** The placeholders in `segments`, each value once, in order of appearance. */
+export function existingPlaceholders(
+  segments: readonly SentSegment_Serialize[],
+): ExistingPlaceholder[] {
+  const seen = new Map<string, ExistingPlaceholder>();
+  for (const { text, placeholder } of segments) {
+    if (placeholder === null || placeholder.kind === "quoted") continue;
+    // `[CLIENT_1.2]` is another written form of `[CLIENT_1]`.
+    const base = text.replace(/\.\d+\]$/, "]");
+    if (!seen.has(base)) seen.set(base, { placeholder: base, kind: placeholder.kind, value: placeholder.value });
+  }
+  return [...seen.values()];
+}
+
+/** The names in `segments` that look like people's and were sent as written, each once. */
+export function unredactedPeople(segments: readonly SentSegment_Serialize[]): string[] {
+  return [...new Set(segments.filter((s) => s.unredactedPerson).map((s) => s.text))];
 }
 
 /** `changes` plus `value` sent as it is. */
@@ -58,7 +107,7 @@ export function keepByHand(
 ): ManualChanges_Serialize {
   const redact = changes.redact.filter((r) => r.value !== value);
   const keep = changes.keep.filter((k) => k.value !== value);
-  return { redact, keep: [...keep, { kind, value }] };
+  return { redact, keep: [...keep, { kind, value, sameAs: null }] };
 }
 
 /** `changes` without the change by hand about `value`. */

@@ -1,5 +1,6 @@
 //! The values Casefile stores for a matter that must not leave the computer: the client's and
-//! every other party's names, other names used, addresses, phones, e-mails and identifiers.
+//! every other party's names, other names used, dates of birth, addresses, phones, e-mails and
+//! identifiers.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +11,9 @@ use crate::store::fields::{TaxId, tax_id};
 use crate::store::{ContactDetails, ContactKind, PartyRole, Store};
 
 /// Every value stored for matter `matter_id`, the client's first. The client and parties in the
-/// client role are [`Kind::Client`], employers [`Kind::Employer`], everyone else
-/// [`Kind::Person`]; a contact in several roles takes the first of those that applies.
+/// client role are [`Kind::Client`], employers [`Kind::Employer`], other people
+/// [`Kind::Person`] and other institutions (schools, agencies…) [`Kind::Organization`]; a
+/// contact in several roles takes the first of those that applies.
 pub fn known_values(store: &Store, matter_id: i64) -> Result<Vec<KnownValue>> {
     let matter = store.matter_record(matter_id)?;
     let mut contacts: BTreeMap<i64, Kind> = BTreeMap::new();
@@ -42,19 +44,38 @@ pub fn known_values(store: &Store, matter_id: i64) -> Result<Vec<KnownValue>> {
     Ok(known)
 }
 
-/// The values of one contact's record, its names under `kind`.
+/// The values of one contact's record, its names under `kind` (an institution that is no
+/// client or employer is an organisation).
 fn contact_values(d: &ContactDetails, kind: Kind, known: &mut Vec<KnownValue>) {
     let name = match d.kind {
-        ContactKind::Institution => KnownValue::new(kind, &d.institution_name),
+        ContactKind::Institution => {
+            let kind = match kind {
+                Kind::Person => Kind::Organization,
+                other => other,
+            };
+            KnownValue::new(kind, &d.institution_name)
+        }
         ContactKind::Person => {
             KnownValue::person(kind, &d.given_name, &d.middle_name, &d.family_name)
         }
     };
-    known.extend(name);
+    // Other names used are the same person under the same placeholder.
+    match name {
+        Some(name) => known.push(
+            d.other_names
+                .iter()
+                .fold(name, |name, other| name.also_known_as(other)),
+        ),
+        None => known.extend(
+            d.other_names
+                .iter()
+                .filter_map(|n| KnownValue::new(kind, n)),
+        ),
+    }
     known.extend(
-        d.other_names
-            .iter()
-            .filter_map(|n| KnownValue::new(kind, n)),
+        d.date_of_birth
+            .as_deref()
+            .and_then(KnownValue::date_of_birth),
     );
 
     let mut identifiers: Vec<(Kind, &str)> = Vec::new();
@@ -171,7 +192,6 @@ mod tests {
         let kinds: Vec<(Kind, &str)> = known.iter().map(|k| (k.kind(), k.value())).collect();
         for expected in [
             (Kind::Client, "Ana Lucía Peña"),
-            (Kind::Client, "Ana Ruiz"),
             (Kind::ANumber, "A012345678"),
             (Kind::Itin, "912-70-1234"),
             (Kind::Passport, "C1234567"),
@@ -205,7 +225,9 @@ mod tests {
             "[CLIENT_1] met [PERSON_1] at [EMPLOYER_1]; passport [PASSPORT_1], \
              lives at [ADDRESS_1], Apt 4. Maria Stranger is unrelated."
         );
-        assert_eq!(redaction.map.original("[CLIENT_1]"), Some("Ana Lucía Peña"));
+        // Restored as written; the span says which value it stands for.
+        assert_eq!(redaction.map.original("[CLIENT_1]"), Some("PENA, Ana"));
+        assert_eq!(redaction.texts[0].spans[0].value, "Ana Lucía Peña");
     }
 
     #[test]

@@ -194,10 +194,24 @@ fn placeholder_at(text: &[u8]) -> Parse {
                     .take(MAX_DIGITS + 1)
                     .take_while(|b| b.is_ascii_digit())
                     .count();
-                match number.get(digits) {
-                    _ if digits > MAX_DIGITS => Parse::Not,
+                // Another written form of the same value: `[CLIENT_1.2]`.
+                let form = match (digits, number.get(digits)) {
+                    (1.., Some(b'.')) => {
+                        let rest = &number[digits + 1..];
+                        1 + rest
+                            .iter()
+                            .take(MAX_DIGITS + 1)
+                            .take_while(|b| b.is_ascii_digit())
+                            .count()
+                    }
+                    _ => 0,
+                };
+                match number.get(digits + form) {
+                    _ if digits > MAX_DIGITS || form > MAX_DIGITS + 1 => Parse::Not,
                     None => Parse::Partial,
-                    Some(b']') if digits > 0 => Parse::Complete(1 + label.len() + 1 + digits + 1),
+                    Some(b']') if digits > 0 && form != 1 => {
+                        Parse::Complete(1 + label.len() + 1 + digits + form + 1)
+                    }
                     Some(_) => Parse::Not,
                 }
             }

@@ -65,7 +65,7 @@ fn a_numbers_in_every_spelling_are_one_value() {
     );
     assert_eq!(
         redacted("A-number 012345678, alien no. 12345678 vs A1234567"),
-        "A-number [A_NUMBER_1], alien no. 12345678 vs [A_NUMBER_2]"
+        "A-number [A_NUMBER_1], alien no. [A_NUMBER_1] vs [A_NUMBER_2]"
     );
     let r = shapes(&["A# 012-345-678 and A012345678"]);
     assert_eq!(r.map.original("[A_NUMBER_1]"), Some("A# 012-345-678"));
@@ -184,7 +184,7 @@ fn placeholders_are_numbered_per_kind_and_consistent_across_the_request() {
         [
             "System: write a case summary.",
             "Client [CLIENT_1], [A_NUMBER_1], receipt [RECEIPT_1].",
-            "Ms. [CLIENT_1] called from [PHONE_1] about [RECEIPT_2].",
+            "Ms. [CLIENT_1.2] called from [PHONE_1] about [RECEIPT_2].",
             "[CLIENT_1] ([A_NUMBER_1]) filed [RECEIPT_1]; call [PHONE_1].",
         ]
     );
@@ -197,12 +197,18 @@ fn placeholders_are_numbered_per_kind_and_consistent_across_the_request() {
     assert_eq!(
         entries,
         [
-            ("[CLIENT_1]", "Ana Lucía Peña", 3),
+            ("[CLIENT_1]", "Ana Peña", 2),
             ("[A_NUMBER_1]", "A# 012-345-678", 2),
             ("[RECEIPT_1]", "EAC-23-901-23456", 2),
+            ("[CLIENT_1.2]", "Pena", 1),
             ("[PHONE_1]", "713-555-0100", 2),
             ("[RECEIPT_2]", "WAC2290000001", 1),
         ]
+    );
+    assert_eq!(
+        r.map.counts()[&Kind::Client].values,
+        1,
+        "one client, two forms"
     );
     let counts = r.map.counts();
     assert_eq!(
@@ -239,10 +245,10 @@ fn stored_names_match_in_any_case_accent_and_common_order() {
         assert_eq!(r.texts[0].text, "([CLIENT_1])", "{spelling:?}");
         assert_eq!(r.texts[0].spans[0].original, spelling);
     }
-    // Not names: a lower-case family name, a given name alone, parts of longer words.
+    // Not names: a lower-case family name, parts of longer words.
     for text in [
         "pena de muerte",
-        "Ana said so",
+        "ana said so",
         "Peñaloza",
         "Anabel Peñas",
         "xPeña",
@@ -270,7 +276,7 @@ fn compound_family_names_short_names_institutions_and_other_names() {
     );
     assert_eq!(
         r.texts[0].text,
-        "[CLIENT_1] met Ms. [CLIENT_1], [CLIENT_2], [PERSON_1] and Li at [EMPLOYER_1] ([EMPLOYER_2]); acme rocks"
+        "[CLIENT_1] met Ms. [CLIENT_1.2], [CLIENT_2], [PERSON_1] and Li at [EMPLOYER_1] ([EMPLOYER_2]); acme rocks"
     );
     // A one-word name shorter than the floor finds nothing (typed by hand, it would).
     assert!(KnownValue::new(Kind::Person, "Li").is_none());
@@ -327,14 +333,17 @@ fn values_added_by_hand_are_redacted_everywhere() {
             ManualValue {
                 kind: Kind::Person,
                 value: "Tío Beto".into(),
+                same_as: None,
             },
             ManualValue {
                 kind: Kind::Person,
                 value: "Li".into(),
+                same_as: None,
             },
             ManualValue {
                 kind: Kind::Address,
                 value: "  ".into(),
+                same_as: None,
             },
         ],
         keep: Vec::new(),
@@ -345,8 +354,10 @@ fn values_added_by_hand_are_redacted_everywhere() {
         &["tio beto visited", "Then TÍO BETO and li left."],
     );
     assert_eq!(r.texts[0].text, "[PERSON_1] visited");
-    assert_eq!(r.texts[1].text, "Then [PERSON_1] and [PERSON_2] left.");
-    assert_eq!(r.map.original("[PERSON_1]"), Some("Tío Beto"));
+    // Written without and with accents: two forms of one value, each restored as written.
+    assert_eq!(r.texts[1].text, "Then [PERSON_1.2] and [PERSON_2] left.");
+    assert_eq!(r.map.original("[PERSON_1.2]"), Some("TÍO BETO"));
+    assert_eq!(r.map.original("[PERSON_1]"), Some("tio beto"));
 }
 
 #[test]
@@ -356,6 +367,7 @@ fn kept_values_stay_in_every_text() {
         keep: vec![ManualValue {
             kind,
             value: value.into(),
+            same_as: None,
         }],
     };
     let texts = [
@@ -375,7 +387,7 @@ fn kept_values_stay_in_every_text() {
     assert_eq!(r.texts[0].text, "[CLIENT_1], call 713-555-0100");
     assert_eq!(
         r.texts[1].text,
-        "[CLIENT_1] again at (713) 555 0100; [PHONE_1]"
+        "[CLIENT_1.2] again at (713) 555 0100; [PHONE_1]"
     );
 }
 
@@ -436,8 +448,8 @@ fn answer_and_map() -> (String, RedactionMap, String) {
     let answer = "Résumé: «[CLIENT_1]» ñ[A_NUMBER_1]日本[RECEIPT_1]\n[EMAIL_1]é[PHONE_1]. \
                   Also [CLIENT_9], [CLIENT_], [A_NUMBER_1234567], [[CLIENT_1]] and [RECEIPT_1"
         .to_owned();
-    let restored = "Résumé: «Ana Lucía Peña» ñA012345678日本EAC2390123456\nana@example.orgé\
-                    713-555-0100. Also [CLIENT_9], [CLIENT_], [A_NUMBER_1234567], [Ana Lucía Peña] \
+    let restored = "Résumé: «Ana Peña» ñA012345678日本EAC2390123456\nana@example.orgé\
+                    713-555-0100. Also [CLIENT_9], [CLIENT_], [A_NUMBER_1234567], [Ana Peña] \
                     and [RECEIPT_1"
         .to_owned();
     (answer, r.map, restored)
@@ -488,7 +500,7 @@ fn only_a_possible_placeholder_is_held_back() {
     let mut r = Rehydrator::new(&map);
     assert_eq!(r.push("Dear [CLI"), "Dear ");
     assert_eq!(r.push("ENT_1"), "");
-    assert_eq!(r.push("], see [A_NUMBER_"), "Ana Lucía Peña, see ");
+    assert_eq!(r.push("], see [A_NUMBER_"), "Ana Peña, see ");
     assert_eq!(r.push("1] [note"), "A012345678 [note");
     // A `[` that never closes comes out at the end as written.
     assert_eq!(r.push(" [RECEIPT_12"), " ");
@@ -548,4 +560,260 @@ fn segments_cut_a_text_at_its_placeholders_whatever_the_script_before_them() {
             .is_none()
     );
     assert!(shapes(&[""]).texts[0].segments().is_empty());
+}
+
+fn by_hand(kind: Kind, value: &str, same_as: Option<&str>) -> ManualValue {
+    ManualValue {
+        kind,
+        value: value.into(),
+        same_as: same_as.map(str::to_owned),
+    }
+}
+
+fn redact_by_hand(values: Vec<ManualValue>) -> ManualChanges {
+    ManualChanges {
+        redact: values,
+        keep: Vec::new(),
+    }
+}
+
+#[test]
+fn a_recorded_date_of_birth_is_found_in_every_form() {
+    let known = vec![KnownValue::date_of_birth("1987-03-14").unwrap()];
+    for written in [
+        "1987-03-14",
+        "03/14/1987",
+        "3/14/87",
+        "14.03.1987",
+        "14/03/1987",
+        "March 14, 1987",
+        "14 March 1987",
+        "Mar. 14, 1987",
+        "MARCH 14TH, 1987",
+        "14th of March 1987",
+    ] {
+        let r = with(
+            known.clone(),
+            &ManualChanges::default(),
+            &[&format!("born {written}.")],
+        );
+        assert_eq!(r.texts[0].text, "born [DATE_OF_BIRTH_1].", "{written}");
+        assert_eq!(r.texts[0].spans[0].value, "1987-03-14");
+    }
+    // Other dates and longer numbers are left.
+    for text in ["03/14/1988", "13/14/87", "2014.03.1987", "March 15, 1987"] {
+        assert_eq!(
+            with(known.clone(), &ManualChanges::default(), &[text]).texts[0].text,
+            text
+        );
+    }
+    assert!(KnownValue::date_of_birth("unknown").is_none());
+}
+
+#[test]
+fn an_unrecorded_date_of_birth_is_found_after_its_label() {
+    assert_eq!(
+        redacted(
+            "DOB: 05/06/1990; date of birth 1991-02-03, born on July 4, 1992. Filed 05/06/2020."
+        ),
+        "DOB: [DATE_OF_BIRTH_1]; date of birth [DATE_OF_BIRTH_2], born on [DATE_OF_BIRTH_3]. Filed 05/06/2020."
+    );
+}
+
+#[test]
+fn a_numbers_after_a_label_or_with_spaces() {
+    assert_one_value(
+        &["A 012 345 678", "A012345678", "A-012-345-678"],
+        "[A_NUMBER_1]",
+    );
+    assert_eq!(
+        redacted(
+            "A-Number: 012-345-678. Alien Registration No. 98 765 432; USCIS number 012345678"
+        ),
+        "A-Number: [A_NUMBER_1]. Alien Registration No. [A_NUMBER_2]; USCIS number [A_NUMBER_1]"
+    );
+    assert_untouched(&[
+        "a 12345678 people",
+        "A-number pending",
+        "Form I-130 number 12",
+    ]);
+}
+
+#[test]
+fn ssns_with_dots_or_spaces_and_passports_after_their_label() {
+    assert_one_value(&["123-45-6789", "123.45.6789", "123 45 6789"], "[SSN_1]");
+    assert_eq!(
+        redacted("Passport No. AB1234567 and passport #K7654321, passport expired."),
+        "Passport No. [PASSPORT_1] and passport #[PASSPORT_2], passport expired."
+    );
+}
+
+#[test]
+fn street_addresses_are_found_by_their_shape() {
+    for address in [
+        "1234 Elm Street, Apt 5",
+        "55 W. 3rd Ave.",
+        "900 Martin Luther King Jr Blvd",
+        "12 Main St, Houston, TX 77002",
+        "PO Box 4410",
+        "7 OAK LANE",
+    ] {
+        let r = shapes(&[&format!("Lives at {address} now")]);
+        assert_eq!(r.texts[0].text, "Lives at [ADDRESS_1] now", "{address}");
+        assert_eq!(r.texts[0].spans[0].original, address);
+    }
+    assert_untouched(&[
+        "in 2019 Immigration Court denied it",
+        "on 3 occasions the street was closed",
+        "2 Main concerns remain",
+        "Form I-130 filed 12 March 2020",
+    ]);
+}
+
+#[test]
+fn each_name_part_alone_possessives_initials_and_other_names() {
+    let known = vec![
+        KnownValue::person(Kind::Client, "Ana", "Lucía", "García López")
+            .unwrap()
+            .also_known_as("Ana Ruiz"),
+    ];
+    let r = with(
+        known,
+        &ManualChanges::default(),
+        &["Ana García López. Ana said García's file and Lucía's note; A. García and Ruiz met Ana."],
+    );
+    assert_eq!(
+        r.texts[0].text,
+        "[CLIENT_1]. [CLIENT_1.2] said [CLIENT_1.3]'s file and [CLIENT_1.4]'s note; [CLIENT_1.5] and [CLIENT_1.6] met [CLIENT_1.2]."
+    );
+    assert_eq!(r.map.counts()[&Kind::Client].values, 1, "one person");
+    assert_eq!(r.map.counts()[&Kind::Client].occurrences, 7);
+}
+
+#[test]
+fn a_name_part_that_is_an_english_word_is_found_only_as_a_name() {
+    let known = vec![KnownValue::person(Kind::Client, "Will", "", "Hope").unwrap()];
+    let r = with(
+        known,
+        &ManualChanges::default(),
+        &["Will the officer call? We hope so. Then Will and Ms. Hope came; does Hope sign?"],
+    );
+    assert_eq!(
+        r.texts[0].text,
+        "Will the officer call? We hope so. Then [CLIENT_1] and Ms. [CLIENT_1.2] came; does [CLIENT_1.2] sign?"
+    );
+}
+
+#[test]
+fn organisations_are_found_with_or_without_their_company_form() {
+    let known = vec![
+        KnownValue::new(Kind::Employer, "Northwind Analytics, Inc.").unwrap(),
+        KnownValue::new(Kind::Organization, "Lone Star College").unwrap(),
+    ];
+    let r = with(
+        known,
+        &ManualChanges::default(),
+        &[
+            "H-1B for Northwind Analytics",
+            "Northwind Analytics' offer; Lone Star College's letter",
+        ],
+    );
+    assert_eq!(r.texts[0].text, "H-1B for [EMPLOYER_1]");
+    assert_eq!(
+        r.texts[1].text,
+        "[EMPLOYER_1]' offer; [ORGANIZATION_1]'s letter"
+    );
+}
+
+#[test]
+fn the_answer_gets_back_the_form_the_user_wrote() {
+    let r = with(
+        client(),
+        &ManualChanges::default(),
+        &["Client: Ana Lucía Peña.", "Ana called; Ms. Pena will sign."],
+    );
+    assert_eq!(
+        r.texts[1].text,
+        "[CLIENT_1.2] called; Ms. [CLIENT_1.3] will sign."
+    );
+    assert_eq!(
+        r.map
+            .rehydrate("[CLIENT_1] ([CLIENT_1.2]) and Ms. [CLIENT_1.3]; [CLIENT_1.9] is invented."),
+        "Ana Lucía Peña (Ana) and Ms. Pena; [CLIENT_1.9] is invented."
+    );
+}
+
+#[test]
+fn a_value_redacted_by_hand_joins_the_recorded_name_it_is_part_of() {
+    // Chosen as "person", the client's own given name (lower case, so not found) is the client.
+    let changes = redact_by_hand(vec![by_hand(Kind::Person, "ana", None)]);
+    let r = with(client(), &changes, &["Ana Peña; ana came"]);
+    assert_eq!(r.texts[0].text, "[CLIENT_1]; [CLIENT_1.2] came");
+    assert!(!r.map.counts().contains_key(&Kind::Person));
+    // A nickname joins the placeholder chosen for it ("same as [CLIENT_1]").
+    let changes = redact_by_hand(vec![
+        by_hand(Kind::Client, "Anita", Some("Ana Lucía Peña")),
+        by_hand(Kind::Phone, "ext. 4410", Some("713-555-0100")),
+    ]);
+    let r = with(
+        client(),
+        &changes,
+        &["Ana Peña (Anita) at 713-555-0100 or ext. 4410"],
+    );
+    assert_eq!(
+        r.texts[0].text,
+        "[CLIENT_1] ([CLIENT_1.2]) at [PHONE_1] or [PHONE_1]"
+    );
+    assert_eq!(r.map.counts()[&Kind::Phone].values, 1);
+}
+
+#[test]
+fn placeholder_looking_text_in_a_note_is_escaped_and_comes_back_as_written() {
+    let r = with(
+        client(),
+        &ManualChanges::default(),
+        &["Ana Peña pasted: [CLIENT_1] owes [PERSON_2.1]; [client_1] stays"],
+    );
+    assert_eq!(
+        r.texts[0].text,
+        "[CLIENT_1] pasted: [QUOTED_1] owes [QUOTED_2]; [client_1] stays"
+    );
+    assert_eq!(
+        r.map
+            .rehydrate("[CLIENT_1] wrote [QUOTED_1] and [QUOTED_2]."),
+        "Ana Peña wrote [CLIENT_1] and [PERSON_2.1]."
+    );
+}
+
+#[test]
+fn unrecorded_people_are_flagged_or_redacted_as_the_policy_says() {
+    let note = "HR contact Priya Shah (priya.shah@northwind.example) wrote; her brother Mateo \
+                Peña and Ms. Okafor came. In New York, Form I-130 was filed in March.";
+    let flagged = with(client(), &ManualChanges::default(), &[note]);
+    let t = &flagged.texts[0];
+    let names: Vec<&str> = t
+        .unredacted_people
+        .iter()
+        .map(|r| &t.text[r.clone()])
+        .collect();
+    assert_eq!(names, ["Priya Shah", "Okafor"]);
+    // A name holding the client's family name is another person, redacted in any case.
+    assert!(t.text.contains("her brother [PERSON_1] and"), "{}", t.text);
+    assert!(t.text.contains("[EMAIL_1]"));
+    let segments = t.segments();
+    assert_eq!(segments.iter().filter(|s| s.unredacted_person).count(), 2);
+    assert_eq!(
+        segments.iter().map(|s| s.text.as_str()).collect::<String>(),
+        t.text
+    );
+
+    let redacted = Redactor::new(client(), &ManualChanges::default())
+        .unrecorded_people(UnrecordedPeople::Redact)
+        .redact(&[note]);
+    assert_eq!(
+        redacted.texts[0].text,
+        "HR contact [PERSON_1] ([EMAIL_1]) wrote; her brother [PERSON_2] and Ms. [PERSON_3] \
+         came. In New York, Form I-130 was filed in March."
+    );
+    assert!(redacted.texts[0].unredacted_people.is_empty());
 }

@@ -4,7 +4,7 @@
 use super::super::{Kind, KnownValue, ManualChanges, RedactionMap, Redactor};
 use super::Rehydrator;
 
-/// A map with `[CLIENT_1]`, `[A_NUMBER_1]`, `[SSN_1]` and `[EMAIL_1]`.
+/// A map with `[CLIENT_1]` (restored as written, "Ana Peña"), `[A_NUMBER_1]`, `[SSN_1]` and `[EMAIL_1]`.
 fn map() -> RedactionMap {
     let known = vec![KnownValue::person(Kind::Client, "Ana", "Lucía", "Peña").unwrap()];
     let redaction = Redactor::new(known, &ManualChanges::default())
@@ -91,15 +91,15 @@ fn placeholders_around_links_are_restored() {
         "Dear [CLIENT_1], see [the form [A_NUMBER_1]](https://uscis.gov/[A_NUMBER_1]) \
          and <https://x/[SSN_1]>; SSN [SSN_1] (not a link), mail [EMAIL_1].\n\
          ![a](b[SSN_1]) [CLIENT_1] 2 < [SSN_1] > 1 http: [CLIENT_1] wwwx.[CLIENT_1]",
-        "Dear Ana Lucía Peña, see [the form A012345678](https://uscis.gov/[A_NUMBER_1]) \
+        "Dear Ana Peña, see [the form A012345678](https://uscis.gov/[A_NUMBER_1]) \
          and <https://x/[SSN_1]>; SSN 123-45-6789 (not a link), mail ana@example.org.\n\
-         ![a](b[SSN_1]) Ana Lucía Peña 2 < 123-45-6789 > 1 http: Ana Lucía Peña \
-         wwwx.Ana Lucía Peña",
+         ![a](b[SSN_1]) Ana Peña 2 < 123-45-6789 > 1 http: Ana Peña \
+         wwwx.Ana Peña",
     );
     // A blank line ends a destination that never closed, and a tag that never did.
     assert_restores(
         &map,
         "[x](https://evil/\n\n[CLIENT_1] <a\n\n[SSN_1]",
-        "[x](https://evil/\n\nAna Lucía Peña <a\n\n123-45-6789",
+        "[x](https://evil/\n\nAna Peña <a\n\n123-45-6789",
     );
 }

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::adapter::{
-    Adapter, AdapterContext, WireRequest, base_headers, bearer_header, endpoint, required_secret,
-    required_setting, secret_header, wire_temperature,
+    Adapter, AdapterContext, WireRequest, base_headers, base_url, bearer_header, endpoint,
+    required_secret, required_setting, secret_header, wire_temperature,
 };
 use super::http_error::{
     VertexTarget, body_excerpt, excerpt, finish, generic_advice, kind_for_status, secret_command,
@@ -61,10 +61,6 @@ impl MessagesAdapter {
             )?;
             (url, Auth::Google(credentials.clone()))
         } else {
-            let base = profile
-                .base_url
-                .as_deref()
-                .unwrap_or("https://api.anthropic.com");
             let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
             headers.insert(
                 HeaderName::from_static("x-api-key"),
@@ -74,7 +70,8 @@ impl MessagesAdapter {
                 HeaderName::from_static("anthropic-version"),
                 HeaderValue::from_static(API_VERSION),
             );
-            (endpoint(profile, base, &["v1", "messages"])?, Auth::ApiKey)
+            let url = endpoint(profile, &base_url(profile)?, &["v1", "messages"])?;
+            (url, Auth::ApiKey)
         };
         Ok(Self {
             context: context.clone(),

@@ -112,6 +112,13 @@ impl Error {
         }
     }
 
+    /// Logs this error as `what` by its code and, when it is about one field, the field's name:
+    /// never its message, which may quote what the user typed or imported (an SSN, a date of
+    /// birth, an e-mail address). The one way errors reach the log.
+    pub fn log(&self, what: &str) {
+        tracing::warn!(code = ?self.code(), field = self.field(), "{what}");
+    }
+
     pub(crate) fn storage(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Storage {
             path: path.into(),

@@ -131,8 +131,6 @@ impl Error {
 mod log_tests {
     use std::sync::{Arc, Mutex};
 
-    use super::*;
-
     /// What `tracing` writes, kept in memory.
     #[derive(Clone, Default)]
     struct Captured(Arc<Mutex<Vec<u8>>>);

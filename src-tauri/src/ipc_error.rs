@@ -17,7 +17,7 @@ pub struct IpcError {
 
 impl From<casefile_core::Error> for IpcError {
     fn from(error: casefile_core::Error) -> Self {
-        tracing::warn!(code = ?error.code(), %error, "command failed");
+        error.log("command failed");
         Self {
             code: error.code(),
             message: error.to_string(),

@@ -39,11 +39,12 @@ async fn the_policy_decides_which_sends_reach_a_provider() -> Result<()> {
     firm_eu.name = "firm-eu".into();
     let (mut firm_us, us_credentials) = Route::BedrockSigV4.profile(&bedrock, "normal");
     firm_us.name = "firm-us".into();
+    // The mock's model is a `us.` inference profile: it may route to any us-* region.
     let policy = json!({
         "version": 1,
         "profiles": [firm_eu, firm_us],
         "allowed_kinds": ["azure-openai", "bedrock"],
-        "allowed_regions": ["swedencentral", "eu-*", "us-east-1"],
+        "allowed_regions": ["swedencentral", "eu-*", "us-*"],
         "jurisdictions": {
             "EU": {"regions": ["swedencentral", "eu-*"]},
             "US": {"regions": ["us-east-1"]},
@@ -315,5 +316,45 @@ async fn a_clients_recorded_jurisdiction_decides_where_the_prompt_may_go() -> Re
     )?;
     ensure!(out.status.code() == Some(2), "{}", stderr(&out));
     ensure!(bedrock.requests().len() == 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs an OS keychain session (make test starts one)"]
+async fn a_profile_whose_endpoint_host_is_not_allowed_never_reaches_it() -> Result<()> {
+    let sandbox = Sandbox::new()?;
+    let openai = MockProvider::start(Route::OpenAi.mock_kind()).await?;
+    let (mut mine, credentials) = Route::OpenAi.profile(&openai, "normal");
+    mine.name = "mine".into();
+    let args = casefile_tests::profile_add_args("mine", &mine);
+    let out = sandbox.admin(&args, None)?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    for (field, value) in credentials.iter() {
+        let out = sandbox.admin(
+            &["secret", "set", "mine", field.as_str()],
+            Some(value.expose()),
+        )?;
+        ensure!(out.status.success(), "{}", stderr(&out));
+    }
+    let policy_file = sandbox.locations().policy_file;
+    let ask = ["ask", "mine", "--prompt", "hi"];
+
+    // The mock's host is not among the allowed endpoints: refused, nothing sent.
+    let policy =
+        json!({"version": 1, "allowed_endpoints": ["*.openai.azure.com", "gateway.firm.example"]});
+    std::fs::write(&policy_file, policy.to_string())?;
+    let out = sandbox.admin(&ask, None)?;
+    expect_blocked(&out, &["only these endpoints", "not 127.0.0.1"])?;
+    ensure!(
+        openai.requests().is_empty(),
+        "a refused send reached the mock"
+    );
+
+    // Listed, the same profile sends.
+    let policy = json!({"version": 1, "allowed_endpoints": ["127.0.0.1"]});
+    std::fs::write(&policy_file, policy.to_string())?;
+    let out = sandbox.admin(&ask, None)?;
+    ensure!(out.status.success(), "{}", stderr(&out));
+    ensure!(openai.requests().len() == 1);
     Ok(())
 }

@@ -1174,7 +1174,7 @@ fn exit_code(code: ErrorCode) -> ExitCode {
 }
 
 fn fail(error: &Error, as_json: bool) -> ExitCode {
-    tracing::warn!(code = ?error.code(), %error, "command failed");
+    error.log("command failed");
     if as_json {
         eprintln!(
             "{}",

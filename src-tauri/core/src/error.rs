@@ -112,10 +112,65 @@ impl Error {
         }
     }
 
+    /// Logs this error as `what` by its code and, when it is about one field, the field's name:
+    /// never its message, which may quote what the user typed or imported (an SSN, a date of
+    /// birth, an e-mail address). The one way errors reach the log.
+    pub fn log(&self, what: &str) {
+        tracing::warn!(code = ?self.code(), field = self.field(), "{what}");
+    }
+
     pub(crate) fn storage(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Storage {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use std::sync::{Arc, Mutex};
+
+    /// What `tracing` writes, kept in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_logged_error_names_its_code_and_field_never_the_value() {
+        let (_dir, mut store) = crate::store::test_support::store();
+        let id = store
+            .create_contact(&crate::store::NewContact::person("Xiomara", "Quetzalli"))
+            .unwrap();
+        let mut details = crate::store::ContactDetails::person("Xiomara", "Quetzalli");
+        details.ssn_itin = Some("123-45-678".into());
+        let error = store.update_contact(id, &details).unwrap_err();
+        assert!(error.to_string().contains("123-45-678"), "{error}");
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || error.log("command failed"));
+        let line = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            line.contains("command failed") && line.contains("code=InvalidInput"),
+            "{line}"
+        );
+        assert!(line.contains("ssn"), "the field is named: {line}");
+        assert!(
+            !line.contains("123-45-678") && !line.contains("Xiomara"),
+            "{line}"
+        );
     }
 }

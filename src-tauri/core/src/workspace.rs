@@ -328,7 +328,7 @@ impl Workspace {
                 service: self.locations.keychain_service.clone(),
             },
             Err(e) => {
-                tracing::warn!(code = ?e.code(), error = %e, "keychain unreachable");
+                e.log("keychain unreachable");
                 KeychainStatus::Unreachable {
                     code: e.code(),
                     message: e.to_string(),

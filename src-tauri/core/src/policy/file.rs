@@ -66,6 +66,12 @@ pub struct Policy {
     /// pinned template whose version differs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, TemplatePin>,
+    /// Endpoint hosts any profile may send to, exact or as patterns such as *.openai.azure.com
+    /// (a host name only: no scheme, port or path); absent means any. With a list, the
+    /// providers' own hosts (api.openai.com, bedrock-runtime.eu-*.amazonaws.com) must be listed
+    /// too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_endpoints: Option<Vec<Pattern>>,
 }
 
 /// One template's pinned version and, optionally, its exact content.
@@ -318,6 +324,9 @@ impl Policy {
                 check_region_pattern(region, &format!("allowed_regions[{i}]"))?;
             }
         }
+        for (i, host) in self.allowed_endpoints.iter().flatten().enumerate() {
+            check_host_pattern(host, &format!("allowed_endpoints[{i}]"))?;
+        }
         for (jurisdiction, rule) in self.jurisdictions.iter() {
             let at = format!("jurisdictions.{jurisdiction}");
             for (i, region) in rule.regions.iter().enumerate() {
@@ -466,6 +475,29 @@ fn check_region_pattern(region: &Pattern, at: &str) -> Result<(), PolicyProblem>
             format!(
                 "{region:?} is not a region name or pattern: use lower-case letters, digits, '-', \
                  and * or ?, e.g. eu-* or swedencentral"
+            ),
+        ))
+    }
+}
+
+fn check_host_pattern(host: &Pattern, at: &str) -> Result<(), PolicyProblem> {
+    let valid = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || matches!(c, '-' | '.' | '*' | '?' | '[' | ']' | ':')
+    };
+    let text = host.as_str();
+    // A colon only inside an IPv6 address's brackets: a port is never part of the host.
+    let port = text.contains(':') && !text.starts_with('[');
+    if text.chars().all(valid) && !port && !text.starts_with('.') {
+        Ok(())
+    } else {
+        Err(PolicyProblem::at(
+            at,
+            format!(
+                "{:?} is not a host name or pattern: use lower-case host names with * or ?, \
+                 without https://, a port or a path, e.g. *.openai.azure.com or gateway.example.com",
+                host.as_str()
             ),
         ))
     }

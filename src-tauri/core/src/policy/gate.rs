@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::effective::EffectivePolicy;
 use super::file::{Policy, jurisdiction_name};
 use super::pattern::Pattern;
-use crate::providers::{ProviderKind, ProviderProfile};
+use crate::providers::{self, ProviderKind, ProviderProfile};
 use crate::store::Jurisdiction;
 use crate::{Error, Result};
 
@@ -94,7 +94,7 @@ pub fn gate(
     )))
 }
 
-/// Whether the firm-wide rules (kinds, regions, models) allow `profile`; the reason if not.
+/// Whether the firm-wide rules (kinds, regions, models, endpoints) allow `profile`; the reason if not.
 pub(crate) fn rule_violation(policy: &Policy, profile: &ProviderProfile) -> Result<(), String> {
     if let Some(kinds) = &policy.allowed_kinds
         && !kinds.contains(&profile.kind)
@@ -105,22 +105,30 @@ pub(crate) fn rule_violation(policy: &Policy, profile: &ProviderProfile) -> Resu
             profile.kind
         ));
     }
+    let region = sending_region(profile)?;
     if let Some(regions) = &policy.allowed_regions {
-        match profile.region.as_deref() {
+        let listed = || names(regions.iter().map(Pattern::as_str));
+        match region.as_deref() {
             Some(region) if regions.iter().any(|p| p.matches(region)) => {}
             Some(region) => {
                 return Err(format!(
                     "the firm's policy allows only these regions: {}, not {region}",
-                    names(regions.iter().map(Pattern::as_str))
+                    listed()
                 ));
             }
             None => {
                 return Err(format!(
                     "the firm's policy allows only these regions: {}, and the profile names no \
                      region (set its region)",
-                    names(regions.iter().map(Pattern::as_str))
+                    listed()
                 ));
             }
+        }
+        if let Some(why) = route_violation(regions, profile) {
+            return Err(format!(
+                "the firm's policy allows only these regions: {}, and {why}",
+                listed()
+            ));
         }
     }
     if let Some(models) = &policy.allowed_models {
@@ -143,7 +151,73 @@ pub(crate) fn rule_violation(policy: &Policy, profile: &ProviderProfile) -> Resu
             }
         }
     }
+    if let Some(hosts) = &policy.allowed_endpoints {
+        let host = providers::endpoint_url(profile)
+            .map_err(|e| format!("its endpoint cannot be checked: {}", e.message()))?
+            .host_str()
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if !hosts.iter().any(|p| p.matches(&host)) {
+            return Err(format!(
+                "the firm's policy allows only these endpoints: {}, not {host}",
+                names(hosts.iter().map(Pattern::as_str))
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The region `profile` sends to: the one its endpoint names (a Bedrock host, a Vertex AI
+/// location), else its region setting, which alone describes a proxy, a private endpoint or
+/// this computer. Refused when the setting names another region than the endpoint.
+fn sending_region(profile: &ProviderProfile) -> Result<Option<String>, String> {
+    let label = profile
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    // An endpoint that cannot be derived fails when sending; here it names no region.
+    let Some(endpoint) = providers::endpoint_url(profile)
+        .ok()
+        .and_then(|url| providers::endpoint_region(&url, profile.kind))
+    else {
+        return Ok(label.map(str::to_owned));
+    };
+    match label {
+        Some(label) if label != endpoint => Err(format!(
+            "its region is set to {label} but its endpoint is in {endpoint} (the region is \
+             taken from the endpoint's host when it names one); correct the region or the \
+             endpoint"
+        )),
+        _ => Ok(Some(endpoint)),
+    }
+}
+
+/// Why a Bedrock cross-region inference profile (`us.…`, `eu.…`, `global.…`) may route
+/// requests outside `regions`, if it may: a geography must be covered by one allowed pattern
+/// (`eu-*` covers `eu.`), and `global.` needs `global` among the allowed regions.
+fn route_violation(regions: &[Pattern], profile: &ProviderProfile) -> Option<String> {
+    if !matches!(
+        profile.kind,
+        ProviderKind::Bedrock | ProviderKind::BedrockOpenAi
+    ) {
+        return None;
+    }
+    let model = profile.model.as_deref()?;
+    let covered = match providers::inference_route(model)? {
+        None => regions.iter().any(|p| p.matches("global")),
+        Some(prefix) => regions.iter().any(|p| {
+            p.as_str()
+                .strip_suffix('*')
+                .is_some_and(|start| !start.contains(['*', '?']) && prefix.starts_with(start))
+        }),
+    };
+    (!covered).then(|| {
+        format!(
+            "model {model} is a cross-region inference profile that may send to regions \
+             outside them (use a profile of an allowed geography, or the model id itself)"
+        )
+    })
 }
 
 /// The name `allowed_models` is matched against: the deployment for Azure OpenAI (the name the

@@ -24,7 +24,7 @@ pub(crate) fn firm_policy() -> serde_json::Value {
                 "name": "firm-us",
                 "kind": "bedrock",
                 "region": "us-east-1",
-                "model": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+                "model": "anthropic.claude-sonnet-4-5-20250929-v1:0"
             }
         ],
         "allowed_kinds": ["azure-openai", "bedrock"],
@@ -90,7 +90,7 @@ fn azure(name: &str, region: &str) -> ProviderProfile {
 fn bedrock(name: &str, region: &str) -> ProviderProfile {
     let mut p = ProviderProfile::new(name, ProviderKind::Bedrock).unwrap();
     p.region = Some(region.into());
-    p.model = Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0".into());
+    p.model = Some("anthropic.claude-sonnet-4-5-20250929-v1:0".into());
     p
 }
 
@@ -611,7 +611,7 @@ fn kinds_regions_and_models_each_allow_and_block() {
     let models = with(
         firm_policy(),
         "/allowed_models",
-        json!(["drafting", "us.anthropic.*"]),
+        json!(["drafting", "anthropic.*"]),
     );
     let eff = effective(&models, &Settings::default());
     gate(&eff, &azure("mine", "swedencentral"), None).unwrap();
@@ -837,5 +837,207 @@ fn a_policy_audit_collector_is_locked_and_checked() {
             Some("settings.audit_forward"),
             "{bad}"
         );
+    }
+}
+
+/// `profile` with its base URL set.
+fn at(mut profile: ProviderProfile, base_url: &str) -> ProviderProfile {
+    profile.base_url = Some(base_url.into());
+    profile
+}
+
+fn vertex(region: &str) -> ProviderProfile {
+    let mut p = ProviderProfile::new("mine", ProviderKind::VertexGemini).unwrap();
+    p.region = Some(region.into());
+    p.model = Some("gemini-2.5-flash".into());
+    p
+}
+
+fn refusal(eff: &EffectivePolicy, profile: &ProviderProfile) -> String {
+    let err = gate(eff, profile, None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PolicyBlocked);
+    err.to_string()
+}
+
+#[test]
+fn the_region_is_the_one_the_endpoint_names_and_a_label_that_disagrees_is_refused() {
+    let eu_only = json!({"version": 1, "allowed_regions": ["eu-*", "global"]});
+    let eff = effective(&eu_only, &Settings::default());
+    // The label agrees with the host in every Bedrock endpoint form.
+    for host in [
+        "https://bedrock-runtime.eu-west-1.amazonaws.com",
+        "https://bedrock-runtime-fips.eu-west-1.amazonaws.com/",
+        "https://vpce-0a1b.bedrock-runtime.eu-west-1.vpce.amazonaws.com",
+    ] {
+        gate(&eff, &at(bedrock("mine", "eu-west-1"), host), None).unwrap();
+        let message = refusal(&eff, &at(bedrock("mine", "eu-central-1"), host));
+        assert!(
+            message.contains("set to eu-central-1 but its endpoint is in eu-west-1"),
+            "{message}"
+        );
+    }
+    // A label naming an allowed region cannot take a US endpoint past the rule.
+    let message = refusal(
+        &eff,
+        &at(
+            bedrock("mine", "eu-west-1"),
+            "https://bedrock-runtime.us-east-1.amazonaws.com",
+        ),
+    );
+    assert!(
+        message.contains("its endpoint is in us-east-1"),
+        "{message}"
+    );
+    // Vertex: the location in the host, `global` for the global host, a /locations/ path.
+    gate(&eff, &vertex("europe-west4"), None).unwrap_err(); // not eu-*: Google's names
+    let europe = with(eu_only.clone(), "/allowed_regions", json!(["europe-*"]));
+    let eff_europe = effective(&europe, &Settings::default());
+    gate(&eff_europe, &vertex("europe-west4"), None).unwrap();
+    for (base, named) in [
+        (
+            "https://us-central1-aiplatform.googleapis.com",
+            "us-central1",
+        ),
+        ("https://aiplatform.googleapis.com", "global"),
+        (
+            "https://proxy.example/v1/projects/p/locations/us-east4/",
+            "us-east4",
+        ),
+    ] {
+        let message = refusal(&eff_europe, &at(vertex("europe-west4"), base));
+        assert!(
+            message.contains(&format!("its endpoint is in {named}")),
+            "{message}"
+        );
+    }
+    // A host that names no region (this computer, a private proxy): the label applies.
+    gate(
+        &eff,
+        &at(bedrock("mine", "eu-west-1"), "http://127.0.0.1:9000"),
+        None,
+    )
+    .unwrap();
+    let message = refusal(
+        &eff,
+        &at(
+            bedrock("mine", "us-east-1"),
+            "https://bedrock.proxy.example",
+        ),
+    );
+    assert!(message.contains("not us-east-1"), "{message}");
+}
+
+#[test]
+fn inference_profile_prefixes_must_stay_within_the_allowed_regions() {
+    let policy = |regions: serde_json::Value| {
+        effective(
+            &json!({"version": 1, "allowed_regions": regions}),
+            &Settings::default(),
+        )
+    };
+    let with_model = |region: &str, model: &str| {
+        let mut p = bedrock("mine", region);
+        p.model = Some(model.into());
+        p
+    };
+    let eu = policy(json!(["eu-*"]));
+    gate(
+        &eu,
+        &with_model("eu-west-1", "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        None,
+    )
+    .unwrap();
+    gate(
+        &eu,
+        &with_model("eu-west-1", "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        None,
+    )
+    .unwrap();
+    for model in [
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "apac.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/global.anthropic.claude-x",
+    ] {
+        let message = refusal(&eu, &with_model("eu-west-1", model));
+        assert!(
+            message.contains("cross-region inference profile"),
+            "{model}: {message}"
+        );
+    }
+    // One region of a geography does not cover the whole geography.
+    let one = policy(json!(["eu-west-1"]));
+    refusal(&one, &with_model("eu-west-1", "eu.anthropic.claude-x"));
+    // `global.` only where the policy names global; regions unrestricted: anything goes.
+    let global = policy(json!(["eu-*", "global"]));
+    gate(
+        &global,
+        &with_model("eu-west-1", "global.anthropic.claude-x"),
+        None,
+    )
+    .unwrap();
+    refusal(&global, &with_model("eu-west-1", "us.anthropic.claude-x"));
+    let open = effective(&json!({"version": 1}), &Settings::default());
+    gate(
+        &open,
+        &with_model("us-east-1", "global.anthropic.claude-x"),
+        None,
+    )
+    .unwrap();
+}
+
+#[test]
+fn allowed_endpoints_refuse_every_other_host() {
+    let policy = with(
+        firm_policy(),
+        "/allowed_endpoints",
+        json!([
+            "*.openai.azure.com",
+            "bedrock-runtime.us-east-1.amazonaws.com"
+        ]),
+    );
+    let eff = effective(&policy, &Settings::default());
+    gate(&eff, &azure("firm-eu", "swedencentral"), None).unwrap_err(); // differs from the policy's
+    gate(&eff, &azure("mine", "swedencentral"), None).unwrap();
+    gate(&eff, &bedrock("mine", "us-east-1"), None).unwrap();
+    let message = refusal(
+        &eff,
+        &at(
+            azure("mine", "swedencentral"),
+            "https://gateway.example.com/openai",
+        ),
+    );
+    assert!(
+        message.contains("only these endpoints: *.openai.azure.com")
+            && message.contains("not gateway.example.com"),
+        "{message}"
+    );
+    let upper = at(
+        azure("mine", "swedencentral"),
+        "https://Firm.OpenAI.Azure.com",
+    );
+    gate(&eff, &upper, None).unwrap();
+    // Bad patterns are refused with the place.
+    for bad in [
+        "https://x.openai.azure.com",
+        "gateway.example.com:443",
+        "Gateway.example",
+        "a/b",
+    ] {
+        let state = PolicyState::from_text(
+            Path::new("/p.json"),
+            &json!({"version": 1, "allowed_endpoints": [bad]}).to_string(),
+        );
+        let PolicyState::Invalid {
+            location, reason, ..
+        } = &state
+        else {
+            panic!("accepted {bad}");
+        };
+        assert!(
+            location.to_string().contains("allowed_endpoints[0]"),
+            "{location}"
+        );
+        assert!(reason.contains("not a host name"), "{reason}");
     }
 }

@@ -14,7 +14,7 @@ use super::exchange::BodyStream;
 use super::http_error::secret_command;
 use super::{
     ChatRequest, ChatStream, Credential, CredentialField, Credentials, ProviderError,
-    ProviderErrorKind, ProviderProfile,
+    ProviderErrorKind, ProviderKind, ProviderProfile, bedrock, google,
 };
 use crate::secrets::Secret;
 
@@ -59,6 +59,68 @@ impl AdapterContext {
             entra_tokens: TokenCache::default(),
             google_tokens: TokenCache::default(),
         }
+    }
+}
+
+/// Where OpenAI's API is unless the profile names a base URL (Chat Completions and Responses).
+const OPENAI_BASE: &str = "https://api.openai.com";
+/// Where Anthropic's API is unless the profile names a base URL.
+const ANTHROPIC_BASE: &str = "https://api.anthropic.com";
+
+/// The URL every request of `profile` starts with, without a trailing slash: its base_url, else
+/// the provider's own endpoint for its kind (and region). The one place a profile's endpoint is
+/// derived: the adapters build their URLs on it, and the policy gate checks its host and region.
+pub(crate) fn base_url(profile: &ProviderProfile) -> Result<String, ProviderError> {
+    let or = |default: &str| {
+        let base = profile.base_url.as_deref().map(str::trim);
+        base.filter(|b| !b.is_empty())
+            .unwrap_or(default)
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let required = |what, example| {
+        required_setting(profile, &profile.base_url, what, example)
+            .map(|base| base.trim_end_matches('/').to_owned())
+    };
+    match profile.kind {
+        ProviderKind::OpenAi | ProviderKind::OpenAiResponses => Ok(or(OPENAI_BASE)),
+        ProviderKind::Anthropic => Ok(or(ANTHROPIC_BASE)),
+        ProviderKind::OpenAiCompatible => {
+            required("base_url including /v1", "http://localhost:11434/v1")
+        }
+        ProviderKind::AzureOpenAi => required(
+            "base_url (the resource endpoint)",
+            "https://contoso.openai.azure.com",
+        ),
+        ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => bedrock::endpoint(profile),
+        ProviderKind::VertexGemini | ProviderKind::VertexOpenAi | ProviderKind::VertexAnthropic => {
+            google::host(profile)
+        }
+    }
+}
+
+/// The URL of [`base_url`], parsed.
+pub(crate) fn base(profile: &ProviderProfile) -> Result<Url, ProviderError> {
+    let base = base_url(profile)?;
+    Url::parse(&base).map_err(|_| {
+        configuration(format!(
+            "The profile {}'s endpoint {base:?} is not a valid URL: use the form https://host[/path].",
+            profile.name
+        ))
+    })
+}
+
+/// The region `profile`'s endpoint names in its host or path (Bedrock, Vertex AI), if any: the
+/// region requests really go to, whatever the profile's region says.
+pub(crate) fn endpoint_region(url: &Url, kind: ProviderKind) -> Option<String> {
+    match kind {
+        ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => {
+            bedrock::region_in_host(url.host_str()?).map(str::to_owned)
+        }
+        ProviderKind::VertexGemini | ProviderKind::VertexOpenAi | ProviderKind::VertexAnthropic => {
+            google::location_in_url(url)
+        }
+        _ => None,
     }
 }
 

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::adapter::{
-    Adapter, AdapterContext, WireRequest, base_headers, bearer_header, endpoint, required_secret,
-    required_setting, secret_header, wire_temperature,
+    Adapter, AdapterContext, WireRequest, base_headers, base_url, bearer_header, endpoint,
+    required_secret, required_setting, secret_header, wire_temperature,
 };
 use super::http_error::{
     VertexTarget, body_excerpt, excerpt, finish, generic_advice, kind_for_status, secret_command,
@@ -26,8 +26,6 @@ use super::{
 /// The API requires a token limit; this one fits a long letter or brief section.
 pub(crate) const DEFAULT_MAX_TOKENS: u32 = 4096;
 const API_VERSION: &str = "2023-06-01";
-/// Where Anthropic's API is unless the profile names a base URL.
-pub(crate) const ANTHROPIC_BASE: &str = "https://api.anthropic.com";
 const VERTEX_API_VERSION: &str = "vertex-2023-10-16";
 
 enum Auth {
@@ -63,7 +61,6 @@ impl MessagesAdapter {
             )?;
             (url, Auth::Google(credentials.clone()))
         } else {
-            let base = profile.base_url.as_deref().unwrap_or(ANTHROPIC_BASE);
             let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
             headers.insert(
                 HeaderName::from_static("x-api-key"),
@@ -73,7 +70,8 @@ impl MessagesAdapter {
                 HeaderName::from_static("anthropic-version"),
                 HeaderValue::from_static(API_VERSION),
             );
-            (endpoint(profile, base, &["v1", "messages"])?, Auth::ApiKey)
+            let url = endpoint(profile, &base_url(profile)?, &["v1", "messages"])?;
+            (url, Auth::ApiKey)
         };
         Ok(Self {
             context: context.clone(),

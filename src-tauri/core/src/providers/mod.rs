@@ -31,6 +31,8 @@ pub use profile::{
 };
 pub use transport::{ProviderClient, TransportSettings, endpoint_host, extra_ca_certificates};
 
+pub(crate) use adapter::{base as endpoint_url, endpoint_region};
+pub(crate) use bedrock::inference_route;
 pub(crate) use profile::validate_profile_name;
 
 use std::pin::Pin;

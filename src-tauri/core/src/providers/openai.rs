@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::adapter::{
-    Adapter, AdapterContext, WireRequest, base_headers, bearer_header, configuration, endpoint,
-    required_secret, required_setting, secret_header, wire_temperature,
+    Adapter, AdapterContext, WireRequest, base_headers, base_url, bearer_header, configuration,
+    endpoint, required_secret, required_setting, secret_header, wire_temperature,
 };
 use super::azure::EntraAuth;
 use super::http_error::{
@@ -24,9 +24,6 @@ use super::{
     ChatRequest, ChatStream, CredentialField, Credentials, ProviderError, ProviderErrorKind,
     ProviderKind, ProviderProfile, StopReason, StreamEvent, Usage, bedrock, google,
 };
-
-/// Where OpenAI's API is unless the profile names a base URL (Chat Completions and Responses).
-pub(crate) const OPENAI_BASE: &str = "https://api.openai.com";
 
 /// Error codes meaning the account's money or quota is used up: retrying cannot help.
 pub(crate) const QUOTA_CODES: [&str; 5] = [
@@ -109,40 +106,29 @@ impl ChatCompletionsAdapter {
         let (url, model, target) = match variant {
             Variant::OpenAi => {
                 let model = required_setting(profile, &profile.model, "model", model_example)?;
-                let base = profile.base_url.as_deref().unwrap_or(OPENAI_BASE);
                 let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
                 headers.insert(
                     AUTHORIZATION,
                     secret_header(profile, CredentialField::ApiKey, "Bearer ", key)?,
                 );
                 token_limit_field = "max_completion_tokens";
-                let url = endpoint(profile, base, &["v1", "chat", "completions"])?;
+                let url = endpoint(profile, &base_url(profile)?, &["v1", "chat", "completions"])?;
                 (url, Some(model.to_owned()), model.to_owned())
             }
             Variant::Compatible => {
                 let model = required_setting(profile, &profile.model, "model", "llama3.1")?;
-                let base = required_setting(
-                    profile,
-                    &profile.base_url,
-                    "base_url including /v1",
-                    "http://localhost:11434/v1",
-                )?;
+                let base = base_url(profile)?;
                 if let Some(key) = credentials.get(CredentialField::ApiKey) {
                     headers.insert(
                         AUTHORIZATION,
                         secret_header(profile, CredentialField::ApiKey, "Bearer ", key)?,
                     );
                 }
-                let url = endpoint(profile, base, &["chat", "completions"])?;
+                let url = endpoint(profile, &base, &["chat", "completions"])?;
                 (url, Some(model.to_owned()), model.to_owned())
             }
             Variant::Azure => {
-                let base = required_setting(
-                    profile,
-                    &profile.base_url,
-                    "base_url (the resource endpoint)",
-                    "https://contoso.openai.azure.com",
-                )?;
+                let base = base_url(profile)?;
                 let deployment = required_setting(
                     profile,
                     &profile.deployment,
@@ -173,7 +159,7 @@ impl ChatCompletionsAdapter {
                     Some(version) => {
                         let mut url = endpoint(
                             profile,
-                            base,
+                            &base,
                             &["openai", "deployments", deployment, "chat", "completions"],
                         )?;
                         url.query_pairs_mut().append_pair("api-version", version);
@@ -183,7 +169,7 @@ impl ChatCompletionsAdapter {
                     }
                     None => {
                         let url =
-                            endpoint(profile, base, &["openai", "v1", "chat", "completions"])?;
+                            endpoint(profile, &base, &["openai", "v1", "chat", "completions"])?;
                         (url, Some(deployment.to_owned()), target)
                     }
                 }
@@ -191,20 +177,12 @@ impl ChatCompletionsAdapter {
             Variant::Bedrock => {
                 let model =
                     required_setting(profile, &profile.model, "model", "openai.gpt-oss-120b-1:0")?;
-                let base = match &profile.base_url {
-                    Some(base) => base.clone(),
-                    None => {
-                        let region = required_setting(
-                            profile,
-                            &profile.region,
-                            "region (the AWS region)",
-                            "us-west-2",
-                        )?;
-                        format!("https://bedrock-runtime.{region}.amazonaws.com")
-                    }
-                };
                 auth = Auth::Bedrock(Box::new((profile.clone(), credentials.clone())));
-                let url = endpoint(profile, &base, &["openai", "v1", "chat", "completions"])?;
+                let url = endpoint(
+                    profile,
+                    &base_url(profile)?,
+                    &["openai", "v1", "chat", "completions"],
+                )?;
                 (url, Some(model.to_owned()), model.to_owned())
             }
             Variant::Vertex => {

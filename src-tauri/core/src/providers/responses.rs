@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use tracing::debug;
 
 use super::adapter::{
-    Adapter, WireRequest, base_headers, endpoint, required_secret, required_setting, secret_header,
-    wire_temperature,
+    Adapter, WireRequest, base_headers, base_url, endpoint, required_secret, required_setting,
+    secret_header, wire_temperature,
 };
 use super::openai::{ApiError, ErrorWording};
 use super::sse::{self, Flow, SseDecoder};
@@ -33,10 +33,6 @@ impl ResponsesAdapter {
         credentials: &Credentials,
     ) -> Result<Self, ProviderError> {
         let model = required_setting(profile, &profile.model, "model", "gpt-4.1-mini")?;
-        let base = profile
-            .base_url
-            .as_deref()
-            .unwrap_or(super::openai::OPENAI_BASE);
         let mut headers = base_headers(profile, credentials)?;
         let key = required_secret(profile, credentials, CredentialField::ApiKey)?;
         headers.insert(
@@ -44,7 +40,7 @@ impl ResponsesAdapter {
             secret_header(profile, CredentialField::ApiKey, "Bearer ", key)?,
         );
         Ok(Self {
-            url: endpoint(profile, base, &["v1", "responses"])?,
+            url: endpoint(profile, &base_url(profile)?, &["v1", "responses"])?,
             headers,
             model: model.to_owned(),
             wording: ErrorWording::openai(&profile.name, model),

@@ -10,7 +10,7 @@ use tracing::{debug, warn};
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use super::adapter::{Adapter, AdapterContext};
+use super::adapter::{self, Adapter, AdapterContext};
 use super::exchange::Exchange;
 use super::retry::{self, RetryDecision};
 use super::{
@@ -194,22 +194,10 @@ impl ProviderClient {
 }
 
 /// The host a profile's requests go to, from its settings alone (no credentials needed): what a
-/// consent binds. The same bases the adapters below build their URLs from; `None` when the
-/// profile lacks what its kind needs (such a profile cannot send either).
+/// consent binds. Taken from [`adapter::base`], the endpoint the adapters build their URLs on;
+/// `None` when the profile lacks what its kind needs (such a profile cannot send either).
 pub fn endpoint_host(profile: &ProviderProfile) -> Option<String> {
-    let named = || profile.base_url.clone().filter(|b| !b.trim().is_empty());
-    let base = match profile.kind {
-        ProviderKind::OpenAi | ProviderKind::OpenAiResponses => {
-            named().unwrap_or_else(|| openai::OPENAI_BASE.to_owned())
-        }
-        ProviderKind::Anthropic => named().unwrap_or_else(|| anthropic::ANTHROPIC_BASE.to_owned()),
-        ProviderKind::OpenAiCompatible | ProviderKind::AzureOpenAi => named()?,
-        ProviderKind::Bedrock | ProviderKind::BedrockOpenAi => bedrock::endpoint(profile).ok()?,
-        ProviderKind::VertexAnthropic | ProviderKind::VertexOpenAi | ProviderKind::VertexGemini => {
-            google::host(profile).ok()?
-        }
-    };
-    Url::parse(base.trim()).ok()?.host_str().map(str::to_owned)
+    adapter::base(profile).ok()?.host_str().map(str::to_owned)
 }
 
 /// Builds the adapter for the profile's kind: the one place that knows every kind.

@@ -374,7 +374,7 @@ pub async fn run_while_open(store: SharedStore) {
                 kept_under_hold = run.held.len(),
                 "retention ran"
             ),
-            Err(error) => tracing::warn!(code = ?error.code(), %error, "retention did not run"),
+            Err(error) => error.log("retention did not run"),
         }
         tokio::time::sleep(RUN_EVERY).await;
     }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use self::eventstream::{Frame, FrameReader};
 use self::sigv4::BedrockAuth;
-use super::adapter::{Adapter, AdapterContext, WireRequest};
+use super::adapter::{Adapter, AdapterContext, WireRequest, base_url};
 use super::http_error::{excerpt, finish, secret_command};
 use super::sse::cut_off;
 use super::{
@@ -79,6 +79,50 @@ pub(crate) fn endpoint(profile: &ProviderProfile) -> Result<String, ProviderErro
     }
 }
 
+/// The AWS region a Bedrock host names: `bedrock-runtime.eu-west-1.amazonaws.com`, the FIPS
+/// (`bedrock-runtime-fips.us-east-1…`) and VPC endpoint (`vpce-….bedrock-runtime.eu-west-1.vpce…`)
+/// forms, China's `.amazonaws.com.cn`. `None` for any other host (a proxy, this computer).
+pub(crate) fn region_in_host(host: &str) -> Option<&str> {
+    let host = host.trim_end_matches('.');
+    if !(host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")) {
+        return None;
+    }
+    host.split('.').find(|label| is_aws_region(label))
+}
+
+/// `eu-west-1`, `us-gov-east-1`, `ap-southeast-4`: two letters, words, then a number.
+fn is_aws_region(label: &str) -> bool {
+    let parts: Vec<&str> = label.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// Where a cross-region inference profile may route a request, from the geography prefix of
+/// its id (`eu.anthropic.claude-…`, also inside an ARN): `Some(None)` for `global.` (anywhere),
+/// `Some(Some(prefix))` for the regions whose names start with `prefix`, `None` for a model id
+/// that is not an inference profile (it runs in the endpoint's region).
+pub(crate) fn inference_route(model: &str) -> Option<Option<&'static str>> {
+    let id = model.rsplit('/').next().unwrap_or(model);
+    let (geography, _) = id.split_once('.')?;
+    match geography {
+        "global" => Some(None),
+        "us" => Some(Some("us-")),
+        "us-gov" => Some(Some("us-gov-")),
+        "eu" => Some(Some("eu-")),
+        "apac" => Some(Some("ap-")),
+        "jp" => Some(Some("ap-northeast-")),
+        "au" => Some(Some("ap-southeast-")),
+        "ca" => Some(Some("ca-")),
+        _ => None,
+    }
+}
+
 fn model(profile: &ProviderProfile) -> Result<&str, ProviderError> {
     match profile.model.as_deref().map(str::trim) {
         Some(model) if !model.is_empty() => Ok(model),
@@ -123,7 +167,7 @@ impl ConverseAdapter {
         let region = region(profile)?;
         let url = format!(
             "{}/model/{}/converse-stream",
-            endpoint(profile)?,
+            base_url(profile)?,
             utf8_percent_encode(model, PATH_SEGMENT)
         );
         let url = reqwest::Url::parse(&url).map_err(|_| invalid_url(profile))?;

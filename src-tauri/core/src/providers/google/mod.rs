@@ -9,6 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 pub(crate) use auth::{access_token, project_id};
 pub(crate) use gemini::GeminiAdapter;
 
+use super::adapter::base_url;
 use super::{Credentials, ProviderError, ProviderErrorKind, ProviderProfile};
 
 /// Characters left as they are in a Vertex path segment: RFC 3986 unreserved plus `@` (Vertex
@@ -32,6 +33,29 @@ fn vertex_host(location: &str) -> String {
     } else {
         format!("https://{location}-aiplatform.googleapis.com")
     }
+}
+
+/// The Vertex location an endpoint names: `europe-west4-aiplatform.googleapis.com` (also a
+/// Private Service Connect `europe-west4-aiplatform-….p.googleapis.com`), `global` for
+/// `aiplatform.googleapis.com`, or a `/locations/{location}/` path. `None` for any other URL.
+pub(crate) fn location_in_url(url: &reqwest::Url) -> Option<String> {
+    let mut segments = url.path_segments().into_iter().flatten();
+    if segments.any(|s| s == "locations")
+        && let Some(location) = segments.next().filter(|l| !l.is_empty())
+    {
+        return Some(location.to_owned());
+    }
+    let host = url.host_str()?.trim_end_matches('.');
+    if !host.ends_with(".googleapis.com") {
+        return None;
+    }
+    let first = host.split('.').next()?;
+    if first == "aiplatform" {
+        return Some("global".to_owned());
+    }
+    let (location, rest) = first.split_once("-aiplatform")?;
+    (!location.is_empty() && (rest.is_empty() || rest.starts_with('-')))
+        .then(|| location.to_owned())
 }
 
 /// The profile's Vertex location (`global` or a region such as `europe-west4`).
@@ -73,7 +97,7 @@ pub(crate) fn location_url(
     let project = project_id(profile, credentials)?;
     Ok(format!(
         "{}/v1/projects/{}/locations/{}",
-        host(profile)?,
+        base_url(profile)?,
         encode_segment(&project),
         location(profile)?
     ))

@@ -152,8 +152,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PolicyCommand {
-    /// Check policy FILE as Casefile would read it: exit 0 if valid, 2 if not (with the place,
-    /// line and column or field, and the reason).
+    /// Check the content of policy FILE before placing it: exit 0 if valid, 2 if not (with the
+    /// place, line and column or field, and the reason). Its owner and permissions are checked
+    /// where it is placed (`policy effective` says whether the placed file is trusted).
     Validate { file: PathBuf },
     /// Every setting in force on this desktop, its value, who chose it, and whether the policy
     /// locked it and why; the policy's rules and profiles; which policy file was read. Exit 10
@@ -1189,7 +1190,7 @@ fn fail(error: &Error, as_json: bool) -> ExitCode {
 fn policy(workspace: &Workspace, command: PolicyCommand) -> casefile_core::Result<Report> {
     match command {
         PolicyCommand::Validate { file } => {
-            let state = match PolicyState::load(&file) {
+            let state = match PolicyState::check_draft(&file) {
                 PolicyState::Absent { .. } => {
                     return Err(Error::InvalidInput(format!(
                         "{} does not exist.",

@@ -605,6 +605,23 @@ fn policy_validate_exits_0_for_a_valid_file_and_2_with_the_place_for_an_invalid_
     assert_eq!(missing.status.code(), Some(2));
 }
 
+/// A draft is checked for its content wherever it lies and whoever owns it: whether a placed
+/// file is trusted is decided where it is placed.
+#[cfg(unix)]
+#[test]
+fn policy_validate_checks_a_draft_in_a_shared_folder_by_its_content() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let shared = sb.dir.path().join("downloads");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let file = shared.join("policy.json");
+    std::fs::write(&file, POLICY).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = sb.run(&["policy", "validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 #[test]
 fn policy_effective_shows_each_setting_and_what_locked_it() {
     let sb = Sandbox::new();

@@ -62,13 +62,36 @@ impl PolicyState {
         Self::load_trusting(path, owners)
     }
 
+    /// The content of a policy file not yet placed (`casefile-admin policy validate`): whoever
+    /// owns a draft, its checks of ownership apply where it is placed, which [`Self::load`] makes.
+    pub fn check_draft(path: &Path) -> Self {
+        let read = File::open(path).and_then(|file| {
+            let mut bytes = Vec::new();
+            file.take(MAX_POLICY_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+        });
+        Self::from_bytes(
+            path,
+            match read {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(format!("the file cannot be read: {e}")),
+            },
+        )
+    }
+
     fn load_trusting(path: &Path, owners: Owners) -> Self {
+        Self::from_bytes(path, read_trusted(path, owners))
+    }
+
+    fn from_bytes(path: &Path, read: Result<Option<Vec<u8>>, String>) -> Self {
         let invalid = |reason: String| PolicyState::Invalid {
             path: path.to_owned(),
             location: PolicyLocation::whole_file(),
             reason,
         };
-        let bytes = match read_trusted(path, owners) {
+        let bytes = match read {
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
                 return PolicyState::Absent {

@@ -1657,6 +1657,13 @@ export type Policy_Deserialize = {
 	 *  pinned template whose version differs.
 	 */
 	templates?: { [key in string]: TemplatePin_Deserialize },
+	/**
+	 *  Endpoint hosts any profile may send to, exact or as patterns such as *.openai.azure.com
+	 *  (a host name only: no scheme, port or path); absent means any. With a list, the
+	 *  providers' own hosts (api.openai.com, bedrock-runtime.eu-*.amazonaws.com) must be listed
+	 *  too.
+	 */
+	allowed_endpoints?: Pattern[] | null,
 };
 
 /**
@@ -1701,6 +1708,13 @@ export type Policy_Serialize = {
 	 *  pinned template whose version differs.
 	 */
 	templates?: { [key in string]: TemplatePin_Serialize },
+	/**
+	 *  Endpoint hosts any profile may send to, exact or as patterns such as *.openai.azure.com
+	 *  (a host name only: no scheme, port or path); absent means any. With a list, the
+	 *  providers' own hosts (api.openai.com, bedrock-runtime.eu-*.amazonaws.com) must be listed
+	 *  too.
+	 */
+	allowed_endpoints?: Pattern[],
 };
 
 /**  A profile as listed: the policy's profiles (managed, unchangeable) and the user's. */

@@ -1,4 +1,4 @@
-//! "Deploying to a firm": the README shows the Linux script and the example policy exactly as the
+//! "Deploying to a firm" (docs/deploying.md) shows the Linux script and the example policy exactly as the
 //! repository has them, and the script sets up a desktop (the admin CLI from the build instead
 //! of the .deb, the sandbox's paths instead of the system's).
 
@@ -12,19 +12,20 @@ use casefile_tests::{Sandbox, admin_binary, workspace_root};
 
 const SCRIPT: &str = "src-tauri/deploy/linux/install-casefile.sh";
 const POLICY: &str = "src-tauri/core/policy/firm-eu-us.json";
+const MANUAL: &str = "docs/deploying.md";
 
 fn read(relative: &str) -> Result<String> {
     std::fs::read_to_string(workspace_root().join(relative)).context(relative.to_owned())
 }
 
 #[test]
-fn the_readme_shows_the_deployment_script_and_policy_as_the_repository_has_them() -> Result<()> {
-    let readme = read("README.md")?;
+fn the_manual_shows_the_deployment_script_and_policy_as_the_repository_has_them() -> Result<()> {
+    let manual = read(MANUAL)?;
     for (file, fence) in [(SCRIPT, "```bash\n"), (POLICY, "```json\n")] {
         let block = format!("{fence}{}```", read(file)?);
         ensure!(
-            readme.contains(&block),
-            "README.md does not show {file} as it is; copy the file into its code block"
+            manual.contains(&block),
+            "{MANUAL} does not show {file} as it is; copy the file into its code block"
         );
     }
     Ok(())

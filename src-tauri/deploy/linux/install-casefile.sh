@@ -15,7 +15,7 @@
 #
 # Environment: CASEFILE_POLICY_FILE (where the policy goes; default /etc/casefile/policy.json)
 # and CASEFILE_ADMIN (the admin CLI; default /usr/bin/casefile-admin). Exit codes: 0 done, 2 bad
-# arguments or unsafe secrets folder, else the failing casefile-admin command's code (see README).
+# arguments or unsafe secrets folder, else the failing casefile-admin command's code (see docs/admin.md).
 set -euo pipefail
 
 policy_target=${CASEFILE_POLICY_FILE:-/etc/casefile/policy.json}

@@ -1,6 +1,6 @@
 //! A matter's record as templates see it: the client, the matter, its parties, filings, notices,
 //! deadlines (from the rules engine), a dated procedural history, the evidence inventory and the
-//! chosen notes. Field names are snake_case and stable: firm templates depend on them (README,
+//! chosen notes. Field names are snake_case and stable: firm templates depend on them (docs/admin.md,
 //! "Drafting templates").
 
 use serde::Serialize;

@@ -754,7 +754,7 @@ fn policy_schema_matches_the_types() {
         .unwrap_or_else(|p| panic!("{}: {}: {}", example.display(), p.location, p.reason));
 }
 
-/// The README's deployment example ("Azure OpenAI in an EU data zone for EU clients, Bedrock
+/// The deployment example in docs/deploying.md ("Azure OpenAI in an EU data zone for EU clients, Bedrock
 /// us-east-1 for the rest") parses and decides as it promises.
 #[test]
 fn the_deployment_example_sends_eu_clients_to_the_eu_data_zone_and_the_rest_to_us_east_1() {
